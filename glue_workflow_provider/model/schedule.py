@@ -99,9 +99,7 @@ class GlueCron:
 
     def next_after(self, moment: datetime, *, inclusive: bool = False) -> datetime | None:
         """The first fire time strictly after ``moment`` (or at it, when ``inclusive``); None if none is left."""
-        moment = moment.astimezone(timezone.utc).replace(second=0, microsecond=0) if moment.tzinfo else (
-            moment.replace(tzinfo=timezone.utc, second=0, microsecond=0)
-        )
+        moment = _utc_minute(moment)
         start = moment if inclusive else moment + timedelta(minutes=1)
         day = start.date()
         last_year = max(self.years)
@@ -119,6 +117,33 @@ class GlueCron:
             day += timedelta(days=1)
         return None
 
+    def previous_at_or_before(self, moment: datetime) -> datetime | None:
+        """The last fire time at or before ``moment``; None if the schedule never fired by then."""
+        moment = _utc_minute(moment)
+        day = moment.date()
+        first_year = min(self.years)
+        while day.year >= first_year:
+            if day.year not in self.years:
+                day = date(day.year - 1, 12, 31)
+                continue
+            if day.month not in self.months:
+                day = date(day.year, day.month, 1) - timedelta(days=1)
+                continue
+            if self.matches_day(day):
+                hit = self._last_time_on(day, moment)
+                if hit is not None:
+                    return hit
+            day -= timedelta(days=1)
+        return None
+
+    def _last_time_on(self, day: date, not_after: datetime) -> datetime | None:
+        for hour in sorted(self.hours, reverse=True):
+            for minute in sorted(self.minutes, reverse=True):
+                candidate = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc)
+                if candidate <= not_after:
+                    return candidate
+        return None
+
     def _first_time_on(self, day: date, not_before: datetime) -> datetime | None:
         for hour in sorted(self.hours):
             for minute in sorted(self.minutes):
@@ -126,6 +151,13 @@ class GlueCron:
                 if candidate >= not_before:
                     return candidate
         return None
+
+
+def _utc_minute(moment: datetime) -> datetime:
+    """``moment`` in UTC, truncated to the minute (a naive moment is taken as UTC, as Glue schedules are)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).replace(second=0, microsecond=0)
 
 
 def parse_glue_cron(expression: str) -> GlueCron:

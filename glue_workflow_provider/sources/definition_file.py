@@ -36,6 +36,7 @@ class LoadResult:
     path: str
     definition: Definition | None
     diagnostics: tuple[Diagnostic, ...] = ()
+    document: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -81,7 +82,8 @@ def load_text(text: str, file: str) -> LoadResult:
     result = load_data(data, file)
     if result.diagnostics:
         lines = yaml_lines.path_lines(text)
-        result = LoadResult(file, result.definition, tuple(yaml_lines.with_line(d, lines) for d in result.diagnostics))
+        located = tuple(yaml_lines.with_line(d, lines) for d in result.diagnostics)
+        result = LoadResult(file, result.definition, located, result.document)
     return result
 
 
@@ -94,7 +96,8 @@ def load_data(data: object, file: str = "<definition>") -> LoadResult:
     if definition is not None:
         problems += validate(definition)
     located = tuple(_relocate(p, document.renames).in_file(file) for p in problems)
-    return LoadResult(file, definition if not has_errors(list(located)) else None, located)
+    valid = definition if not has_errors(list(located)) else None
+    return LoadResult(file, valid, located, document.data)
 
 
 class _SyntaxProblem(Exception):

@@ -1,0 +1,119 @@
+"""build_dag(): DagPlan -> airflow.sdk.DAG. The only module that creates Airflow objects.
+
+Operator classes are resolved by dotted path here, at build time, so nothing in ``compile`` imports
+``runtime`` (and the planner stays importable without Airflow).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pendulum
+
+from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan
+from glue_workflow_provider.compile.schedule import ScheduleKind
+from glue_workflow_provider.model.graph import WorkflowGraph
+from glue_workflow_provider.model.workflow import Definition
+
+#: A fixed start date: schedules never backfill from it (catchup is off and the timetable looks forward).
+START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
+_RUNTIME = "glue_workflow_provider.runtime.node_state.WorkflowRuntime"
+_TIMETABLE = "glue_workflow_provider.runtime.timetables.GlueCronTimetable"
+_DURATION_ARGS = ("retry_delay", "max_retry_delay", "execution_timeout")
+
+
+def build_dag(plan: DagPlan, definition: Definition, *, fileloc: str | None = None) -> Any:
+    """The Airflow DAG for ``plan``; every Glue-node task shares one WorkflowRuntime for pruning."""
+    from airflow.sdk import DAG, Param
+    from airflow.sdk._shared.module_loading import import_string
+
+    runtime = import_string(_RUNTIME)(plan=plan, graph=WorkflowGraph.of(definition))
+    dag = DAG(
+        dag_id=plan.dag_id,
+        dag_display_name=plan.display_name,
+        description=plan.description,
+        schedule=_schedule(plan, import_string),
+        start_date=START_DATE,
+        catchup=False,
+        max_active_runs=plan.max_active_runs or 16,
+        params={key: Param(value, type="string", description=f"Glue run property '{key}'") for key, value in plan.params.items()},
+        tags=list(plan.tags),
+        is_paused_upon_creation=plan.is_paused_upon_creation,
+        doc_md=plan.doc_md,
+    )
+    if fileloc:
+        dag.fileloc = fileloc
+    task_args = _task_args(plan)
+    for task in plan.tasks:
+        operator = import_string(task.operator)
+        operator(dag=dag, **_operator_kwargs(plan, task, runtime, task_args))
+    for task in plan.tasks:
+        for edge in task.upstream:
+            dag.task_dict[edge.task_id] >> dag.task_dict[task.task_id]
+            if edge.label:
+                dag.set_edge_info(edge.task_id, task.task_id, {"label": edge.label})
+    return dag
+
+
+def _schedule(plan: DagPlan, import_string: Any) -> Any:
+    if plan.schedule.kind in (ScheduleKind.CRON, ScheduleKind.GLUE_CRON):
+        return import_string(_TIMETABLE)(plan.schedule.glue_expression)
+    return None
+
+
+def _task_args(plan: DagPlan) -> dict[str, Any]:
+    args = {k: timedelta(seconds=v) if k in _DURATION_ARGS else v for k, v in plan.task_args.items()}
+    if plan.owner and "owner" not in args:
+        args["owner"] = plan.owner
+    return args
+
+
+def _operator_kwargs(plan: DagPlan, task: TaskPlan, runtime: Any, task_args: dict[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {
+        "task_id": task.task_id,
+        "task_display_name": task.display_name,
+        "trigger_rule": task.trigger_rule,
+        "doc_md": task.doc,
+    }
+    if task.kind not in (TaskKind.JOB, TaskKind.CRAWLER):
+        return kwargs
+    return {
+        **kwargs,
+        **task_args,
+        "glue_name": task.glue_name,
+        "workflow_name": plan.workflow_name,
+        "starts": task.starts,
+        "runtime": runtime,
+        "deferrable": plan.deferrable,
+        "poll_interval": plan.poll_interval,
+        "aws_conn_id": plan.aws_conn_id,
+        "region_name": plan.region_name,
+    }
+
+
+def build_invalid_dag(dag_id: str, file: str, problems: tuple[Any, ...]) -> Any:
+    """A placeholder DAG for a definition that cannot be compiled: no schedule, its problems shown everywhere."""
+    from airflow.sdk import DAG
+    from airflow.sdk._shared.module_loading import import_string
+
+    lines = [str(problem) for problem in problems]
+    first = lines[0] if lines else f"{file}: invalid definition"
+    more = f" (+{len(lines) - 1} more)" if len(lines) > 1 else ""
+    dag = DAG(
+        dag_id=dag_id,
+        dag_display_name=f"INVALID Glue workflow definition: {file}",
+        description=(first + more)[:1000],
+        schedule=None,
+        start_date=START_DATE,
+        catchup=False,
+        tags=["glue-workflow", "invalid-definition"],
+        is_paused_upon_creation=True,
+        doc_md="\n".join(
+            [f"# Invalid Glue workflow definition `{file}`", "", "Fix these problems, then the DAG is rebuilt:", ""]
+            + [f"- `{line}`" for line in lines]
+        ),
+    )
+    operator = import_string("glue_workflow_provider.runtime.operators.gate.GlueDefinitionErrorOperator")
+    operator(dag=dag, task_id="definition_errors", task_display_name="Definition errors", problems=lines)
+    return dag

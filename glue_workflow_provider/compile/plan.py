@@ -1,0 +1,147 @@
+"""DagPlan: the compiled DAG as plain, JSON-serialisable data (tasks, trigger rules, edges, schedule).
+
+Nothing here imports Airflow: the plan is what ``render --format json`` shows and what tests snapshot;
+``dag_builder.build_dag`` is the only code that turns it into Airflow objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from glue_workflow_provider.compile.schedule import SchedulePlan
+from glue_workflow_provider.model.graph import WorkflowGraph
+from glue_workflow_provider.semantics.predicates import pair_dead
+from glue_workflow_provider.semantics.progress import Settled, run_outcome
+
+
+class TaskKind(StrEnum):
+    """What a task stands for."""
+
+    JOB = "JOB"
+    CRAWLER = "CRAWLER"
+    TRIGGER_GATE = "TRIGGER_GATE"
+    CONDITION_GATE = "CONDITION_GATE"
+    OUTCOME = "OUTCOME"
+
+
+OPERATORS: dict[TaskKind, str] = {
+    TaskKind.JOB: "glue_workflow_provider.runtime.operators.job.GlueWorkflowJobOperator",
+    TaskKind.CRAWLER: "glue_workflow_provider.runtime.operators.crawler.GlueWorkflowCrawlerOperator",
+    TaskKind.TRIGGER_GATE: "glue_workflow_provider.runtime.operators.gate.GlueTriggerGateOperator",
+    TaskKind.CONDITION_GATE: "glue_workflow_provider.runtime.operators.gate.GlueTriggerGateOperator",
+    TaskKind.OUTCOME: "glue_workflow_provider.runtime.operators.gate.GlueWorkflowOutcomeOperator",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Upstream:
+    """An edge into a task, labelled with the Glue trigger(s) it stands for."""
+
+    task_id: str
+    label: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartPlan:
+    """One trigger that can start a node, with what its action passes to the run (§10.11)."""
+
+    trigger: str
+    arguments: dict[str, str] | None = None
+    timeout: int | None = None
+    security_configuration: str | None = None
+    notify_delay_after: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskPlan:
+    """One task of the DAG."""
+
+    task_id: str
+    display_name: str
+    kind: TaskKind
+    trigger_rule: str = "all_success"
+    upstream: tuple[Upstream, ...] = ()
+    glue_name: str | None = None
+    glue_state: str | None = None
+    starts: tuple[StartPlan, ...] = ()
+    doc: str = ""
+
+    @property
+    def operator(self) -> str:
+        """Dotted path of the operator class (resolved only when the DAG is built)."""
+        return OPERATORS[self.kind]
+
+    @property
+    def is_node(self) -> bool:
+        """Whether the task runs a Glue job or crawler."""
+        return self.kind in (TaskKind.JOB, TaskKind.CRAWLER)
+
+
+@dataclass(frozen=True)
+class DagPlan:
+    """The whole compiled DAG."""
+
+    dag_id: str
+    display_name: str
+    workflow_name: str
+    description: str | None
+    schedule: SchedulePlan
+    params: dict[str, str]
+    max_active_runs: int | None
+    is_paused_upon_creation: bool
+    tags: tuple[str, ...]
+    owner: str | None
+    aws_conn_id: str
+    region_name: str | None
+    deferrable: bool
+    poll_interval: int
+    task_args: dict[str, Any]
+    tasks: tuple[TaskPlan, ...]
+    doc_md: str = ""
+    _index: dict[str, TaskPlan] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._index.update({task.task_id: task for task in self.tasks})
+
+    def task(self, task_id: str) -> TaskPlan:
+        """The task with ``task_id``."""
+        return self._index[task_id]
+
+    def node_task_ids(self) -> dict[str, str]:
+        """Glue node name -> task id."""
+        return {t.glue_name: t.task_id for t in self.tasks if t.is_node and t.glue_name}
+
+    def to_json(self) -> dict[str, Any]:
+        """The plan as JSON-ready data."""
+        data = asdict(self)
+        data.pop("_index", None)
+        return data
+
+    def tasks_to_skip(self, graph: WorkflowGraph, settled: Settled) -> list[str]:
+        """Tasks that can never run given ``settled``: dead nodes and gates, and the outcome when all is handled.
+
+        The outcome task fails natively (``none_failed``) when a node task failed; skipping it first says that
+        every failure was handled by a trigger, so the DAG run succeeds (§10.6).
+        """
+        skip: list[str] = []
+        for task in self.tasks:
+            if task.is_node and task.glue_name in settled.dead_nodes:
+                skip.append(task.task_id)
+            elif task.kind is TaskKind.TRIGGER_GATE and task.glue_name in settled.dead_triggers:
+                skip.append(task.task_id)
+            elif task.kind is TaskKind.CONDITION_GATE and self._condition_dead(task, settled):
+                skip.append(task.task_id)
+            elif task.kind is TaskKind.OUTCOME and self._failures_all_handled(graph, settled):
+                skip.append(task.task_id)
+        return skip
+
+    @staticmethod
+    def _condition_dead(task: TaskPlan, settled: Settled) -> bool:
+        return pair_dead(task.glue_name or "", task.glue_state or "", settled.ended, settled.dead_nodes)
+
+    @staticmethod
+    def _failures_all_handled(graph: WorkflowGraph, settled: Settled) -> bool:
+        failed = any(state != "SUCCEEDED" for state in settled.ended.values())
+        return failed and settled.is_complete(graph) and run_outcome(graph, settled.ended) == "success"

@@ -1,0 +1,278 @@
+"""plan_workflow(): a validated definition -> DagPlan, choosing the smallest exact mechanism for each trigger.
+
+The rule (README "How triggers compile"): trigger rules give the timing, pruning gives the exactness.
+
+- A node with one AND trigger (or one condition) waits on the watched nodes with ``all_success`` (all
+  SUCCEEDED), ``all_failed`` (no SUCCEEDED) or ``all_done`` (mixed): the predicate can only hold once every
+  watched node has ended, which is exactly when these rules fire.
+- Otherwise (ANY over several conditions, or several triggers) the node fires on the first of its signals
+  with ``one_success``. A SUCCEEDED condition's signal is the watched node itself; any other condition gets a
+  condition gate, and an AND trigger with several conditions gets a trigger gate. Gates are EmptyOperators,
+  which the scheduler resolves without a worker.
+- When a node ends, its operator records the exact Glue state and skips every node and gate whose
+  predicate can no longer hold (``DagPlan.tasks_to_skip``), so nothing fires on the wrong failure state and
+  a node that never runs is skipped, never upstream_failed.
+- One outcome task (``none_failed``) downstream of every node is the DAG's only leaf: the run fails exactly
+  on an unhandled failure (§10.6).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from glue_workflow_provider.compile.naming import (
+    OUTCOME_TASK_ID,
+    airflow_id,
+    condition_gate_id,
+    trigger_gate_id,
+)
+from glue_workflow_provider.compile.plan import DagPlan, StartPlan, TaskKind, TaskPlan, Upstream
+from glue_workflow_provider.compile.schedule import plan_schedule
+from glue_workflow_provider.model.diagnostics import Diagnostic, error
+from glue_workflow_provider.model.graph import WorkflowGraph
+from glue_workflow_provider.model.schedule import GlueCronError
+from glue_workflow_provider.model.states import SUCCEEDED, NodeType
+from glue_workflow_provider.model.trigger import Logical, Trigger
+from glue_workflow_provider.model.workflow import Definition
+
+DEFAULT_TAGS = ("glue-workflow",)
+
+Pair = tuple[str, str]  # (node name, watched state)
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """A plan, or the problems that stop the definition from compiling."""
+
+    plan: DagPlan | None
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass
+class _Builder:
+    definition: Definition
+    graph: WorkflowGraph
+    gates: dict[str, TaskPlan] = field(default_factory=dict)
+
+    def node_task(self, node: str, node_type: NodeType, start: Trigger | None) -> TaskPlan:
+        triggers = self._active_starters(node, start)
+        rule, upstream = self._wiring(node, triggers, is_root=start is not None and _starts(start, node))
+        kind = TaskKind.JOB if node_type is NodeType.JOB else TaskKind.CRAWLER
+        return TaskPlan(
+            task_id=airflow_id(node),
+            display_name=node,
+            kind=kind,
+            trigger_rule=rule,
+            upstream=upstream,
+            glue_name=node,
+            starts=tuple(_start_plan(t, node) for t in self.graph.starters.get(node, ()) if not t.is_deactivated),
+            doc=_node_doc(node, node_type, self.graph.starters.get(node, ())),
+        )
+
+    def _active_starters(self, node: str, start: Trigger | None) -> list[Trigger]:
+        if start is not None and _starts(start, node):
+            return []
+        return [t for t in self.graph.starters.get(node, ()) if not t.is_start and not t.is_deactivated]
+
+    def _wiring(self, node: str, triggers: list[Trigger], *, is_root: bool) -> tuple[str, tuple[Upstream, ...]]:
+        if is_root or not triggers:
+            return "all_success", ()
+        if len(triggers) == 1 and _is_conjunction(triggers[0]):
+            pairs = _pairs(triggers[0])
+            return _and_rule(pairs), _edges((airflow_id(n), triggers[0].name) for n, _ in pairs)
+        signals: list[tuple[str, str]] = []
+        for trigger in triggers:
+            if _is_conjunction(trigger) and len(_pairs(trigger)) > 1:
+                signals.append((self._trigger_gate(trigger), trigger.name))
+            else:
+                signals.extend((self._signal(pair), trigger.name) for pair in _pairs(trigger))
+        return "one_success", _edges(signals)
+
+    def _signal(self, pair: Pair) -> str:
+        node, state = pair
+        if state == SUCCEEDED:
+            return airflow_id(node)
+        task_id = condition_gate_id(node, state)
+        self.gates.setdefault(
+            task_id,
+            TaskPlan(
+                task_id=task_id,
+                display_name=f"{node} {state}",
+                kind=TaskKind.CONDITION_GATE,
+                trigger_rule="all_failed",
+                upstream=(Upstream(airflow_id(node), f"ended {state}"),),
+                glue_name=node,
+                glue_state=state,
+                doc=f"Holds when Glue node '{node}' ended in state {state} (a condition of a trigger).",
+            ),
+        )
+        return task_id
+
+    def _trigger_gate(self, trigger: Trigger) -> str:
+        task_id = trigger_gate_id(trigger.name)
+        pairs = _pairs(trigger)
+        self.gates[task_id] = TaskPlan(
+            task_id=task_id,
+            display_name=trigger.name,
+            kind=TaskKind.TRIGGER_GATE,
+            trigger_rule=_and_rule(pairs),
+            upstream=_edges((airflow_id(n), trigger.name) for n, _ in pairs),
+            glue_name=trigger.name,
+            doc=f"Glue trigger '{trigger.name}': {_predicate_text(trigger)}.",
+        )
+        return task_id
+
+
+def plan_workflow(definition: Definition) -> PlanResult:
+    """Compile a validated definition into a DagPlan, or say why it cannot be compiled exactly."""
+    graph = WorkflowGraph.of(definition)
+    start = graph.start_triggers[0] if graph.start_triggers else None
+    try:
+        schedule = plan_schedule(start)
+    except GlueCronError as exc:  # validation reports it too; kept so the planner never raises on it
+        return PlanResult(None, (error("GWF019", "Triggers", str(exc)),))
+    builder = _Builder(definition, graph)
+    nodes = [builder.node_task(node, node_type, start) for node, node_type in graph.nodes.items()]
+    outcome = _outcome_task(nodes)
+    tasks = tuple(sorted([*nodes, *builder.gates.values(), outcome], key=lambda t: t.task_id))
+    problems = _collisions(tasks)
+    if problems:
+        return PlanResult(None, tuple(problems))
+    settings = definition.airflow
+    plan = DagPlan(
+        dag_id=settings.dag_id or airflow_id(definition.name),
+        display_name=definition.name,
+        workflow_name=definition.name,
+        description=definition.workflow.description,
+        schedule=schedule,
+        params=dict(definition.workflow.default_run_properties or {}),
+        max_active_runs=definition.workflow.max_concurrent_runs,
+        is_paused_upon_creation=start is not None and not start.is_activated,
+        tags=tuple(dict.fromkeys(DEFAULT_TAGS + tuple(settings.tags))),
+        owner=settings.owner,
+        aws_conn_id=settings.aws_conn_id,
+        region_name=settings.region_name,
+        deferrable=settings.deferrable,
+        poll_interval=settings.poll_interval,
+        task_args=settings.default_args.model_dump(exclude_none=True),
+        tasks=tasks,
+        doc_md=_dag_doc(definition, start),
+    )
+    return PlanResult(plan, ())
+
+
+def _starts(trigger: Trigger, node: str) -> bool:
+    return any(action.node_name == node for action in trigger.actions)
+
+
+def _is_conjunction(trigger: Trigger) -> bool:
+    predicate = trigger.predicate
+    return predicate is None or predicate.effective_logical is Logical.AND or len(_pairs(trigger)) == 1
+
+
+def _pairs(trigger: Trigger) -> list[Pair]:
+    return list(dict.fromkeys((c.node_name, c.watched_state) for c in trigger.conditions))
+
+
+def _and_rule(pairs: list[Pair]) -> str:
+    states = {state == SUCCEEDED for _, state in pairs}
+    if states == {True}:
+        return "all_success"
+    if states == {False}:
+        return "all_failed"
+    return "all_done"
+
+
+def _edges(sources: Iterable[tuple[str, str]]) -> tuple[Upstream, ...]:
+    """One edge per upstream task id, labelled with every trigger it stands for."""
+    labels: dict[str, list[str]] = defaultdict(list)
+    for task_id, trigger in sources:
+        if trigger not in labels[task_id]:
+            labels[task_id].append(trigger)
+    return tuple(Upstream(task_id, ", ".join(names)) for task_id, names in labels.items())
+
+
+def _outcome_task(nodes: list[TaskPlan]) -> TaskPlan:
+    return TaskPlan(
+        task_id=OUTCOME_TASK_ID,
+        display_name="Workflow run outcome",
+        kind=TaskKind.OUTCOME,
+        trigger_rule="none_failed",
+        upstream=tuple(Upstream(node.task_id) for node in nodes),
+        doc=(
+            "Decides the DAG run's state: success when every job and crawler succeeded (or never ran); skipped "
+            "when some failed but every failure is handled by a trigger; upstream_failed when a failure is "
+            "unhandled, which fails the run."
+        ),
+    )
+
+
+def _collisions(tasks: tuple[TaskPlan, ...]) -> list[Diagnostic]:
+    owners: dict[str, set[str]] = defaultdict(set)
+    for task in tasks:
+        owners[task.task_id].add(_origin(task))
+    problems = []
+    for task_id, origins in sorted(owners.items()):
+        if len(origins) > 1:
+            names = " and ".join(sorted(origins))
+            problems.append(
+                error(
+                    "GWF018",
+                    "Triggers",
+                    f"{names} all become the Airflow id '{task_id}'; rename one so the ids differ "
+                    "(ids keep letters, digits, '-' and '_')",
+                )
+            )
+    return problems
+
+
+def _origin(task: TaskPlan) -> str:
+    if task.kind is TaskKind.TRIGGER_GATE:
+        return f"trigger '{task.glue_name}'"
+    if task.kind is TaskKind.CONDITION_GATE:
+        return f"condition '{task.glue_name} = {task.glue_state}'"
+    if task.kind is TaskKind.OUTCOME:
+        return "the outcome task"
+    return f"{task.kind.lower()} '{task.glue_name}'"
+
+
+def _start_plan(trigger: Trigger, node: str) -> StartPlan:
+    action = next(a for a in trigger.actions if a.node_name == node)
+    notify = action.notification_property.notify_delay_after if action.notification_property else None
+    return StartPlan(
+        trigger=trigger.name,
+        arguments=dict(action.arguments) if action.arguments else None,
+        timeout=action.timeout,
+        security_configuration=action.security_configuration,
+        notify_delay_after=notify,
+    )
+
+
+def _predicate_text(trigger: Trigger) -> str:
+    if trigger.is_start:
+        return f"{trigger.type} start trigger"
+    joiner = " AND " if _is_conjunction(trigger) else " ANY "
+    return joiner.join(f"{node} {state}" for node, state in _pairs(trigger))
+
+
+def _node_doc(node: str, node_type: NodeType, starters: tuple[Trigger, ...]) -> str:
+    lines = [f"Glue {node_type.lower()} '{node}' (runs the existing {node_type.lower()} by name)."]
+    for trigger in starters:
+        state = " (DEACTIVATED: never fires)" if trigger.is_deactivated else ""
+        lines.append(f"- started by trigger '{trigger.name}': {_predicate_text(trigger)}{state}")
+    return "\n".join(lines)
+
+
+def _dag_doc(definition: Definition, start: Trigger | None) -> str:
+    lines = [f"# Glue workflow `{definition.name}`", ""]
+    if definition.workflow.description:
+        lines += [definition.workflow.description, ""]
+    lines.append(f"Start trigger: `{start.name}` ({start.type})" if start else "No start trigger.")
+    lines += ["", "| Trigger | Type | Predicate | Starts |", "| --- | --- | --- | --- |"]
+    for trigger in definition.triggers:
+        starts = ", ".join(a.node_name for a in trigger.actions)
+        lines.append(f"| {trigger.name} | {trigger.type} | {_predicate_text(trigger)} | {starts} |")
+    lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name."]
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""LocalGlueEndpoint: start the embedded Glue endpoint on 127.0.0.1, create a workflow's jobs and crawlers
+there, and steer how each run ends. Used by ``glue-airflow run``, the demo and the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from glue_workflow_provider.local.glue_server import OUTCOME_TAG, RUNNING_SECONDS_TAG
+from glue_workflow_provider.model.states import SUCCEEDED, NodeType
+from glue_workflow_provider.model.workflow import Definition
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+LOCAL_ROLE = f"arn:aws:iam::{ACCOUNT}:role/glue-airflow-local"
+#: Credentials for the local endpoint only; real AWS is never called.
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+START_TIMEOUT_SECONDS = 60
+
+
+@dataclass
+class LocalGlueEndpoint:
+    """A running local Glue endpoint (a child process), and a boto3 client for it."""
+
+    running_seconds: float = 2.0
+    process: subprocess.Popen[str] | None = None
+    url: str = ""
+    _clients: dict[str, Any] = field(default_factory=dict)
+
+    def start(self) -> LocalGlueEndpoint:
+        """Start the server process and wait until it listens."""
+        command = [sys.executable, "-m", "glue_workflow_provider.local.glue_server", "--port", "0"]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_child_env()
+        )
+        self.url = f"http://127.0.0.1:{self._read_port()}"
+        return self
+
+    def _read_port(self) -> int:
+        assert self.process is not None and self.process.stdout is not None
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
+            if ready:
+                line = self.process.stdout.readline()
+                if line.startswith("PORT "):
+                    return int(line.split()[1])
+            if self.process.poll() is not None:
+                break
+        self.stop()
+        raise RuntimeError("the local Glue endpoint did not start (is the 'local' extra, moto[server], installed?)")
+
+    def stop(self) -> None:
+        """Stop the server process."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+
+    def __enter__(self) -> LocalGlueEndpoint:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def client(self, service: str = "glue") -> Any:
+        """A boto3 client for ``service`` on this endpoint."""
+        if service not in self._clients:
+            import boto3
+
+            self._clients[service] = boto3.client(
+                service,
+                endpoint_url=self.url,
+                region_name=REGION,
+                aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                aws_session_token=LOCAL_CREDENTIALS["AWS_SESSION_TOKEN"],
+            )
+        return self._clients[service]
+
+    def connection_uri(self) -> str:
+        """The Airflow connection (JSON) that points the amazon provider at this endpoint."""
+        return json.dumps(
+            {
+                "conn_type": "aws",
+                "login": LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                "password": LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                "extra": {"endpoint_url": self.url, "region_name": REGION},
+            }
+        )
+
+    def deploy(self, definition: Definition) -> None:
+        """Create the jobs and crawlers ``definition`` names that do not exist yet (from its Jobs/Crawlers specs)."""
+        glue = self.client()
+        for node, node_type in definition.node_types().items():
+            if node_type is NodeType.JOB:
+                _create_job(glue, definition, node)
+            else:
+                _create_crawler(glue, node)
+
+    def steer(self, definition: Definition, outcomes: Mapping[str, str] | None = None) -> None:
+        """Make the next run of each node end in ``outcomes[node]`` (SUCCEEDED when not named)."""
+        glue = self.client()
+        for node, node_type in definition.node_types().items():
+            kind = "job" if node_type is NodeType.JOB else "crawler"
+            arn = f"arn:aws:glue:{REGION}:{ACCOUNT}:{kind}/{node}"
+            tags = {OUTCOME_TAG: (outcomes or {}).get(node, SUCCEEDED), RUNNING_SECONDS_TAG: str(self.running_seconds)}
+            glue.tag_resource(ResourceArn=arn, TagsToAdd=tags)
+
+    def job_runs(self, job_name: str) -> list[dict[str, Any]]:
+        """Every run of ``job_name`` on this endpoint, newest first."""
+        runs = self.client().get_job_runs(JobName=job_name).get("JobRuns", [])
+        return sorted(runs, key=lambda run: run["StartedOn"], reverse=True)
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(LOCAL_CREDENTIALS)
+    env["AWS_DEFAULT_REGION"] = REGION
+    return env
+
+
+def _create_job(glue: Any, definition: Definition, name: str) -> None:
+    if _exists(glue.get_job, JobName=name):
+        return
+    spec = definition.job_spec(name)
+    request: dict[str, Any] = {
+        "Name": name,
+        "Role": LOCAL_ROLE,
+        "Command": {"Name": "glueetl", "ScriptLocation": f"s3://glue-airflow-local/scripts/{name}.py"},
+    }
+    if spec is not None:
+        for key, value in (("DefaultArguments", spec.default_arguments), ("NonOverridableArguments", spec.non_overridable_arguments), ("Timeout", spec.timeout)):
+            if value:
+                request[key] = value
+    glue.create_job(**request)
+
+
+def _create_crawler(glue: Any, name: str) -> None:
+    if _exists(glue.get_crawler, Name=name):
+        return
+    glue.create_crawler(
+        Name=name,
+        Role=LOCAL_ROLE,
+        DatabaseName="glue_airflow_local",
+        Targets={"S3Targets": [{"Path": f"s3://glue-airflow-local/data/{name}/"}]},
+    )
+
+
+def _exists(getter: Any, **kwargs: Any) -> bool:
+    from botocore.exceptions import ClientError
+
+    try:
+        getter(**kwargs)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "EntityNotFoundException":
+            return False
+        raise
+    return True

@@ -1,0 +1,165 @@
+"""The embedded Glue endpoint's server process: moto in server mode, with job runs and crawls that end as asked.
+
+Run as ``python -m glue_workflow_provider.local.glue_server`` (the endpoint controller does this). It prints
+``PORT <n>`` once it listens on 127.0.0.1. Each job run and crawl reads its end state and how long it stays
+RUNNING from its job's or crawler's tags (``glue-airflow:outcome``, ``glue-airflow:running-seconds``),
+set through the ordinary Glue TagResource API, so clients use exactly the calls they would use against AWS.
+Only this process is changed; the operators talk to it over HTTP like to any Glue endpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any
+
+OUTCOME_TAG = "glue-airflow:outcome"
+RUNNING_SECONDS_TAG = "glue-airflow:running-seconds"
+DEFAULT_RUNNING_SECONDS = 2.0
+
+
+def _steering(backend: Any, arn: str) -> tuple[str, float, float]:
+    tags = backend.get_tags(arn)
+    outcome = tags.get(OUTCOME_TAG, "SUCCEEDED")
+    seconds = float(tags.get(RUNNING_SECONDS_TAG, DEFAULT_RUNNING_SECONDS))
+    return outcome, seconds, time.monotonic()
+
+
+def install() -> None:
+    """Replace moto's Glue job-run and crawl models with ones that end in the steered state."""
+    from moto.glue import models, responses
+
+    class SteeredJobRun(models.FakeJobRun):  # type: ignore[misc, name-defined]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            job = _CURRENT["job"]
+            self.outcome, self.running_seconds, self.started = _steering(job.backend, job.arn)
+            self.stopped = False
+
+        @property
+        def status(self) -> str:
+            if self.stopped:
+                return "STOPPED"
+            if time.monotonic() - self.started < self.running_seconds:
+                return "RUNNING"
+            return self.outcome
+
+        @status.setter
+        def status(self, value: str) -> None:
+            pass
+
+        def as_dict(self) -> dict[str, Any]:
+            data = super().as_dict()
+            if data["JobRunState"] in ("FAILED", "ERROR", "TIMEOUT", "STOPPED"):
+                data["ErrorMessage"] = f"{data['JobRunState']} (steered by the local Glue endpoint)"
+            return data
+
+    original_start = models.FakeJob.start_job_run
+
+    def start_job_run(self: Any, **kwargs: Any) -> str:
+        """As Glue: the run keeps its own arguments, minus keys the job marks non-overridable."""
+        arguments = dict(kwargs.get("arguments") or {})
+        for key in self.non_overridable_arguments or {}:
+            arguments.pop(key, None)
+        saved_defaults, saved_fixed = self.default_arguments, self.non_overridable_arguments
+        self.default_arguments, self.non_overridable_arguments = {}, {}
+        _CURRENT["job"] = self
+        try:
+            return original_start(self, **{**kwargs, "arguments": arguments})
+        finally:
+            self.default_arguments, self.non_overridable_arguments = saved_defaults, saved_fixed
+
+    class SteeredCrawl(models.FakeCrawl):  # type: ignore[misc, name-defined]
+        def __init__(self, crawler_name: str) -> None:
+            super().__init__(crawler_name)
+            crawler = _CURRENT["crawler"]
+            self.outcome, self.running_seconds, self.started = _steering(crawler.backend, crawler.arn)
+            self.cancelled = False
+
+        @property
+        def status(self) -> str:
+            if self.cancelled:
+                return "CANCELLED"
+            if time.monotonic() - self.started < self.running_seconds:
+                return "RUNNING"
+            return self.outcome
+
+        @status.setter
+        def status(self, value: str) -> None:
+            if value == "STOPPING":
+                self.cancelled = True
+
+    original_start_crawler = models.FakeCrawler.start_crawler
+
+    def start_crawler(self: Any) -> None:
+        _CURRENT["crawler"] = self
+        original_start_crawler(self)
+
+    def crawler_status(self: Any) -> str:
+        if not self.crawls:
+            return "READY"
+        return "RUNNING" if self.crawls[-1].status == "RUNNING" else "READY"
+
+    def crawler_as_dict(self: Any) -> dict[str, Any]:
+        data = original_as_dict(self)
+        if self.crawls and data.get("LastCrawl"):
+            last = self.crawls[-1]
+            data["LastCrawl"]["Status"] = last.status if last.status != "RUNNING" else "RUNNING"
+            if last.status == "FAILED":
+                data["LastCrawl"]["ErrorMessage"] = "FAILED (steered by the local Glue endpoint)"
+        return data
+
+    original_as_dict = models.FakeCrawler.as_dict
+
+    def batch_stop_job_run(self: Any) -> Any:
+        from moto.core.responses import ActionResult
+
+        name = self.parameters.get("JobName")
+        run_ids = self.parameters.get("JobRunIds") or []
+        job = self.glue_backend.get_job(name)
+        stopped = []
+        for run in job.job_runs:
+            if run.job_run_id in run_ids:
+                run.stopped = True
+                stopped.append({"JobName": name, "JobRunId": run.job_run_id})
+        return ActionResult({"SuccessfulSubmissions": stopped, "Errors": []})
+
+    models.FakeJobRun = SteeredJobRun
+    models.FakeJob.start_job_run = start_job_run
+    models.FakeCrawl = SteeredCrawl
+    models.FakeCrawler.start_crawler = start_crawler
+    models.FakeCrawler.status = property(crawler_status)
+    models.FakeCrawler.as_dict = crawler_as_dict
+    responses.GlueResponse.batch_stop_job_run = batch_stop_job_run
+
+
+_CURRENT: dict[str, Any] = {}
+
+
+def serve(port: int) -> None:
+    """Serve on 127.0.0.1 until killed."""
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    install()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    _, bound = server.get_host_and_port()
+    print(f"PORT {bound}", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Command-line entry: ``--port 0`` picks a free port and prints it."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args(argv)
+    serve(args.port)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""Each node's exact Glue end state in XCom, and the pruning that keeps the DAG exact (README "How triggers compile").
+
+A node task records its end state *before* it reports its own Airflow state, then reads every node's
+recorded state and skips the tasks that can no longer run. Because every node writes before it reads, the
+last one to end sees every state that decides a task, so no task is left for the scheduler to mark
+upstream_failed and no trigger fires on the wrong failure state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from glue_workflow_provider.compile.plan import DagPlan, StartPlan
+from glue_workflow_provider.model.graph import WorkflowGraph
+from glue_workflow_provider.semantics.predicates import trigger_fires
+from glue_workflow_provider.semantics.progress import Settled, settle
+
+log = logging.getLogger(__name__)
+
+#: XCom key holding a node's exact Glue end state (SUCCEEDED, FAILED, TIMEOUT, STOPPED, ERROR, ...).
+GLUE_STATE_KEY = "glue_state"
+#: XCom key holding the Glue run id (job run id, or crawl start time for a crawler).
+GLUE_RUN_KEY = "glue_run_id"
+#: XCom key naming the trigger that started the node.
+STARTED_BY_KEY = "glue_started_by"
+
+
+@dataclass(frozen=True)
+class WorkflowRuntime:
+    """What a node task needs to know about its whole workflow: the plan and the trigger graph.
+
+    One instance is shared by every task of a DAG (never copied per task, never serialized).
+    """
+
+    plan: DagPlan
+    graph: WorkflowGraph
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> WorkflowRuntime:
+        return self
+
+    def node_states(self, ti: Any) -> dict[str, str]:
+        """Every node's recorded end state in this DAG run (nodes not yet ended are absent).
+
+        One read per node through the XCom sequence API, which answers "none yet" without logging an error.
+        """
+        states: dict[str, str] = {}
+        for name, task_id in self.plan.node_task_ids().items():
+            value = ti.xcom_pull(task_ids=task_id, key=GLUE_STATE_KEY)
+            if isinstance(value, list):
+                value = value[0] if value else None
+            if isinstance(value, str) and value:
+                states[name] = value
+        return states
+
+    def started_by(self, node: str, starts: tuple[StartPlan, ...], ended: Mapping[str, str]) -> StartPlan | None:
+        """The first trigger (in definition order) that has fired for ``node``; None if none has."""
+        triggers = {t.name: t for t in self.graph.triggers}
+        for start in starts:
+            trigger = triggers.get(start.trigger)
+            if trigger is not None and trigger_fires(trigger, ended):
+                return start
+        return None
+
+    def settle(self, ti: Any) -> Settled:
+        """What the recorded states decide."""
+        return settle(self.graph, self.node_states(ti))
+
+    def prune(self, ti: Any, own_task_id: str) -> list[str]:
+        """Skip every task that can no longer run (and the outcome task if every failure was handled)."""
+        settled = self.settle(ti)
+        skip = [task for task in self.plan.tasks_to_skip(self.graph, settled) if task != own_task_id]
+        if skip:
+            _skip_tasks(skip)
+            log.info("Skipped tasks that can no longer run in this workflow run: %s", ", ".join(sorted(skip)))
+        return skip
+
+
+def _skip_tasks(task_ids: list[str]) -> None:
+    """Ask the API server to skip ``task_ids`` of this DAG run (tasks already running or done are left alone)."""
+    from airflow.sdk.execution_time import task_runner
+    from airflow.sdk.execution_time.comms import SkipDownstreamTasks
+
+    task_runner.SUPERVISOR_COMMS.send(SkipDownstreamTasks(tasks=list(task_ids)))

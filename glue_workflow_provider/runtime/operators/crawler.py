@@ -1,0 +1,102 @@
+"""GlueWorkflowCrawlerOperator: run an existing Glue crawler as a workflow node (StartCrawler only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from glue_workflow_provider.compile.plan import StartPlan
+from glue_workflow_provider.model.states import NodeType, is_end_state
+from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError, GlueNodeWaitError
+from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook
+from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
+from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
+from glue_workflow_provider.runtime.triggers.glue_run import GlueCrawlEndedTrigger
+
+#: Crawls have no Glue timeout; waiting stops after this long (a week, Glue's longest job limit).
+MAX_CRAWL_MINUTES = 7 * 24 * 60
+
+
+class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
+    """Start an existing Glue crawler with StartCrawler only (never UpdateCrawler) and wait for its crawl.
+
+    The crawl is told apart from earlier ones by ``LastCrawl.StartTime`` (no clock comparison), and its exact
+    end state (SUCCEEDED, FAILED, CANCELLED) is recorded in XCom ``glue_state``.
+
+    .. seealso:: README, "Operators".
+    """
+
+    aws_hook_class = GlueWorkflowCrawlerHook
+    node_type = NodeType.CRAWLER
+    ui_color = "#2e7d6b"
+
+    def _crawler(self) -> dict[str, Any]:
+        return self.hook.conn.get_crawler(Name=self.glue_name)["Crawler"]
+
+    def submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
+        """StartCrawler, remembering which crawl was the last before ours."""
+        try:
+            previous = _iso((self._crawler().get("LastCrawl") or {}).get("StartTime"))
+            self.hook.conn.start_crawler(Name=self.glue_name)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code == "EntityNotFoundException":
+                raise GlueNodeNotFoundError(
+                    f"Glue crawler '{self.glue_name}' does not exist (region {self.hook.conn_region_name}); "
+                    "glue-airflow never creates crawlers while running: deploy it or fix its name"
+                ) from exc
+            if code == "CrawlerRunningException":
+                raise GlueNodeWaitError(
+                    f"Glue crawler '{self.glue_name}' is already running a crawl started elsewhere; "
+                    "this node starts it when that crawl ends (retry)"
+                ) from exc
+            raise
+        self.log.info("Started Glue crawler '%s'", self.glue_name)
+        context["ti"].xcom_push(key=GLUE_RUN_KEY, value=previous or "first crawl")
+        return {"previous_start": previous}
+
+    def end_state(self, run: dict[str, Any]) -> str | None:
+        """LastCrawl.Status once the crawler is READY again after a crawl newer than the one before ours."""
+        crawler = self._crawler()
+        last = crawler.get("LastCrawl") or {}
+        started = _iso(last.get("StartTime"))
+        if crawler.get("State") != "READY" or not last or started == run.get("previous_start"):
+            return None
+        run["started"] = started
+        if last.get("ErrorMessage"):
+            run["error"] = last["ErrorMessage"]
+        status = last.get("Status")
+        return status if status and is_end_state(NodeType.CRAWLER, status) else None
+
+    def wait_minutes(self, run: dict[str, Any]) -> int:
+        """Crawls have no timeout in Glue."""
+        return MAX_CRAWL_MINUTES
+
+    def ended_trigger(self, run: dict[str, Any], attempts: int) -> GlueCrawlEndedTrigger:
+        """Wait in the triggerer until the crawler is READY."""
+        return GlueCrawlEndedTrigger(
+            crawler_name=self.glue_name,
+            waiter_delay=self.poll_interval,
+            waiter_max_attempts=attempts,
+            aws_conn_id=self.aws_conn_id,
+            region_name=self.region_name,
+            verify=self.verify,
+            botocore_config=self.botocore_config,
+        )
+
+    def stop(self, run: dict[str, Any]) -> None:
+        """StopCrawler."""
+        self.hook.conn.stop_crawler(Name=self.glue_name)
+
+    def describe(self, run: dict[str, Any]) -> str:
+        """The crawl's start time, and Glue's error message when there is one."""
+        error = f": {run['error']}" if run.get("error") else ""
+        return f"crawl started {run.get('started') or 'after ' + str(run.get('previous_start'))}{error}"
+
+
+def _iso(value: object) -> str | None:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if value else None

@@ -1,0 +1,117 @@
+"""GlueWorkflowJobOperator: run an existing Glue job as a workflow node, exactly as a trigger action would."""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+from airflow.providers.amazon.aws.links.glue import GlueJobRunDetailsLink
+from botocore.exceptions import ClientError
+
+from glue_workflow_provider.compile.plan import StartPlan
+from glue_workflow_provider.model.states import NodeType, is_end_state
+from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
+from glue_workflow_provider.runtime.hooks import GlueWorkflowJobHook
+from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
+from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
+from glue_workflow_provider.runtime.triggers.glue_run import GlueJobRunEndedTrigger
+from glue_workflow_provider.semantics.arguments import WORKFLOW_NAME_ARG, WORKFLOW_RUN_ID_ARG
+
+#: Glue's default job timeout when neither the action nor the job says (minutes, Glue 4.0 and earlier).
+DEFAULT_JOB_TIMEOUT_MINUTES = 2880
+#: Extra time allowed after the run's timeout for Glue to report TIMEOUT.
+GRACE_MINUTES = 15
+
+
+class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
+    """Start an existing Glue job with StartJobRun only (no GetJob/CreateJob/UpdateJob) and wait for it.
+
+    The run gets the starting trigger action's ``Arguments`` plus ``--WORKFLOW_NAME`` and
+    ``--WORKFLOW_RUN_ID`` (the Airflow run id), the action's ``Timeout``, ``SecurityConfiguration`` and
+    ``NotificationProperty``. The wait is bounded by that timeout (or the run's own), never by a fixed cap.
+    The task succeeds only when the run SUCCEEDED; XCom ``glue_state`` holds the exact end state.
+
+    .. seealso:: README, "Operators".
+    """
+
+    aws_hook_class = GlueWorkflowJobHook
+    node_type = NodeType.JOB
+    operator_extra_links = (GlueJobRunDetailsLink(),)
+    ui_color = "#6b4fbb"
+
+    def submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
+        """StartJobRun with the action's arguments; a missing job is an error, never created."""
+        arguments = dict(start.arguments or {})
+        arguments[WORKFLOW_NAME_ARG] = self.workflow_name
+        arguments[WORKFLOW_RUN_ID_ARG] = context["dag_run"].run_id
+        request: dict[str, Any] = {"JobName": self.glue_name, "Arguments": arguments}
+        if start.timeout:
+            request["Timeout"] = start.timeout
+        if start.security_configuration:
+            request["SecurityConfiguration"] = start.security_configuration
+        if start.notify_delay_after:
+            request["NotificationProperty"] = {"NotifyDelayAfter": start.notify_delay_after}
+        try:
+            run_id = self.hook.conn.start_job_run(**request)["JobRunId"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "EntityNotFoundException":
+                raise GlueNodeNotFoundError(
+                    f"Glue job '{self.glue_name}' does not exist (region {self.hook.conn_region_name}); "
+                    "glue-airflow never creates jobs while running: deploy the job or fix its name"
+                ) from exc
+            raise
+        self.log.info("Started Glue job '%s' run %s with arguments %s", self.glue_name, run_id, sorted(arguments))
+        context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run_id)
+        GlueJobRunDetailsLink.persist(
+            context=context,
+            operator=self,
+            region_name=self.hook.conn_region_name,
+            aws_partition=self.hook.conn_partition,
+            job_name=urllib.parse.quote(self.glue_name, safe=""),
+            job_run_id=run_id,
+        )
+        return {"run_id": run_id, "timeout": start.timeout}
+
+    def _job_run(self, run: dict[str, Any]) -> dict[str, Any]:
+        response = self.hook.conn.get_job_run(JobName=self.glue_name, RunId=run["run_id"], PredecessorsIncluded=False)
+        return response["JobRun"]
+
+    def end_state(self, run: dict[str, Any]) -> str | None:
+        """The run's JobRunState when it is an end state."""
+        job_run = self._job_run(run)
+        state = job_run["JobRunState"]
+        if run.get("timeout") is None and job_run.get("Timeout"):
+            run["timeout"] = job_run["Timeout"]
+        if job_run.get("ErrorMessage"):
+            run["error"] = job_run["ErrorMessage"]
+        return state if is_end_state(NodeType.JOB, state) else None
+
+    def wait_minutes(self, run: dict[str, Any]) -> int:
+        """The run's timeout plus a grace period."""
+        return int(run.get("timeout") or DEFAULT_JOB_TIMEOUT_MINUTES) + GRACE_MINUTES
+
+    def ended_trigger(self, run: dict[str, Any], attempts: int) -> GlueJobRunEndedTrigger:
+        """Wait in the triggerer until the run is in any end state."""
+        return GlueJobRunEndedTrigger(
+            job_name=self.glue_name,
+            run_id=run["run_id"],
+            waiter_delay=self.poll_interval,
+            waiter_max_attempts=attempts,
+            aws_conn_id=self.aws_conn_id,
+            region_name=self.region_name,
+            verify=self.verify,
+            botocore_config=self.botocore_config,
+        )
+
+    def stop(self, run: dict[str, Any]) -> None:
+        """BatchStopJobRun for this run."""
+        self.hook.conn.batch_stop_job_run(JobName=self.glue_name, JobRunIds=[run["run_id"]])
+
+    def describe(self, run: dict[str, Any]) -> str:
+        """The run id, and Glue's error message when there is one."""
+        error = f": {run['error']}" if run.get("error") else ""
+        return f"run {run.get('run_id')}{error}"
+
+    def result(self, run: dict[str, Any]) -> Any:
+        """The job run id."""
+        return run["run_id"]

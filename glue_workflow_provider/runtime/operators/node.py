@@ -1,0 +1,190 @@
+"""The lifecycle shared by the job and crawler operators: start by name, wait, record the exact end state, prune.
+
+A run is started at most once per try lineage: its reference is kept in Airflow's task_state_store with the
+DAG run's ``clear_number``, so a retry after a crash reattaches to the same Glue run while clearing the task
+(Glue's ResumeWorkflowRun) always starts a new one (§10.13).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from airflow.providers.amazon.aws.hooks.base_aws import AwsGenericHook
+from airflow.providers.amazon.aws.operators.base_aws import AwsBaseOperator
+from airflow.providers.amazon.aws.utils.mixins import aws_template_fields
+from airflow.sdk.exceptions import AirflowSkipException
+from airflow.triggers.base import BaseTrigger
+
+from glue_workflow_provider.compile.plan import StartPlan
+from glue_workflow_provider.model.states import SUCCEEDED, NodeType
+from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
+from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY, WorkflowRuntime
+
+HookT = TypeVar("HookT", bound=AwsGenericHook)
+
+#: task_state_store key for the run this task started: {"run": {...}, "clear_number": N}.
+RUN_STORE_KEY = "glue_run"
+
+
+class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
+    """Run one existing Glue job or crawler as a node of a Glue workflow (never creates or changes it).
+
+    :param glue_name: Name of the existing Glue job or crawler.
+    :param workflow_name: Name of the Glue workflow (passed to jobs as ``--WORKFLOW_NAME``).
+    :param starts: The triggers that can start this node, with their action's arguments and timeout.
+    :param runtime: The workflow's plan and graph, shared by all tasks of the DAG (for pruning).
+    :param deferrable: Wait in the triggerer instead of holding a worker slot (default True).
+    :param poll_interval: Seconds between two state checks.
+    """
+
+    node_type: ClassVar[NodeType]
+    template_fields: Sequence[str] = aws_template_fields()
+    shallow_copy_attrs: Sequence[str] = ("runtime",)
+    ui_fgcolor = "#ffffff"
+
+    def __init__(
+        self,
+        *,
+        glue_name: str,
+        workflow_name: str,
+        starts: Sequence[StartPlan] = (),
+        runtime: WorkflowRuntime | None = None,
+        deferrable: bool = True,
+        poll_interval: int = 10,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.glue_name = glue_name
+        self.workflow_name = workflow_name
+        self.starts = tuple(starts)
+        self.runtime = runtime
+        self.deferrable = deferrable
+        self.poll_interval = poll_interval
+        self._active_run: dict[str, Any] | None = None
+
+    # -- what each kind of node does ---------------------------------------------------------------------
+
+    @abstractmethod
+    def submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
+        """Start the Glue run; return a JSON-able reference to it."""
+
+    @abstractmethod
+    def end_state(self, run: dict[str, Any]) -> str | None:
+        """The run's Glue end state, or None while it is still going."""
+
+    @abstractmethod
+    def wait_minutes(self, run: dict[str, Any]) -> int:
+        """How long the run may take before waiting for it is pointless (bounds the wait)."""
+
+    @abstractmethod
+    def ended_trigger(self, run: dict[str, Any], attempts: int) -> BaseTrigger:
+        """The deferrable trigger that waits for the run to end."""
+
+    @abstractmethod
+    def stop(self, run: dict[str, Any]) -> None:
+        """Stop the run (the task was killed)."""
+
+    @abstractmethod
+    def describe(self, run: dict[str, Any]) -> str:
+        """A short description of the run for messages (its id, Glue's error message)."""
+
+    def result(self, run: dict[str, Any]) -> Any:
+        """The task's return value when the node SUCCEEDED."""
+        return None
+
+    # -- the lifecycle ------------------------------------------------------------------------------------
+
+    def execute(self, context: Any) -> Any:
+        """Start (or reattach to) the Glue run, then wait for it, deferring by default."""
+        start = self._start_plan(context)
+        context["ti"].xcom_push(key=STARTED_BY_KEY, value=start.trigger)
+        run = self._reattach_or_submit(context, start)
+        return self._wait(context, run)
+
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None, run: dict[str, Any] | None = None) -> Any:
+        """Resume after the trigger: read the exact end state and finish."""
+        if run is None:
+            raise GlueNodeWaitError(f"Glue {self._kind} '{self.glue_name}': resumed without a run reference")
+        state = self.end_state(run)
+        if state is None:
+            if event and event.get("status") == "error":
+                raise GlueNodeWaitError(
+                    f"Glue {self._kind} '{self.glue_name}' ({self.describe(run)}) has not ended: "
+                    f"{event.get('message')}; a retry reattaches to the same run"
+                )
+            return self._wait(context, run)
+        return self._finish(context, run, state)
+
+    def on_kill(self) -> None:
+        """Stop the Glue run this task started when the task is killed (stopping a DAG run stops its runs)."""
+        if self._active_run is not None:
+            self.log.info("Stopping Glue %s '%s' (%s)", self._kind, self.glue_name, self.describe(self._active_run))
+            self.stop(self._active_run)
+
+    @property
+    def _kind(self) -> str:
+        return self.node_type.lower()
+
+    def _start_plan(self, context: Any) -> StartPlan:
+        if self.runtime is None:
+            return self.starts[0] if self.starts else StartPlan(trigger="(none)")
+        ti = context["ti"]
+        ended = self.runtime.node_states(ti)
+        start = self.runtime.started_by(self.glue_name, self.starts, ended)
+        if start is None:
+            self.runtime.prune(ti, self.task_id)
+            raise AirflowSkipException(
+                f"None of the triggers that start Glue {self._kind} '{self.glue_name}' has fired; it does not run"
+            )
+        self.log.info("Glue %s '%s' started by trigger '%s'", self._kind, self.glue_name, start.trigger)
+        return start
+
+    def _reattach_or_submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
+        store = context.get("task_state_store")
+        clear_number = getattr(context.get("dag_run"), "clear_number", 0) or 0
+        saved = store.get(RUN_STORE_KEY) if store is not None else None
+        if isinstance(saved, dict) and saved.get("clear_number") == clear_number and saved.get("run"):
+            self.log.info("Reattaching to the Glue run started by an earlier try: %s", saved["run"])
+            return dict(saved["run"])
+        run = self.submit(context, start)
+        if store is not None:
+            store.set(RUN_STORE_KEY, {"run": run, "clear_number": clear_number})
+        return run
+
+    def _wait(self, context: Any, run: dict[str, Any]) -> Any:
+        self._active_run = run
+        state = self.end_state(run)
+        if state is not None:
+            return self._finish(context, run, state)
+        attempts = max(1, math.ceil(self.wait_minutes(run) * 60 / self.poll_interval))
+        if self.deferrable:
+            self.defer(
+                trigger=self.ended_trigger(run, attempts),
+                method_name="execute_complete",
+                kwargs={"run": run},
+            )
+        for _ in range(attempts):
+            time.sleep(self.poll_interval)
+            state = self.end_state(run)
+            if state is not None:
+                return self._finish(context, run, state)
+        raise GlueNodeWaitError(
+            f"Glue {self._kind} '{self.glue_name}' ({self.describe(run)}) did not end within "
+            f"{self.wait_minutes(run)} minutes; a retry reattaches to the same run"
+        )
+
+    def _finish(self, context: Any, run: dict[str, Any], state: str) -> Any:
+        """Record the exact end state, prune what can no longer run, then succeed only on SUCCEEDED."""
+        self._active_run = None
+        ti = context["ti"]
+        ti.xcom_push(key=GLUE_STATE_KEY, value=state)
+        if self.runtime is not None:
+            self.runtime.prune(ti, self.task_id)
+        if state == SUCCEEDED:
+            self.log.info("Glue %s '%s' SUCCEEDED (%s)", self._kind, self.glue_name, self.describe(run))
+            return self.result(run)
+        raise GlueNodeEndedError(f"Glue {self._kind} '{self.glue_name}' ended {state} ({self.describe(run)})")

@@ -1,0 +1,74 @@
+"""Triggers that wait, without a worker slot, until a Glue job run or crawl has ended in any end state.
+
+Waiting is configured as data (waiters/glue_workflow.json); the operator reads the exact end state when it
+resumes, so a TIMEOUT is never read as a FAILED and ERROR ends the wait at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
+
+from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook, GlueWorkflowJobHook
+
+
+class GlueJobRunEndedTrigger(AwsBaseWaiterTrigger):
+    """Wait until job run ``run_id`` of ``job_name`` is in a Glue end state."""
+
+    aws_hook_class = GlueWorkflowJobHook
+
+    def __init__(
+        self,
+        *,
+        job_name: str,
+        run_id: str,
+        waiter_delay: int,
+        waiter_max_attempts: int,
+        aws_conn_id: str | None = "aws_default",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            serialized_fields={"job_name": job_name, "run_id": run_id},
+            waiter_name="job_run_ended",
+            waiter_args={"JobName": job_name, "RunId": run_id},
+            failure_message=f"Glue job {job_name} run {run_id} did not end in time",
+            status_message=f"Glue job {job_name} run {run_id} is",
+            status_queries=["JobRun.JobRunState"],
+            return_key="run_id",
+            return_value=run_id,
+            waiter_delay=waiter_delay,
+            waiter_max_attempts=waiter_max_attempts,
+            aws_conn_id=aws_conn_id,
+            **kwargs,
+        )
+
+
+class GlueCrawlEndedTrigger(AwsBaseWaiterTrigger):
+    """Wait until crawler ``crawler_name`` is READY again (its crawl has ended)."""
+
+    aws_hook_class = GlueWorkflowCrawlerHook
+
+    def __init__(
+        self,
+        *,
+        crawler_name: str,
+        waiter_delay: int,
+        waiter_max_attempts: int,
+        aws_conn_id: str | None = "aws_default",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            serialized_fields={"crawler_name": crawler_name},
+            waiter_name="crawl_ended",
+            waiter_args={"Name": crawler_name},
+            failure_message=f"Glue crawler {crawler_name} did not finish in time",
+            status_message=f"Glue crawler {crawler_name} is",
+            status_queries=["Crawler.State", "Crawler.LastCrawl.Status"],
+            return_key="crawler_name",
+            return_value=crawler_name,
+            waiter_delay=waiter_delay,
+            waiter_max_attempts=waiter_max_attempts,
+            aws_conn_id=aws_conn_id,
+            **kwargs,
+        )
