@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from glue_workflow_provider.compile.naming import airflow_id
+from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.exceptions import DefinitionError
 from glue_workflow_provider.model.diagnostics import Diagnostic, error
@@ -23,6 +24,21 @@ from glue_workflow_provider.sources.definition_file import SUFFIXES, LoadResult,
 
 log = logging.getLogger(__name__)
 STRICT_ENV = "GLUE_AIRFLOW_STRICT"
+LOADER_FILE_NAME = "glue_workflows.py"
+#: The loader DAG file, as shipped in ``dags/glue_workflows.py`` (a test keeps the two identical).
+LOADER_FILE_SOURCE = '''"""Airflow DAG loader: one DAG per AWS Glue workflow definition (*.json, *.yaml, *.yml) under ./workflows.
+
+Copy this file into any Airflow dags folder, next to a ``workflows/`` folder of definitions. It never calls
+AWS while the dag processor parses it. A broken definition becomes a paused placeholder DAG, tagged
+``invalid-definition``, that lists its problems; every other definition keeps loading.
+"""
+
+from pathlib import Path
+
+from glue_workflow_provider.loader import load_dags
+
+load_dags(globals(), Path(__file__).parent / "workflows")
+'''
 
 
 @dataclass
@@ -49,19 +65,19 @@ def load_dags(namespace: MutableMapping[str, Any], folder: str | Path, *, strict
     report = LoadReport()
     owners: dict[str, str] = {}
     for path in definition_files(folder):
-        shown = _shown_path(path, folder)
-        result = load_definition(path)
-        problems, dag = _compile(result, shown, owners, build_dag)
-        if dag is not None:
-            owners[dag.dag_id] = shown
-            report.dags[dag.dag_id] = dag
+        checked = check_file(path, _shown_path(path, folder), owners)
+        for warning in (d for d in checked.diagnostics if not d.is_error):
+            log.warning("Glue workflow definition: %s", warning)
+        if checked.plan is not None and checked.result.definition is not None:
+            report.dags[checked.plan.dag_id] = build_dag(checked.plan, checked.result.definition)
             continue
-        report.invalid[shown] = problems
-        for problem in problems:
+        errors = tuple(d for d in checked.diagnostics if d.is_error)
+        report.invalid[checked.shown] = errors
+        for problem in errors:
             log.error("Invalid Glue workflow definition: %s", problem)
         if not strict:
-            placeholder = build_invalid_dag(_placeholder_id(result, shown, owners), shown, problems)
-            owners[placeholder.dag_id] = shown
+            placeholder = build_invalid_dag(_placeholder_id(checked.result, checked.shown, owners), checked.shown, errors)
+            owners[placeholder.dag_id] = checked.shown
             report.dags[placeholder.dag_id] = placeholder
     if strict and report.invalid:
         raise DefinitionError([p for problems in report.invalid.values() for p in problems])
@@ -69,17 +85,25 @@ def load_dags(namespace: MutableMapping[str, Any], folder: str | Path, *, strict
     return report
 
 
-def _compile(
-    result: LoadResult, shown: str, owners: dict[str, str], build_dag: Any
-) -> tuple[tuple[Diagnostic, ...], Any]:
+@dataclass(frozen=True)
+class CheckedFile:
+    """One definition file checked as the loader checks it: its diagnostics and, when valid, its plan."""
+
+    shown: str
+    result: LoadResult
+    diagnostics: tuple[Diagnostic, ...]
+    plan: DagPlan | None
+
+
+def check_file(path: Path, shown: str, owners: dict[str, str]) -> CheckedFile:
+    """Validate and plan one file; ``owners`` (dag_id -> file) catches two files claiming one dag_id."""
+    result = load_definition(path)
     diagnostics = tuple(d.in_file(shown) for d in result.diagnostics)
-    for warning in (d for d in diagnostics if not d.is_error):
-        log.warning("Glue workflow definition: %s", warning)
     if not result.ok or result.definition is None:
-        return tuple(d for d in diagnostics if d.is_error), None
+        return CheckedFile(shown, result, diagnostics, None)
     planned = plan_workflow(result.definition)
     if planned.plan is None:
-        return tuple(d.in_file(shown) for d in planned.diagnostics), None
+        return CheckedFile(shown, result, diagnostics + tuple(d.in_file(shown) for d in planned.diagnostics), None)
     if planned.plan.dag_id in owners:
         clash = error(
             "GWF018",
@@ -87,8 +111,22 @@ def _compile(
             f"dag_id '{planned.plan.dag_id}' is already used by {owners[planned.plan.dag_id]}; "
             "set a different Airflow.dag_id or rename the workflow",
         ).in_file(shown)
-        return (clash,), None
-    return (), build_dag(planned.plan, result.definition)
+        return CheckedFile(shown, result, diagnostics + (clash,), None)
+    owners[planned.plan.dag_id] = shown
+    return CheckedFile(shown, result, diagnostics, planned.plan)
+
+
+def check_paths(paths: list[str | Path]) -> list[CheckedFile]:
+    """Check definition files and folders of them (``glue-airflow validate``)."""
+    owners: dict[str, str] = {}
+    checked: list[CheckedFile] = []
+    for given in paths:
+        root = Path(given)
+        if root.is_dir():
+            checked += [check_file(p, str(p), owners) for p in definition_files(root)]
+        else:
+            checked.append(check_file(root, str(root), owners))
+    return checked
 
 
 def _placeholder_id(result: LoadResult, shown: str, owners: dict[str, str]) -> str:

@@ -1,0 +1,1 @@
+"""The ``glue-airflow`` command line: argument parsing and printing only."""
