@@ -9,7 +9,7 @@ upstream_failed and no trigger fires on the wrong failure state.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,19 +41,26 @@ class WorkflowRuntime:
     def __deepcopy__(self, memo: dict[int, Any]) -> WorkflowRuntime:
         return self
 
-    def node_states(self, ti: Any) -> dict[str, str]:
-        """Every node's recorded end state in this DAG run (nodes not yet ended are absent).
+    def node_states(self, ti: Any, only: Iterable[str] | None = None) -> dict[str, str]:
+        """Recorded end states in this DAG run of every node (or of the nodes in ``only``); absent if not ended.
 
         One read per node through the XCom sequence API, which answers "none yet" without logging an error.
         """
+        wanted = set(only) if only is not None else None
         states: dict[str, str] = {}
         for name, task_id in self.plan.node_task_ids().items():
+            if wanted is not None and name not in wanted:
+                continue
             value = ti.xcom_pull(task_ids=task_id, key=GLUE_STATE_KEY)
             if isinstance(value, list):
                 value = value[0] if value else None
             if isinstance(value, str) and value:
                 states[name] = value
         return states
+
+    def watched_by_starters(self, node: str) -> set[str]:
+        """The nodes whose states decide whether a trigger of ``node`` has fired."""
+        return {c.node_name for t in self.graph.starters.get(node, ()) for c in t.conditions}
 
     def started_by(self, node: str, starts: tuple[StartPlan, ...], ended: Mapping[str, str]) -> StartPlan | None:
         """The first trigger (in definition order) that has fired for ``node``; None if none has."""

@@ -133,7 +133,7 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
         if self.runtime is None:
             return self.starts[0] if self.starts else StartPlan(trigger="(none)")
         ti = context["ti"]
-        ended = self.runtime.node_states(ti)
+        ended = self.runtime.node_states(ti, only=self.runtime.watched_by_starters(self.glue_name))
         start = self.runtime.started_by(self.glue_name, self.starts, ended)
         if start is None:
             self.runtime.prune(ti, self.task_id)

@@ -1,0 +1,87 @@
+"""Helpers for differential tests: enumerate a workflow's distinct behaviours and compare a real run with
+the reference simulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from glue_workflow_provider.model.graph import WorkflowGraph
+from glue_workflow_provider.model.states import END_STATES, SUCCEEDED
+from glue_workflow_provider.model.workflow import Definition
+from glue_workflow_provider.semantics.arguments import WORKFLOW_RUN_ID_ARG
+from glue_workflow_provider.semantics.predicates import trigger_fires
+from glue_workflow_provider.semantics.progress import listened_states
+from glue_workflow_provider.semantics.report import RunReport
+from glue_workflow_provider.semantics.simulator import simulate
+
+
+def outcome_classes(definition: Definition) -> dict[str, list[str]]:
+    """Per node, one end state per distinct behaviour: SUCCEEDED, each state a trigger listens for, and one
+    state nobody listens for (all such states behave alike; which one rotates from node to node so that
+    every end state gets recorded somewhere)."""
+    graph = WorkflowGraph.of(definition)
+    listened = listened_states(graph)
+    classes: dict[str, list[str]] = {}
+    for index, (node, node_type) in enumerate(graph.nodes.items()):
+        heard = sorted(listened.get(node, frozenset()) - {SUCCEEDED})
+        unheard = [s for s in END_STATES[node_type] if s != SUCCEEDED and s not in heard]
+        classes[node] = [SUCCEEDED, *heard] + ([unheard[index % len(unheard)]] if unheard else [])
+    return classes
+
+
+def behaviours(definition: Definition) -> list[dict[str, str]]:
+    """Every distinct combination of end states of the nodes that actually run (nodes that never run do
+    not matter), found by branching on each node the simulator starts."""
+    classes = outcome_classes(definition)
+    found: list[dict[str, str]] = []
+
+    def explore(assigned: dict[str, str]) -> None:
+        pending = [n for n in simulate(definition, assigned).ran() if n not in assigned]
+        if not pending:
+            found.append(assigned)
+            return
+        for state in classes[pending[0]]:
+            explore({**assigned, pending[0]: state})
+
+    explore({})
+    return found
+
+
+def assert_conforms(definition: Definition, outcomes: Mapping[str, str], run: RunReport, conf: Mapping[str, str] | None = None) -> None:
+    """The real run did exactly what the simulator says Glue would do."""
+    expected = simulate(definition, outcomes, dag_id=run.dag_id, conf=conf)
+    label = f"outcomes={dict(outcomes)}"
+    assert run.state == expected.state, f"{label}: DAG run {run.state}, simulator {expected.state}"
+    assert set(run.nodes) == set(expected.nodes), label
+    for name, want in expected.nodes.items():
+        got = run.nodes[name]
+        assert (got.glue_state, got.airflow_state) == (want.glue_state, want.airflow_state), (
+            f"{label}: node {name!r} ran as {(got.glue_state, got.airflow_state)}, "
+            f"simulator says {(want.glue_state, want.airflow_state)}"
+        )
+        assert (got.order is None) == (want.order is None), f"{label}: node {name!r} order"
+        if want.arguments is not None:
+            assert got.arguments is not None, f"{label}: node {name!r} has no recorded arguments"
+            assert got.arguments.get(WORKFLOW_RUN_ID_ARG), f"{label}: node {name!r} got no --WORKFLOW_RUN_ID"
+            assert _without_run_id(got.arguments) == _without_run_id(want.arguments), f"{label}: {name!r} arguments"
+    assert run.run_properties == expected.run_properties, label
+    assert_causal_order(definition, run)
+
+
+def assert_causal_order(definition: Definition, run: RunReport) -> None:
+    """Every node that ran started after some trigger of it held on nodes that had started before it."""
+    graph = WorkflowGraph.of(definition)
+    order = {name: node.order for name, node in run.nodes.items() if node.order is not None}
+    states = {name: node.glue_state for name, node in run.nodes.items() if node.glue_state is not None}
+    for name, position in order.items():
+        before = {n: s for n, s in states.items() if order.get(n, 10**9) < position}
+        triggers = graph.starters.get(name, ())
+        assert any(t.is_start or trigger_fires(t, before) for t in triggers), (
+            f"node {name!r} started at position {position} before any of its triggers held "
+            f"(started earlier: {sorted(before)})"
+        )
+
+
+def _without_run_id(arguments: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in arguments.items() if k != WORKFLOW_RUN_ID_ARG}

@@ -1,0 +1,126 @@
+"""The loader in a real DagBag: every shipped example parses, a broken definition hides no other DAG."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+
+REPO = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.airflow
+
+
+def _bag(folder: Path):
+    from airflow.dag_processing.dagbag import DagBag
+
+    return DagBag(str(folder))
+
+
+def test_shipped_dags_folder_parses_without_import_errors() -> None:
+    bag = _bag(REPO / "dags")
+    assert bag.import_errors == {}
+    assert set(bag.dag_ids) == {"Month_close", "data-vault-load"}
+    month_close = bag.dags["Month_close"]
+    assert month_close.dag_display_name == "Month close"
+    assert month_close.fileloc.endswith("glue_workflows.py")
+    assert {t.task_id: t.task_display_name for t in month_close.tasks} == {
+        "De-duplicate": "De-duplicate",
+        "Fix_phone_numbers": "Fix phone numbers",
+        "Update_schema": "Update schema",
+        "workflow_outcome": "Workflow run outcome",
+    }
+    assert month_close.timetable.summary == "cron(0 6 1 * ? *)"
+    assert month_close.catchup is False
+    assert month_close.max_active_runs == 1
+    assert month_close.params["period"] == "latest"
+
+
+def test_edges_are_labelled_with_trigger_names() -> None:
+    dag = _bag(REPO / "dags").dags["Month_close"]
+    assert dag.get_edge_info("De-duplicate", "Update_schema") == {"label": "Fix/De-dupe succeeded"}
+    assert dag.task_dict["Update_schema"].trigger_rule == "all_success"
+    assert dag.task_dict["workflow_outcome"].trigger_rule == "none_failed"
+
+
+def test_shipped_loader_file_is_the_one_the_package_writes() -> None:
+    assert (REPO / "dags" / "glue_workflows.py").read_text() == LOADER_FILE_SOURCE
+
+
+def test_compiled_dags_serialize_for_the_scheduler() -> None:
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    for dag in _bag(REPO / "dags").dags.values():
+        data = DagSerialization.to_dict(dag)
+        restored = DagSerialization.from_dict(data)
+        assert sorted(restored.task_ids) == sorted(dag.task_ids)
+    month_close = DagSerialization.from_dict(DagSerialization.to_dict(_bag(REPO / "dags").dags["Month_close"]))
+    assert type(month_close.timetable).__name__ == "GlueCronTimetable"
+
+
+def _dags_folder_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "dags"
+    (folder / "workflows").mkdir(parents=True)
+    (folder / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
+    for name in ("month_close.yaml", "data_vault_load.yaml"):
+        shutil.copyfile(REPO / "dags" / "workflows" / name, folder / "workflows" / name)
+    for name, text in files.items():
+        (folder / "workflows" / name).write_text(text)
+    return folder
+
+
+BROKEN = """
+Workflow:
+  Name: broken-flow
+Triggers:
+  - Name: start
+    Type: SCHEDULED
+    Schedule: cron(0 12 * * * *)
+    Actions: [{JobName: a}]
+  - Name: next
+    Type: CONDITIONAL
+    Predicate: {Conditions: [{JobName: a, State: RUNNING}]}
+    Actions: [{JobName: b}]
+"""
+
+
+def test_broken_definition_becomes_a_placeholder_and_hides_nothing(tmp_path: Path) -> None:
+    bag = _bag(_dags_folder_with(tmp_path, {"broken.yaml": BROKEN, "syntax.json": '{"Workflow": {'}))
+    assert bag.import_errors == {}
+    assert {"Month_close", "data-vault-load"} <= set(bag.dag_ids)
+    placeholder = bag.dags["broken-flow"]
+    assert "invalid-definition" in placeholder.tags
+    assert type(placeholder.timetable).__name__ == "NullTimetable"
+    assert "workflows/broken.yaml: Triggers[0].Schedule:" in placeholder.description
+    assert "Triggers[1].Predicate.Conditions[0].State" in placeholder.doc_md
+    assert placeholder.task_ids == ["definition_errors"]
+    syntax = bag.dags["invalid__workflows_syntax_json"]
+    assert "JSON syntax error" in syntax.description
+
+
+def test_strict_mode_turns_a_broken_definition_into_an_import_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GLUE_AIRFLOW_STRICT", "1")
+    bag = _bag(_dags_folder_with(tmp_path, {"broken.yaml": BROKEN}))
+    [(path, message)] = bag.import_errors.items()
+    assert path.endswith("glue_workflows.py")
+    assert "workflows/broken.yaml: Triggers[1].Predicate.Conditions[0].State" in message
+
+
+def test_two_files_claiming_one_dag_id(tmp_path: Path) -> None:
+    copy = (REPO / "dags" / "workflows" / "month_close.yaml").read_text()
+    bag = _bag(_dags_folder_with(tmp_path, {"zz_copy.yaml": copy}))
+    assert bag.dags["Month_close"].tags != ["glue-workflow", "invalid-definition"]
+    placeholder = bag.dags["invalid__workflows_zz_copy_yaml"]
+    assert "already used by workflows/month_close.yaml" in placeholder.description
+
+
+def test_placeholder_task_fails_with_the_problems(tmp_path: Path) -> None:
+    bag = _bag(_dags_folder_with(tmp_path, {"broken.yaml": BROKEN}))
+    task = bag.dags["broken-flow"].task_dict["definition_errors"]
+    from airflow.sdk.exceptions import AirflowFailException
+
+    with pytest.raises(AirflowFailException, match="Triggers\\[0\\].Schedule"):
+        task.execute({})
