@@ -16,6 +16,8 @@ from typing import Any
 
 OUTCOME_TAG = "glue-airflow:outcome"
 RUNNING_SECONDS_TAG = "glue-airflow:running-seconds"
+#: The next N GetJobRun calls for runs of the tagged job answer with an internal error (an outage).
+GET_FAILURES_TAG = "glue-airflow:get-job-run-failures"
 DEFAULT_RUNNING_SECONDS = 2.0
 
 
@@ -125,6 +127,21 @@ def install() -> None:
                 stopped.append({"JobName": name, "JobRunId": run.job_run_id})
         return ActionResult({"SuccessfulSubmissions": stopped, "Errors": []})
 
+    original_get_job_run = responses.GlueResponse.get_job_run
+
+    def get_job_run(self: Any) -> Any:
+        from moto.glue.exceptions import GlueClientError
+
+        job = self.glue_backend.get_job(self.parameters.get("JobName"))
+        failures = int(job.backend.get_tags(job.arn).get(GET_FAILURES_TAG, "0"))
+        if failures > 0:
+            job.backend.tag_resource(job.arn, {GET_FAILURES_TAG: str(failures - 1)})
+            error = GlueClientError("InternalServiceException", "steered outage of the local Glue endpoint")
+            error.code = 500
+            raise error
+        return original_get_job_run(self)
+
+    responses.GlueResponse.get_job_run = get_job_run
     models.FakeJobRun = SteeredJobRun
     models.FakeJob.start_job_run = start_job_run
     models.FakeCrawl = SteeredCrawl

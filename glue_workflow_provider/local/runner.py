@@ -102,8 +102,13 @@ class LocalRunner:
         path: str | Path,
         outcomes: Mapping[str, str] | None = None,
         conf: Mapping[str, str] | None = None,
+        *,
+        deploy: bool = True,
     ) -> RunReport:
-        """One real DAG run of the definition in ``path``; nodes end as ``outcomes`` says (default SUCCEEDED)."""
+        """One real DAG run of the definition in ``path``; nodes end as ``outcomes`` says (default SUCCEEDED).
+
+        With ``deploy=False`` the jobs and crawlers are not created on the endpoint first (only existing ones run).
+        """
         result = load_definition(path)
         definition = result.require()
         planned = plan_workflow(definition)
@@ -113,7 +118,8 @@ class LocalRunner:
         plan = _with_poll_interval(planned.plan, self.poll_interval)
         self._install(Path(path))
         assert self.endpoint is not None
-        self.endpoint.deploy(definition)
+        if deploy:
+            self.endpoint.deploy(definition)
         self.endpoint.steer(definition, outcomes)
         dag = _build(plan, definition, self.home)
         with contextlib.redirect_stdout(sys.stderr):

@@ -48,7 +48,7 @@ CODES: dict[str, str] = {
     "GWF037": "run property key or value not allowed",
     "GWF038": "more jobs and crawlers in one trigger than Glue allows (50)",
     "GWF039": "more than 100 jobs, crawlers and triggers in one workflow",
-    "GWF040": "schedule that cannot be compiled exactly",
+    "GWF040": "StartOnCreation on an ON_DEMAND trigger (not supported by Glue)",
     "GWF041": "workflow has jobs or crawlers but no start trigger",
 }
 

@@ -13,13 +13,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from glue_workflow_provider.exceptions import GlueWorkflowError
+
 MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
 MIN_INTERVAL_MINUTES = 5
 _WRAPPER = re.compile(r"^\s*cron\((?P<body>.*)\)\s*$", re.IGNORECASE | re.DOTALL)
 
 
-class GlueCronError(ValueError):
+class GlueCronError(GlueWorkflowError, ValueError):
     """A Glue cron expression that Glue would reject; the message says what to change."""
 
 
@@ -99,8 +101,9 @@ class GlueCron:
 
     def next_after(self, moment: datetime, *, inclusive: bool = False) -> datetime | None:
         """The first fire time strictly after ``moment`` (or at it, when ``inclusive``); None if none is left."""
-        moment = _utc_minute(moment)
-        start = moment if inclusive else moment + timedelta(minutes=1)
+        whole = _utc_minute(moment)
+        exact = whole == (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        start = whole if inclusive and exact else whole + timedelta(minutes=1)
         day = start.date()
         last_year = max(self.years)
         while day.year <= last_year:

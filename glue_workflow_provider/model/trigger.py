@@ -155,5 +155,7 @@ class Trigger(GlueShape):
 
     @property
     def conditions(self) -> tuple[Condition, ...]:
-        """The predicate's conditions (empty for start triggers)."""
-        return self.predicate.conditions if self.predicate is not None else ()
+        """The predicate's conditions (empty for start triggers, whose Predicate Glue ignores)."""
+        if self.predicate is None or self.is_start:
+            return ()
+        return self.predicate.conditions

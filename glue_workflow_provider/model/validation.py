@@ -41,13 +41,22 @@ def _trigger_path(index: int) -> str:
     return f"Triggers[{index}]"
 
 
+def _a(word: str) -> str:
+    """``word`` with its indefinite article ("an ON_DEMAND", "a SCHEDULED")."""
+    return f"an {word}" if word[:1] in "AEIOU" else f"a {word}"
+
+
+def _said(value: bool | None) -> str:
+    return "not set" if value is None else str(value).lower()
+
+
 def _check_run_properties(definition: Definition) -> Iterator[Diagnostic]:
     for key in definition.workflow.default_run_properties or {}:
         if not 1 <= len(key) <= 255:
             yield error(
                 "GWF037",
-                f"Workflow.DefaultRunProperties.{key[:40]}",
-                f"run property key is {len(key)} characters long; Glue keys are 1 to 255 characters",
+                f"Workflow.DefaultRunProperties[{key[:40]!r}]",
+                f"run property key is {len(key)} characters long; Glue keys are 1 to 255 characters: shorten it",
             )
 
 
@@ -85,17 +94,24 @@ def _check_trigger_type_fields(path: str, trigger: Trigger) -> Iterator[Diagnost
             yield warning(
                 "GWF023",
                 f"{path}.Schedule",
-                f"Schedule is ignored on a {trigger.type} trigger; only SCHEDULED triggers use it",
+                f"Schedule is ignored on {_a(trigger.type)} trigger; only SCHEDULED triggers use it: remove it",
             )
     yield from _check_predicate_presence(path, trigger)
     if trigger.event_batching_condition is not None and trigger.type is not TriggerType.EVENT:
         yield warning(
             "GWF025",
             f"{path}.EventBatchingCondition",
-            f"EventBatchingCondition is ignored on a {trigger.type} trigger; only EVENT triggers batch events",
+            f"EventBatchingCondition is ignored on {_a(trigger.type)} trigger; only EVENT triggers batch "
+            "events: remove it",
         )
     if trigger.type is TriggerType.CONDITIONAL:
         yield from _check_activation(path, trigger)
+    if trigger.type is TriggerType.ON_DEMAND and trigger.start_on_creation:
+        yield warning(
+            "GWF040",
+            f"{path}.StartOnCreation",
+            "StartOnCreation is not supported on an ON_DEMAND trigger (Glue rejects true); remove it",
+        )
 
 
 def _check_predicate_presence(path: str, trigger: Trigger) -> Iterator[Diagnostic]:
@@ -110,7 +126,8 @@ def _check_predicate_presence(path: str, trigger: Trigger) -> Iterator[Diagnosti
         yield warning(
             "GWF024",
             f"{path}.Predicate",
-            f"Predicate is ignored on a {trigger.type} trigger; only CONDITIONAL triggers have conditions",
+            f"Predicate is ignored on {_a(trigger.type)} trigger; only CONDITIONAL triggers have conditions: "
+            "remove it, or make the trigger CONDITIONAL",
         )
 
 
@@ -120,15 +137,15 @@ def _check_activation(path: str, trigger: Trigger) -> Iterator[Diagnostic]:
             "GWF026",
             f"{path}.State",
             f"conditional trigger '{trigger.name}' is {trigger.state}: it never fires, so what it starts "
-            "does not run from it",
+            "does not run from it; remove State (or set ACTIVATED) to let it fire",
         )
     elif not trigger.is_activated:
         yield warning(
             "GWF027",
             f"{path}.StartOnCreation",
-            f"conditional trigger '{trigger.name}' was never activated (State {trigger.state or 'unset'}, "
-            "StartOnCreation false); Glue may not fire it, glue-airflow fires it. Set StartOnCreation: true "
-            "to say so",
+            f"conditional trigger '{trigger.name}' was never activated (State {trigger.state or 'not set'}, "
+            f"StartOnCreation {_said(trigger.start_on_creation)}); Glue may not fire it, glue-airflow fires it. "
+            "Set StartOnCreation: true to say so",
         )
 
 
@@ -151,7 +168,7 @@ def _check_actions(graph: WorkflowGraph, path: str, trigger: Trigger) -> Iterato
             "GWF038",
             f"{path}.Actions",
             f"trigger '{trigger.name}' starts {len(trigger.actions)} jobs and crawlers; Glue's default quota "
-            f"is {MAX_ACTIONS_PER_TRIGGER}",
+            f"is {MAX_ACTIONS_PER_TRIGGER}: split them across triggers with the same predicate",
         )
 
 
@@ -190,6 +207,14 @@ def _check_condition(graph: WorkflowGraph, path: str, condition: Condition) -> I
             f"{path}.{field}",
             f"no trigger of this workflow starts {condition.node_type.lower()} '{name}', so this condition "
             "can never hold; add an action that starts it or fix the name",
+        )
+    elif graph.nodes[name] is not condition.node_type:
+        actual = graph.nodes[name].lower()
+        right = "CrawlerName/CrawlState" if actual == "crawler" else "JobName/State"
+        yield error(
+            "GWF021",
+            f"{path}.{field}",
+            f"'{name}' is started as a {actual}, not a {condition.node_type.lower()}; watch it with {right}",
         )
 
 
@@ -237,7 +262,12 @@ def _check_start_triggers(definition: Definition, graph: WorkflowGraph) -> Itera
             f"('{starts[0][1].name}'). Make it CONDITIONAL or move it to another workflow",
         )
     if not definition.triggers:
-        yield warning("GWF033", "Triggers", "the workflow has no triggers, so a run starts nothing")
+        yield warning(
+            "GWF033",
+            "Triggers",
+            "the workflow has no triggers, so a run starts nothing; add a start trigger (ON_DEMAND, "
+            "SCHEDULED or EVENT) whose actions name the first jobs or crawlers",
+        )
     elif graph.nodes and not starts:
         yield error(
             "GWF041",
@@ -251,7 +281,8 @@ def _check_start_triggers(definition: Definition, graph: WorkflowGraph) -> Itera
             yield warning(
                 "GWF030",
                 f"{_trigger_path(index)}.Type",
-                "EVENT start trigger: the DAG has no event schedule yet and runs when triggered by hand",
+                "EVENT start trigger: the DAG has no event schedule yet and runs when triggered by hand "
+                "(trigger it from the UI or the REST API when the event arrives)",
             )
 
 
@@ -277,7 +308,8 @@ def _check_cycles(definition: Definition, graph: WorkflowGraph) -> Iterator[Diag
             "GWF016",
             f"{_trigger_path(positions.get(first, 0))}.Predicate",
             f"cycle: {' -> '.join(cycle.nodes + cycle.nodes[:1])} is closed by trigger(s) "
-            f"{', '.join(cycle.triggers)}; a workflow run must not start a node that starts itself again",
+            f"{', '.join(cycle.triggers)}; a node cannot start itself again in one run: remove one of these "
+            "triggers or have it start a different job",
         )
 
 
@@ -307,12 +339,17 @@ def _check_carried_specs(definition: Definition, graph: WorkflowGraph) -> Iterat
         counts = Counter(spec.name for spec in specs)
         for index, spec in enumerate(specs):
             if counts[spec.name] > 1:
-                yield error("GWF035", f"{section}[{index}].Name", f"'{spec.name}' is listed more than once")
+                yield error(
+                    "GWF035",
+                    f"{section}[{index}].Name",
+                    f"'{spec.name}' is listed more than once in {section}; keep one entry",
+                )
             if graph.nodes.get(spec.name) is not node_type:
                 yield warning(
                     "GWF032",
                     f"{section}[{index}].Name",
-                    f"'{spec.name}' is listed in {section} but no trigger starts it",
+                    f"'{spec.name}' is listed in {section} but no trigger starts it; add an action for it or "
+                    "remove the entry",
                 )
         if specs:
             yield from _missing_specs(definition, section, node_type, set(counts))
@@ -321,7 +358,8 @@ def _check_carried_specs(definition: Definition, graph: WorkflowGraph) -> Iterat
         yield warning(
             "GWF039",
             "Triggers",
-            f"{entities} jobs, crawlers and triggers; Glue advises at most {MAX_ENTITIES} per workflow",
+            f"{entities} jobs, crawlers and triggers; Glue advises at most {MAX_ENTITIES} per workflow (stop "
+            "and resume can fail above that): consider splitting the workflow",
         )
 
 
@@ -351,7 +389,9 @@ def _check_runnable(definition: Definition, graph: WorkflowGraph) -> Iterator[Di
             yield warning(
                 "GWF034",
                 f"{_trigger_path(positions.get(starters[0], 0))}.Actions" if starters else "Triggers",
-                f"'{node}' can never run: no outcome of the other nodes fires trigger(s) {', '.join(starters)}",
+                f"'{node}' can never run: no outcome of the other nodes fires trigger(s) "
+                f"{', '.join(starters)}; check their conditions (a DEACTIVATED trigger, or one job watched for "
+                "two different states in one AND)",
             )
 
 

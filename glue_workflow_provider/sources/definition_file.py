@@ -7,6 +7,7 @@ Two document shapes are accepted as they stand: the authored form (``Workflow``,
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,35 @@ from glue_workflow_provider.sources import yaml_lines
 from glue_workflow_provider.sources.pydantic_errors import describe
 
 SUFFIXES = (".json", ".yaml", ".yml")
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """YAML's safe loader (libyaml when available) that rejects a key given twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key, 0)
+        result[key] = value
+    return result
 _READ_ONLY_WORKFLOW_KEYS = ("CreatedOn", "LastModifiedOn", "LastRun", "Graph", "BlueprintDetails")
 
 
@@ -107,19 +136,29 @@ class _SyntaxProblem(Exception):
 
 
 def _parse_text(text: str, file: str) -> object:
+    try:
+        return _parse_syntax(text, file)
+    except _DuplicateKey as exc:
+        where = f"(line {exc.line})" if exc.line else "(document)"
+        message = f"key '{exc.key}' is given twice in one mapping; keep one (the others would be silently lost)"
+        raise _SyntaxProblem(error("GWF001", where, message)) from exc
+
+
+def _parse_syntax(text: str, file: str) -> object:
     if file.endswith(".json"):
         try:
-            return json.loads(text)
+            return json.loads(text, object_pairs_hook=_json_pairs)
         except json.JSONDecodeError as exc:
             where = f"(line {exc.lineno}, column {exc.colno})"
-            raise _SyntaxProblem(error("GWF001", where, f"JSON syntax error: {exc.msg}")) from exc
+            message = f"JSON syntax error: {exc.msg}; fix the file at that line"
+            raise _SyntaxProblem(error("GWF001", where, message)) from exc
     try:
-        return yaml.load(text, Loader=_SafeLoader)
+        return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"(line {mark.line + 1}, column {mark.column + 1})" if mark else "(file)"
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise _SyntaxProblem(error("GWF001", where, f"YAML syntax error: {message}")) from exc
+        raise _SyntaxProblem(error("GWF001", where, f"YAML syntax error: {message}; fix the file there")) from exc
     except yaml.YAMLError as exc:
         raise _SyntaxProblem(error("GWF001", "(file)", f"YAML syntax error: {exc}")) from exc
 
@@ -241,11 +280,15 @@ def _build_list(name: str, model: type[BaseModel], value: object, problems: list
 
 
 def describe_unknown_section(key: str) -> Diagnostic:
-    """The diagnostic for a top-level key that no section has."""
+    """The diagnostic for a top-level key that no section has (with the section it probably meant)."""
+    names = [name for name, _, _ in _SECTIONS]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'? " if close else ""
     return error(
         "GWF002",
         key,
-        f"unknown section '{key}'; a definition has Workflow, Triggers, and optionally Jobs, Crawlers, Airflow",
+        f"unknown section '{key}'; {hint}a definition has Workflow, Triggers, and optionally Jobs, Crawlers, "
+        "Airflow",
     )
 
 

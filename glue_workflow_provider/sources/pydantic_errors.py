@@ -35,7 +35,17 @@ def _message(item: Any) -> str:
     value = item.get("input")
     ctx = item.get("ctx") or {}
     if kind == "missing":
-        return "required field is missing"
+        return f"required field '{item['loc'][-1]}' is missing; add it"
+    if kind in ("greater_than_equal", "greater_than"):
+        return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {_shown(value)}"
+    if kind in ("less_than_equal", "less_than"):
+        return f"must be at most {ctx.get('le', ctx.get('lt'))}, got {_shown(value)}"
+    if kind == "string_too_short":
+        return f"must not be empty (at least {ctx.get('min_length')} character)"
+    if kind == "string_too_long":
+        return f"is too long: at most {ctx.get('max_length')} characters"
+    if kind == "too_long":
+        return f"has too many items: at most {ctx.get('max_length')}"
     if kind == "extra_forbidden":
         return _unknown_field(str(item["loc"][-1]))
     if kind in ("enum", "literal_error"):

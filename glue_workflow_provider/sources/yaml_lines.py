@@ -32,6 +32,8 @@ def _walk(node: yaml.Node | None, path: str, lines: dict[str, int]) -> None:
         for key, value in node.value:
             child = f"{path}.{key.value}" if path else str(key.value)
             lines.setdefault(child, key.start_mark.line + 1)
+            if path:
+                lines.setdefault(f"{path}[{key.value!r}]", key.start_mark.line + 1)
             _walk(value, child, lines)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):

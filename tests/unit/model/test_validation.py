@@ -105,7 +105,9 @@ CASES = [
     ("GWF036", HEAD + START + "      - CrawlerName: a\n",
      "Triggers[0].Actions[0]", ERROR, "give the job and the crawler different names", ("- JobName: a", 1)),
     ("GWF037", HEAD.replace("  Name: w\n", '  Name: w\n  DefaultRunProperties:\n    "": empty\n') + START,
-     "Workflow.DefaultRunProperties.", ERROR, "Glue keys are 1 to 255 characters", ('"": empty', 1)),
+     "Workflow.DefaultRunProperties['']", ERROR, "Glue keys are 1 to 255 characters", ('"": empty', 1)),
+    ("GWF040", HEAD + START.replace("Type: ON_DEMAND\n", "Type: ON_DEMAND\n    StartOnCreation: true\n"),
+     "Triggers[0].StartOnCreation", WARNING, "remove it", ("StartOnCreation: true", 1)),
     ("GWF041", HEAD + cond("t", job_cond("a", "SUCCEEDED")),
      "Triggers", ERROR, "add one whose actions are the first jobs or crawlers", ("Triggers:", 1)),
 ]
@@ -128,7 +130,7 @@ def test_diagnostic_code_path_severity_advice_and_line(
 
 def test_cases_cover_every_code_validation_and_sources_emit() -> None:
     covered = {case[0] for case in CASES} | {"GWF001", "GWF002", "GWF003", "GWF038", "GWF039"}
-    planner_only = {"GWF018", "GWF040"}
+    planner_only = {"GWF018"}
     assert covered | planner_only == set(CODES)
 
 
@@ -183,7 +185,7 @@ def test_gwf002_wrong_type_or_unknown_key(replacement: str, path: str, advice: s
 def test_gwf002_missing_type_unknown_section_and_non_list_triggers() -> None:
     missing = load_text(HEAD + "  - Name: s\n    Actions:\n      - JobName: a\n", "x.yaml").diagnostics
     assert [(d.code, d.path, d.message.split(" (line")[0]) for d in missing] == [
-        ("GWF002", "Triggers[0].Type", "required field is missing")
+        ("GWF002", "Triggers[0].Type", "required field 'Type' is missing; add it")
     ]
     section = find(load_text("Workflow:\n  Name: w\nTriggerz: []\n", "x.yaml").diagnostics, "GWF002")
     assert [d.path for d in section] == ["Triggerz"]
@@ -351,12 +353,11 @@ def test_diagnostic_prints_as_file_path_message_code() -> None:
     text = HEAD + START.replace("Type: ON_DEMAND\n", "Type: ON_DEMAND\n    Schedule: cron(0 1 * * ? *)\n")
     (problem,) = load_text(text, "wf.yaml").diagnostics
     assert str(problem) == (
-        "wf.yaml: Triggers[0].Schedule: warning: Schedule is ignored on a ON_DEMAND trigger; "
-        "only SCHEDULED triggers use it (line 6) [GWF023]"
+        "wf.yaml: Triggers[0].Schedule: warning: Schedule is ignored on an ON_DEMAND trigger; "
+        "only SCHEDULED triggers use it: remove it (line 6) [GWF023]"
     )
 
 
-@pytest.mark.xfail(strict=True, reason="bug: an ignored start-trigger Predicate is still validated and wired into the graph")
 def test_ignored_predicate_on_a_start_trigger_raises_no_error() -> None:
     text = HEAD + START.replace(
         "Type: ON_DEMAND\n", "Type: ON_DEMAND\n    Predicate:\n      Conditions:\n" + job_cond("b", "SUCCEEDED")
@@ -366,7 +367,6 @@ def test_ignored_predicate_on_a_start_trigger_raises_no_error() -> None:
     assert result.ok
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a JobName condition is satisfied by a crawler of the same name")
 def test_condition_on_a_job_that_is_only_a_crawler_is_reported() -> None:
     text = HEAD + "  - Name: s\n    Type: ON_DEMAND\n    Actions:\n      - CrawlerName: a\n" + cond(
         "t", job_cond("a", "SUCCEEDED")
@@ -382,7 +382,6 @@ def test_gwf001_unreadable_file(tmp_path: Path) -> None:
     assert problem.message.startswith("cannot read the file")
 
 
-@pytest.mark.xfail(strict=True, reason="bug: duplicate YAML keys (invalid YAML) are accepted and the first value is silently lost")
 def test_duplicate_key_is_reported_not_silently_dropped() -> None:
     text = HEAD + START + "    Actions:\n      - JobName: b\n"  # a second Actions key in the same trigger
     assert not load_text(text, "x.yaml").ok
