@@ -104,10 +104,12 @@ class LocalRunner:
         conf: Mapping[str, str] | None = None,
         *,
         deploy: bool = True,
+        logical_date: datetime | None = None,
     ) -> RunReport:
         """One real DAG run of the definition in ``path``; nodes end as ``outcomes`` says (default SUCCEEDED).
 
         With ``deploy=False`` the jobs and crawlers are not created on the endpoint first (only existing ones run).
+        Giving the ``logical_date`` of an earlier run runs that DAG run again, clearing its tasks first.
         """
         result = load_definition(path)
         definition = result.require()
@@ -123,7 +125,10 @@ class LocalRunner:
         self.endpoint.steer(definition, outcomes)
         dag = _build(plan, definition, self.home)
         with contextlib.redirect_stdout(sys.stderr):
-            dag_run = dag.test(run_conf=dict(conf or {}))
+            if logical_date is None:
+                dag_run = dag.test(run_conf=dict(conf or {}))
+            else:
+                dag_run = dag.test(run_conf=dict(conf or {}), logical_date=logical_date)
         return self._report(plan, definition, dag_run, conf or {})
 
     def _install(self, path: Path) -> None:

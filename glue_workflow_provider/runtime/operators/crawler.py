@@ -78,6 +78,7 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
         """Wait in the triggerer until the crawler is READY."""
         return GlueCrawlEndedTrigger(
             crawler_name=self.glue_name,
+            run=run,
             waiter_delay=self.poll_interval,
             waiter_max_attempts=attempts,
             aws_conn_id=self.aws_conn_id,

@@ -94,7 +94,7 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
         """Wait in the triggerer until the run is in any end state."""
         return GlueJobRunEndedTrigger(
             job_name=self.glue_name,
-            run_id=run["run_id"],
+            run=run,
             waiter_delay=self.poll_interval,
             waiter_max_attempts=attempts,
             aws_conn_id=self.aws_conn_id,

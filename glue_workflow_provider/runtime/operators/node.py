@@ -107,6 +107,7 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None, run: dict[str, Any] | None = None) -> Any:
         """Resume after the trigger: read the exact end state and finish."""
+        run = run or (event or {}).get("run")
         if run is None:
             raise GlueNodeWaitError(f"Glue {self._kind} '{self.glue_name}': resumed without a run reference")
         state = self.end_state(run)
@@ -162,11 +163,7 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
             return self._finish(context, run, state)
         attempts = max(1, math.ceil(self.wait_minutes(run) * 60 / self.poll_interval))
         if self.deferrable:
-            self.defer(
-                trigger=self.ended_trigger(run, attempts),
-                method_name="execute_complete",
-                kwargs={"run": run},
-            )
+            self.defer(trigger=self.ended_trigger(run, attempts), method_name="execute_complete")
         for _ in range(attempts):
             time.sleep(self.poll_interval)
             state = self.end_state(run)

@@ -1,7 +1,8 @@
 """Triggers that wait, without a worker slot, until a Glue job run or crawl has ended in any end state.
 
 Waiting is configured as data (waiters/glue_workflow.json); the operator reads the exact end state when it
-resumes, so a TIMEOUT is never read as a FAILED and ERROR ends the wait at once.
+resumes, so a TIMEOUT is never read as a FAILED and ERROR ends the wait at once. Each event carries the
+operator's run reference (``run``), so resuming needs nothing else (dag.test() keeps only the event).
 """
 
 from __future__ import annotations
@@ -22,21 +23,22 @@ class GlueJobRunEndedTrigger(AwsBaseWaiterTrigger):
         self,
         *,
         job_name: str,
-        run_id: str,
+        run: dict[str, Any],
         waiter_delay: int,
         waiter_max_attempts: int,
         aws_conn_id: str | None = "aws_default",
         **kwargs: Any,
     ) -> None:
+        run_id = run["run_id"]
         super().__init__(
-            serialized_fields={"job_name": job_name, "run_id": run_id},
+            serialized_fields={"job_name": job_name, "run": run},
             waiter_name="job_run_ended",
             waiter_args={"JobName": job_name, "RunId": run_id},
             failure_message=f"Glue job {job_name} run {run_id} did not end in time",
             status_message=f"Glue job {job_name} run {run_id} is",
             status_queries=["JobRun.JobRunState"],
-            return_key="run_id",
-            return_value=run_id,
+            return_key="run",
+            return_value=run,
             waiter_delay=waiter_delay,
             waiter_max_attempts=waiter_max_attempts,
             aws_conn_id=aws_conn_id,
@@ -53,20 +55,21 @@ class GlueCrawlEndedTrigger(AwsBaseWaiterTrigger):
         self,
         *,
         crawler_name: str,
+        run: dict[str, Any],
         waiter_delay: int,
         waiter_max_attempts: int,
         aws_conn_id: str | None = "aws_default",
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            serialized_fields={"crawler_name": crawler_name},
+            serialized_fields={"crawler_name": crawler_name, "run": run},
             waiter_name="crawl_ended",
             waiter_args={"Name": crawler_name},
             failure_message=f"Glue crawler {crawler_name} did not finish in time",
             status_message=f"Glue crawler {crawler_name} is",
             status_queries=["Crawler.State", "Crawler.LastCrawl.Status"],
-            return_key="crawler_name",
-            return_value=crawler_name,
+            return_key="run",
+            return_value=run,
             waiter_delay=waiter_delay,
             waiter_max_attempts=waiter_max_attempts,
             aws_conn_id=aws_conn_id,

@@ -1,0 +1,237 @@
+"""The job and crawler operators against the local Glue endpoint: by name only, exact states, bounded and
+deferrable waits, no duplicate Glue runs on retry, a new run after a clear, stop on kill."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import inspect
+import pkgutil
+from datetime import datetime, timezone
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+import yaml
+from botocore.exceptions import ClientError
+
+from glue_workflow_provider.compile.plan import StartPlan
+from glue_workflow_provider.local.glue_server import GET_FAILURES_TAG
+
+pytestmark = [pytest.mark.airflow, pytest.mark.endpoint]
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _write(tmp_path: Path, document: dict) -> Path:
+    path = tmp_path / "workflow.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def _one_job(name: str, **extra: object) -> dict:
+    return {
+        "Workflow": {"Name": f"wf-{name}"},
+        "Triggers": [{"Name": "start", "Type": "ON_DEMAND", "Actions": [{"JobName": name, **extra}]}],
+    }
+
+
+def _context(run_id: str = "manual__test") -> dict:
+    pushed: dict = {}
+    ti = SimpleNamespace(xcom_push=lambda key, value: pushed.__setitem__(key, value))
+    return {"dag_run": SimpleNamespace(run_id=run_id, clear_number=0), "ti": ti, "pushed": pushed}
+
+
+def test_missing_job_fails_clearly_and_is_never_created(runner, tmp_path: Path) -> None:
+    from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
+    from glue_workflow_provider.runtime.operators.job import GlueWorkflowJobOperator
+
+    path = _write(tmp_path, _one_job("never-deployed-job"))
+    report = runner.run(path, deploy=False)
+    node = report.nodes["never-deployed-job"]
+    assert (report.state, node.glue_state, node.airflow_state) == ("failed", None, "failed")
+    operator = GlueWorkflowJobOperator(task_id="t", glue_name="never-deployed-job", workflow_name="wf")
+    with pytest.raises(GlueNodeNotFoundError, match="Glue job 'never-deployed-job' does not exist"):
+        operator.submit(_context(), StartPlan(trigger="start"))
+    with pytest.raises(ClientError, match="EntityNotFound"):
+        runner.endpoint.client().get_job(JobName="never-deployed-job")
+
+
+def test_missing_crawler_fails_clearly(runner) -> None:
+    from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
+    from glue_workflow_provider.runtime.operators.crawler import GlueWorkflowCrawlerOperator
+
+    operator = GlueWorkflowCrawlerOperator(task_id="t", glue_name="never-deployed-crawler", workflow_name="wf")
+    with pytest.raises(GlueNodeNotFoundError, match="Glue crawler 'never-deployed-crawler' does not exist"):
+        operator.submit(_context(), StartPlan(trigger="start"))
+
+
+def test_action_arguments_timeout_and_properties_reach_the_job_run(runner, tmp_path: Path) -> None:
+    document = _one_job(
+        "shaped-job",
+        Arguments={"--day": "2026-11-01", "--fixed": "overridden?"},
+        Timeout=45,
+        SecurityConfiguration="local-security",
+        NotificationProperty={"NotifyDelayAfter": 5},
+    )
+    document["Jobs"] = [{"Name": "shaped-job", "NonOverridableArguments": {"--fixed": "kept"}}]
+    report = runner.run(_write(tmp_path, document))
+    [job_run] = runner.endpoint.job_runs("shaped-job")[:1]
+    assert job_run["Timeout"] == 45
+    assert job_run["SecurityConfiguration"] == "local-security"
+    assert job_run["NotificationProperty"] == {"NotifyDelayAfter": 5}
+    arguments = report.nodes["shaped-job"].arguments
+    assert arguments["--day"] == "2026-11-01"
+    assert "--fixed" not in arguments
+    assert arguments["--WORKFLOW_NAME"] == "wf-shaped-job"
+    assert arguments["--WORKFLOW_RUN_ID"].startswith("manual__")
+
+
+def _deferred_tasks(dag_id: str) -> list[str]:
+    """Tasks of ``dag_id``'s latest run that went through the ``deferred`` state (Airflow's audit log)."""
+    from airflow.models.log import Log
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        latest = session.scalar(select(Log.run_id).where(Log.dag_id == dag_id).order_by(Log.id.desc()).limit(1))
+        rows = session.scalars(
+            select(Log.task_id).where(Log.dag_id == dag_id, Log.run_id == latest, Log.event == "deferred")
+        )
+        return sorted(rows)
+
+
+def test_deferrable_wait_goes_through_the_trigger(runner) -> None:
+    """Jobs and crawls that are still RUNNING defer to our triggers and resume with the exact end state."""
+    runner.endpoint.running_seconds = 1.5
+    try:
+        report = runner.run(REPO / "dags" / "workflows" / "month_close.yaml", {"Update schema": "CANCELLED"})
+    finally:
+        runner.endpoint.running_seconds = 0.0
+    assert report.state == "failed"
+    assert report.nodes["Update schema"].glue_state == "CANCELLED"
+    assert report.nodes["De-duplicate"].glue_state == "SUCCEEDED"
+    assert _deferred_tasks("Month_close") == ["De-duplicate", "Fix_phone_numbers", "Update_schema"]
+
+
+def test_a_glue_failure_is_never_retried_by_airflow(runner, tmp_path: Path) -> None:
+    document = _one_job("fails-once")
+    document["Airflow"] = {"default_args": {"retries": 2, "retry_delay": 0}}
+    before = len(runner.endpoint.job_runs("fails-once")) if _exists(runner, "fails-once") else 0
+    report = runner.run(_write(tmp_path, document), {"fails-once": "FAILED"})
+    assert report.nodes["fails-once"].glue_state == "FAILED"
+    assert len(runner.endpoint.job_runs("fails-once")) == before + 1
+
+
+def test_retry_after_an_outage_reattaches_to_the_same_glue_run(runner, tmp_path: Path) -> None:
+    document = _one_job("outage-job")
+    document["Airflow"] = {"default_args": {"retries": 3, "retry_delay": 0}}
+    path = _write(tmp_path, document)
+    runner.endpoint.deploy(__import__("glue_workflow_provider.sources.definition_file", fromlist=["x"]).read_definition(path))
+    arn = "arn:aws:glue:us-east-1:123456789012:job/outage-job"
+    runner.endpoint.client().tag_resource(ResourceArn=arn, TagsToAdd={GET_FAILURES_TAG: "8"})
+    report = runner.run(path)
+    assert report.nodes["outage-job"].glue_state == "SUCCEEDED"
+    assert len(runner.endpoint.job_runs("outage-job")) == 1, "a retry must reattach, not start a second run"
+
+
+def test_clearing_a_node_starts_a_new_glue_run(runner, tmp_path: Path) -> None:
+    path = _write(tmp_path, _one_job("cleared-job"))
+    moment = datetime(2026, 1, 5, 6, 0, tzinfo=timezone.utc)
+    first = runner.run(path, logical_date=moment)
+    second = runner.run(path, logical_date=moment)
+    runs = runner.endpoint.job_runs("cleared-job")
+    assert len(runs) == 2
+    assert first.nodes["cleared-job"].glue_state == second.nodes["cleared-job"].glue_state == "SUCCEEDED"
+
+
+def test_on_kill_stops_the_glue_run(runner) -> None:
+    from glue_workflow_provider.runtime.operators.job import GlueWorkflowJobOperator
+
+    glue = runner.endpoint.client()
+    glue.create_job(Name="killed-job", Role="arn:aws:iam::123456789012:role/r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/k.py"})
+    glue.tag_resource(
+        ResourceArn="arn:aws:glue:us-east-1:123456789012:job/killed-job",
+        TagsToAdd={"glue-airflow:running-seconds": "60"},
+    )
+    operator = GlueWorkflowJobOperator(task_id="t", glue_name="killed-job", workflow_name="wf")
+    context = _context()
+    run = operator.submit(context, StartPlan(trigger="start"))
+    operator._active_run = run
+    assert operator.end_state(run) is None
+    operator.on_kill()
+    assert operator.end_state(run) == "STOPPED"
+
+
+def _trigger_classes() -> list[type]:
+    package = importlib.import_module("glue_workflow_provider.runtime.triggers")
+    found = []
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        found += [c for _, c in inspect.getmembers(module, inspect.isclass) if c.__module__ == module.__name__]
+    return found
+
+
+def test_every_trigger_survives_the_triggerer_serialization_round_trip() -> None:
+    from airflow.sdk._shared.module_loading import import_string
+
+    samples = {
+        "GlueJobRunEndedTrigger": {
+            "job_name": "j", "run": {"run_id": "jr_1", "timeout": 5}, "waiter_delay": 7, "waiter_max_attempts": 9
+        },
+        "GlueCrawlEndedTrigger": {
+            "crawler_name": "c", "run": {"previous_start": None}, "waiter_delay": 7, "waiter_max_attempts": 9
+        },
+    }
+    classes = _trigger_classes()
+    assert {c.__name__ for c in classes} == set(samples)
+    for cls in classes:
+        trigger = cls(**samples[cls.__name__], aws_conn_id="aws_default", region_name="us-east-1")
+        path, kwargs = trigger.serialize()
+        rebuilt = import_string(path)(**kwargs)
+        assert rebuilt.serialize() == (path, kwargs)
+        assert kwargs["waiter_max_attempts"] == 9
+
+
+def test_job_trigger_fires_on_every_end_state_not_only_success(runner) -> None:
+    from glue_workflow_provider.runtime.triggers.glue_run import GlueJobRunEndedTrigger
+
+    glue = runner.endpoint.client()
+    glue.create_job(Name="trigger-job", Role="arn:aws:iam::123456789012:role/r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/k.py"})
+    glue.tag_resource(
+        ResourceArn="arn:aws:glue:us-east-1:123456789012:job/trigger-job",
+        TagsToAdd={"glue-airflow:outcome": "TIMEOUT", "glue-airflow:running-seconds": "1"},
+    )
+    run_id = glue.start_job_run(JobName="trigger-job")["JobRunId"]
+    run = {"run_id": run_id, "timeout": None}
+    trigger = GlueJobRunEndedTrigger(job_name="trigger-job", run=run, waiter_delay=1, waiter_max_attempts=30)
+
+    async def first_event() -> dict:
+        async for event in trigger.run():
+            return event.payload
+        raise AssertionError("no event")
+
+    payload = asyncio.run(first_event())
+    assert payload == {"status": "success", "run": run}
+    assert glue.get_job_run(JobName="trigger-job", RunId=run_id)["JobRun"]["JobRunState"] == "TIMEOUT"
+
+
+def test_waiter_acceptors_follow_the_state_table() -> None:
+    import json
+
+    from glue_workflow_provider.model.states import ACTIVE_STATES, END_STATES, NodeType
+    from glue_workflow_provider.runtime.hooks import WAITERS_PATH
+
+    acceptors = json.loads(WAITERS_PATH.read_text())["waiters"]["job_run_ended"]["acceptors"]
+    by_state = {a["expected"]: a["state"] for a in acceptors}
+    assert {s for s, kind in by_state.items() if kind == "success"} == set(END_STATES[NodeType.JOB])
+    assert {s for s, kind in by_state.items() if kind == "retry"} == set(ACTIVE_STATES[NodeType.JOB])
+    assert "failure" not in by_state.values()
+
+
+def _exists(runner, job: str) -> bool:
+    try:
+        runner.endpoint.client().get_job(JobName=job)
+    except ClientError:
+        return False
+    return True
