@@ -117,15 +117,16 @@ def check_file(path: Path, shown: str, owners: dict[str, str]) -> CheckedFile:
 
 
 def check_paths(paths: list[str | Path]) -> list[CheckedFile]:
-    """Check definition files and folders of them (``glue-airflow validate``)."""
+    """Check definition files and folders of them (``glue-airflow validate``), each file once."""
     owners: dict[str, str] = {}
     checked: list[CheckedFile] = []
+    seen: set[Path] = set()
     for given in paths:
         root = Path(given)
-        if root.is_dir():
-            checked += [check_file(p, str(p), owners) for p in definition_files(root)]
-        else:
-            checked.append(check_file(root, str(root), owners))
+        for path in definition_files(root) if root.is_dir() else [root]:
+            if path.resolve() not in seen:
+                seen.add(path.resolve())
+                checked.append(check_file(path, str(path), owners))
     return checked
 
 

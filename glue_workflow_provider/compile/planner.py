@@ -38,6 +38,9 @@ from glue_workflow_provider.model.trigger import Logical, Trigger
 from glue_workflow_provider.model.workflow import Definition
 
 DEFAULT_TAGS = ("glue-workflow",)
+#: Node tasks retry once by default: a retry reattaches to the same Glue run (never a second run), and a Glue
+#: end state is never retried, so retries only cover lost workers, API outages and Airflow races.
+DEFAULT_TASK_ARGS = {"retries": 1, "retry_delay": 15}
 
 Pair = tuple[str, str]  # (node name, watched state)
 
@@ -156,7 +159,7 @@ def plan_workflow(definition: Definition) -> PlanResult:
         region_name=settings.region_name,
         deferrable=settings.deferrable,
         poll_interval=settings.poll_interval,
-        task_args=settings.default_args.model_dump(exclude_none=True),
+        task_args={**DEFAULT_TASK_ARGS, **settings.default_args.model_dump(exclude_none=True)},
         tasks=tasks,
         doc_md=_dag_doc(definition, start),
     )

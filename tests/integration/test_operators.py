@@ -168,7 +168,10 @@ def _trigger_classes() -> list[type]:
     found = []
     for module_info in pkgutil.iter_modules(package.__path__):
         module = importlib.import_module(f"{package.__name__}.{module_info.name}")
-        found += [c for _, c in inspect.getmembers(module, inspect.isclass) if c.__module__ == module.__name__]
+        found += [
+            c for name, c in inspect.getmembers(module, inspect.isclass)
+            if c.__module__ == module.__name__ and not name.startswith("_")
+        ]
     return found
 
 

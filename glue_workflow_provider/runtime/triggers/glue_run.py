@@ -7,14 +7,33 @@ operator's run reference (``run``), so resuming needs nothing else (dag.test() k
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
 from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
+from airflow.triggers.base import TriggerEvent
 
 from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook, GlueWorkflowJobHook
 
 
-class GlueJobRunEndedTrigger(AwsBaseWaiterTrigger):
+class _FirstCheckAfterOneDelay:
+    """Check first after one ``waiter_delay``, not at once.
+
+    The operator checks the run before it defers, so an immediate check only repeats that one; and a trigger
+    that fires within seconds of the deferral can lose to an Airflow 3.3 scheduler race that fails the
+    resumed task (apache/airflow#71580, #72716).
+    """
+
+    waiter_delay: int
+
+    async def run(self) -> AsyncIterator[TriggerEvent]:
+        await asyncio.sleep(self.waiter_delay)
+        async for event in super().run():  # type: ignore[misc]
+            yield event
+
+
+class GlueJobRunEndedTrigger(_FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
     """Wait until job run ``run_id`` of ``job_name`` is in a Glue end state."""
 
     aws_hook_class = GlueWorkflowJobHook
@@ -46,7 +65,7 @@ class GlueJobRunEndedTrigger(AwsBaseWaiterTrigger):
         )
 
 
-class GlueCrawlEndedTrigger(AwsBaseWaiterTrigger):
+class GlueCrawlEndedTrigger(_FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
     """Wait until crawler ``crawler_name`` is READY again (its crawl has ended)."""
 
     aws_hook_class = GlueWorkflowCrawlerHook
