@@ -85,6 +85,21 @@ def load_dags(namespace: MutableMapping[str, Any], folder: str | Path, *, strict
     return report
 
 
+def workflow_dag(path: str | Path) -> Any:
+    """The DAG of one definition file, for a Python DAG file that adds tasks of its own.
+
+    Raises DefinitionError with every problem when the definition is invalid. In a Python task of that DAG,
+    ``glue_workflow_provider.runtime.run_properties.get_run_properties()`` / ``put_run_properties()`` read
+    and put run properties the way the Glue jobs do.
+    """
+    from glue_workflow_provider.compile.dag_builder import build_dag
+
+    checked = check_file(Path(path), str(path), {})
+    if checked.plan is None or checked.result.definition is None:
+        raise DefinitionError([d for d in checked.diagnostics if d.is_error])
+    return build_dag(checked.plan, checked.result.definition)
+
+
 @dataclass(frozen=True)
 class CheckedFile:
     """One definition file checked as the loader checks it: its diagnostics and, when valid, its plan."""

@@ -49,6 +49,9 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
         "--outcome", action="append", metavar="NAME=STATE", help="end state of a job or crawler (default SUCCEEDED)"
     )
     command.add_argument("--conf", action="append", metavar="KEY=VALUE", help="run property given when the run starts")
+    command.add_argument(
+        "--put", action="append", metavar="NODE:KEY=VALUE", help="a run property the job NODE puts while it runs"
+    )
     command.add_argument("--json", action="store_true", help="print the run as JSON")
 
 
@@ -107,25 +110,29 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _simulate(args: argparse.Namespace) -> int:
-    from glue_workflow_provider.local.runner import check_outcomes
+    from glue_workflow_provider.local.runner import check_outcomes, check_puts
     from glue_workflow_provider.semantics.simulator import simulate
 
     definition, plan = _plan(args.definition)
     outcomes = pairs(args.outcome, "--outcome")
+    puts = node_pairs(args.put, "--put")
     check_outcomes(definition, outcomes)
-    report = simulate(definition, outcomes, dag_id=plan.dag_id, conf=pairs(args.conf, "--conf"))
+    check_puts(definition, puts)
+    report = simulate(definition, outcomes, dag_id=plan.dag_id, conf=pairs(args.conf, "--conf"), puts=puts)
     print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text())
     return EXIT_OK
 
 
 def _run(args: argparse.Namespace) -> int:
-    from glue_workflow_provider.local.runner import LocalRunner, check_outcomes
+    from glue_workflow_provider.local.runner import LocalRunner, check_outcomes, check_puts
 
     definition, _ = _plan(args.definition)
     outcomes = pairs(args.outcome, "--outcome")
+    puts = node_pairs(args.put, "--put")
     check_outcomes(definition, outcomes)
+    check_puts(definition, puts)
     with LocalRunner(running_seconds=args.running_seconds) as runner:
-        report = runner.run(args.definition, outcomes, pairs(args.conf, "--conf"))
+        report = runner.run(args.definition, outcomes, pairs(args.conf, "--conf"), puts=puts)
     print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text())
     return EXIT_OK
 

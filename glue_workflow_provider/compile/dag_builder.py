@@ -89,6 +89,7 @@ def _operator_kwargs(plan: DagPlan, task: TaskPlan, runtime: Any, task_args: dic
         "poll_interval": plan.poll_interval,
         "aws_conn_id": plan.aws_conn_id,
         "region_name": plan.region_name,
+        "run_properties_uri": plan.run_properties_uri,
     }
 
 

@@ -95,6 +95,7 @@ class DagPlan:
     owner: str | None
     aws_conn_id: str
     region_name: str | None
+    run_properties_uri: str | None
     deferrable: bool
     poll_interval: int
     task_args: dict[str, Any]

@@ -157,6 +157,7 @@ def plan_workflow(definition: Definition) -> PlanResult:
         owner=settings.owner,
         aws_conn_id=settings.aws_conn_id,
         region_name=settings.region_name,
+        run_properties_uri=settings.run_properties_uri,
         deferrable=settings.deferrable,
         poll_interval=settings.poll_interval,
         task_args={**DEFAULT_TASK_ARGS, **settings.default_args.model_dump(exclude_none=True)},

@@ -72,6 +72,7 @@ class Demo:
                 "AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL": "10",
                 "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "False",
                 "AIRFLOW_CONN_AWS_DEFAULT": self.endpoint.connection_uri(),
+                "GLUE_AIRFLOW_RUN_PROPERTIES_URI": self.endpoint.ensure_run_properties_bucket(),
             }
         )
         return env

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from glue_workflow_provider.local.glue_server import OUTCOME_TAG, RUNNING_SECONDS_TAG
+from glue_workflow_provider.local.glue_server import OUTCOME_TAG, PUTS_TAG, RUNNING_SECONDS_TAG
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
 from glue_workflow_provider.model.workflow import Definition
 
@@ -24,6 +24,8 @@ LOCAL_ROLE = f"arn:aws:iam::{ACCOUNT}:role/glue-airflow-local"
 #: Credentials for the local endpoint only; real AWS is never called.
 LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
 START_TIMEOUT_SECONDS = 60
+#: Where local runs keep run properties (the endpoint's own S3).
+RUN_PROPERTIES_URI = "s3://glue-airflow-local/run-properties"
 
 
 @dataclass
@@ -109,14 +111,30 @@ class LocalGlueEndpoint:
             else:
                 _create_crawler(glue, node)
 
-    def steer(self, definition: Definition, outcomes: Mapping[str, str] | None = None) -> None:
-        """Make the next run of each node end in ``outcomes[node]`` (SUCCEEDED when not named)."""
+    def steer(
+        self,
+        definition: Definition,
+        outcomes: Mapping[str, str] | None = None,
+        puts: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """Make the next run of each node end in ``outcomes[node]`` (SUCCEEDED when not named), and each job
+        put ``puts[node]`` as run properties (through the shipped job-side module)."""
         glue = self.client()
         for node, node_type in definition.node_types().items():
             kind = "job" if node_type is NodeType.JOB else "crawler"
             arn = f"arn:aws:glue:{REGION}:{ACCOUNT}:{kind}/{node}"
             tags = {OUTCOME_TAG: (outcomes or {}).get(node, SUCCEEDED), RUNNING_SECONDS_TAG: str(self.running_seconds)}
+            if node_type is NodeType.JOB:
+                tags[PUTS_TAG] = json.dumps(dict((puts or {}).get(node, {})))
             glue.tag_resource(ResourceArn=arn, TagsToAdd=tags)
+
+    def ensure_run_properties_bucket(self) -> str:
+        """Create the bucket local runs keep run properties in; return the channel URI."""
+        bucket = RUN_PROPERTIES_URI[len("s3://"):].split("/", 1)[0]
+        s3 = self.client("s3")
+        if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
+            s3.create_bucket(Bucket=bucket)
+        return RUN_PROPERTIES_URI
 
     def job_runs(self, job_name: str) -> list[dict[str, Any]]:
         """Every run of ``job_name`` on this endpoint, newest first."""

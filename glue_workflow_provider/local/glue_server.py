@@ -10,6 +10,7 @@ Only this process is changed; the operators talk to it over HTTP like to any Glu
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from typing import Any
@@ -18,6 +19,8 @@ OUTCOME_TAG = "glue-airflow:outcome"
 RUNNING_SECONDS_TAG = "glue-airflow:running-seconds"
 #: The next N GetJobRun calls for runs of the tagged job answer with an internal error (an outage).
 GET_FAILURES_TAG = "glue-airflow:get-job-run-failures"
+#: Run properties (JSON) each run of the tagged job puts, as a job using glue_airflow_run_properties would.
+PUTS_TAG = "glue-airflow:puts"
 DEFAULT_RUNNING_SECONDS = 2.0
 
 
@@ -142,6 +145,19 @@ def install() -> None:
         return original_get_job_run(self)
 
     responses.GlueResponse.get_job_run = get_job_run
+
+    original_start_job_run = responses.GlueResponse.start_job_run
+
+    def start_job_run_response(self: Any) -> Any:
+        """Start the run, then act as the job for the puts it is tagged with (through the shipped module)."""
+        result = original_start_job_run(self)
+        job = self.glue_backend.get_job(self.parameters.get("JobName"))
+        puts = job.backend.get_tags(job.arn).get(PUTS_TAG)
+        if puts:
+            _emulate_puts(json.loads(puts), job.job_runs[-1].arguments or {}, f"http://{self.headers['Host']}")
+        return result
+
+    responses.GlueResponse.start_job_run = start_job_run_response
     models.FakeJobRun = SteeredJobRun
     models.FakeJob.start_job_run = start_job_run
     models.FakeCrawl = SteeredCrawl
@@ -152,6 +168,15 @@ def install() -> None:
 
 
 _CURRENT: dict[str, Any] = {}
+
+
+def _emulate_puts(values: dict[str, str], arguments: dict[str, str], endpoint_url: str) -> None:
+    """Put ``values`` as a Glue job would: the shipped module, the run's own arguments, the job's AWS env."""
+    from glue_workflow_provider.jobside import glue_airflow_run_properties as module
+
+    argv = ["script.py"] + [item for key_value in arguments.items() for item in key_value]
+    if module.location(argv) is not None:
+        module.put_run_properties(values, argv, endpoint_url=endpoint_url, region_name="us-east-1")
 
 
 def serve(port: int) -> None:

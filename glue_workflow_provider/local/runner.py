@@ -23,7 +23,7 @@ from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.exceptions import DefinitionError, GlueWorkflowError
 from glue_workflow_provider.local.airflow_home import configure
 from glue_workflow_provider.local.endpoint import LOCAL_CREDENTIALS, REGION, LocalGlueEndpoint
-from glue_workflow_provider.model.states import END_STATES
+from glue_workflow_provider.model.states import END_STATES, NodeType
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.semantics.report import NodeReport, RunReport
 from glue_workflow_provider.semantics.run_properties import PropertyLedger
@@ -32,6 +32,15 @@ from glue_workflow_provider.sources.definition_file import load_definition
 
 class OutcomeError(GlueWorkflowError, ValueError):
     """An ``--outcome`` that names no node of the workflow or a state the node cannot end in."""
+
+
+def check_puts(definition: Definition, puts: Mapping[str, Mapping[str, str]]) -> None:
+    """Reject ``--put`` for nodes that are not jobs of the workflow (only jobs put run properties)."""
+    nodes = definition.node_types()
+    for name in puts:
+        if nodes.get(name) is not NodeType.JOB:
+            what = "a crawler" if name in nodes else "not a job of this workflow"
+            raise OutcomeError(f"--put {name}:...: '{name}' is {what}; only jobs put run properties")
 
 
 def check_outcomes(definition: Definition, outcomes: Mapping[str, str]) -> None:
@@ -79,6 +88,7 @@ class LocalRunner:
         if self.endpoint is None:
             self.endpoint = LocalGlueEndpoint(running_seconds=self.running_seconds).start()
         os.environ["AIRFLOW_CONN_AWS_DEFAULT"] = self.endpoint.connection_uri()
+        os.environ["GLUE_AIRFLOW_RUN_PROPERTIES_URI"] = self.endpoint.ensure_run_properties_bucket()
         os.environ.update(LOCAL_CREDENTIALS)
         os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
         return self
@@ -103,11 +113,13 @@ class LocalRunner:
         outcomes: Mapping[str, str] | None = None,
         conf: Mapping[str, str] | None = None,
         *,
+        puts: Mapping[str, Mapping[str, str]] | None = None,
         deploy: bool = True,
         logical_date: datetime | None = None,
     ) -> RunReport:
         """One real DAG run of the definition in ``path``; nodes end as ``outcomes`` says (default SUCCEEDED).
 
+        ``puts`` makes jobs put run properties (``{job: {key: value}}``), as a job using the shipped module would.
         With ``deploy=False`` the jobs and crawlers are not created on the endpoint first (only existing ones run).
         Giving the ``logical_date`` of an earlier run runs that DAG run again, clearing its tasks first.
         """
@@ -117,12 +129,13 @@ class LocalRunner:
         if planned.plan is None:
             raise DefinitionError(planned.diagnostics)
         check_outcomes(definition, outcomes or {})
+        check_puts(definition, puts or {})
         plan = _with_poll_interval(planned.plan, self.poll_interval)
         self._install(Path(path))
         assert self.endpoint is not None
         if deploy:
             self.endpoint.deploy(definition)
-        self.endpoint.steer(definition, outcomes)
+        self.endpoint.steer(definition, outcomes, puts)
         dag = _build(plan, definition, self.home)
         with contextlib.redirect_stdout(sys.stderr):
             if logical_date is None:
@@ -141,10 +154,15 @@ class LocalRunner:
 
     def _report(self, plan: DagPlan, definition: Definition, dag_run: Any, conf: Mapping[str, str]) -> RunReport:
         from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY, GLUE_STATE_KEY
+        from glue_workflow_provider.runtime.run_properties import PUT_KEY, SEEN_KEY
 
         instances = {ti.task_id: ti for ti in dag_run.get_task_instances()}
-        xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY))
+        xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY, SEEN_KEY, PUT_KEY))
         ledger = PropertyLedger.start(definition.workflow.default_run_properties, conf)
+        for (_, task_id), put in sorted(
+            ((key, value) for key, value in xcoms.items() if key[1] == PUT_KEY), key=lambda item: item[1]["ended_at"]
+        ):
+            ledger.put(task_id, put["values"])
         started: dict[str, tuple[datetime, str]] = {}
         nodes: dict[str, NodeReport] = {}
         for name, task_id in plan.node_task_ids().items():
@@ -160,7 +178,7 @@ class LocalRunner:
                 airflow_state=str(ti.state) if ti is not None and ti.state is not None else "none",
                 order=None,
                 arguments=arguments,
-                run_properties=ledger.visible() if state is not None else None,
+                run_properties=xcoms.get((task_id, SEEN_KEY)) if state is not None else None,
             )
         order = {name: i + 1 for i, name in enumerate(sorted(started, key=lambda n: started[n]))}
         nodes = {name: _with_order(report, order.get(name)) for name, report in nodes.items()}

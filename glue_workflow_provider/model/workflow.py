@@ -89,6 +89,8 @@ class AirflowSettings(GlueShape):
     dag_id: Annotated[StrictStr, Field(min_length=1, max_length=250)] | None = None
     aws_conn_id: StrictStr = "aws_default"
     region_name: StrictStr | None = None
+    #: Where run properties travel between Airflow and the Glue jobs (README "Run properties").
+    run_properties_uri: Annotated[StrictStr, Field(pattern=r"^s3://[^/]+(/.*)?$")] | None = None
     tags: tuple[StrictStr, ...] = ()
     owner: StrictStr | None = None
     deferrable: StrictBool = True

@@ -20,3 +20,7 @@ class GlueNodeNotFoundError(GlueWorkflowError, AirflowFailException):
 
 class GlueNodeWaitError(GlueWorkflowError, AirflowException):
     """Waiting for a run ended without a final state (retried: a retry reattaches to the same run)."""
+
+
+class GlueRunPropertiesError(GlueWorkflowError, AirflowFailException):
+    """Run properties that Glue would refuse (a non-string value, a key outside 1-255 characters)."""

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from glue_workflow_provider.model.graph import WorkflowGraph
 from glue_workflow_provider.model.states import END_STATES, SUCCEEDED
 from glue_workflow_provider.model.workflow import Definition
+from glue_workflow_provider.jobside.glue_airflow_run_properties import LOCATION_ARG
 from glue_workflow_provider.semantics.arguments import WORKFLOW_RUN_ID_ARG
 from glue_workflow_provider.semantics.predicates import trigger_fires
 from glue_workflow_provider.semantics.progress import listened_states
@@ -48,9 +49,20 @@ def behaviours(definition: Definition) -> list[dict[str, str]]:
     return found
 
 
-def assert_conforms(definition: Definition, outcomes: Mapping[str, str], run: RunReport, conf: Mapping[str, str] | None = None) -> None:
+def distinct_puts(definition: Definition) -> dict[str, dict[str, str]]:
+    """One put per job, each under its own key (so the final properties do not depend on timing)."""
+    return {node: {f"put.{node}": "1"} for node, kind in definition.node_types().items() if kind.value == "JOB"}
+
+
+def assert_conforms(
+    definition: Definition,
+    outcomes: Mapping[str, str],
+    run: RunReport,
+    conf: Mapping[str, str] | None = None,
+    puts: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
     """The real run did exactly what the simulator says Glue would do."""
-    expected = simulate(definition, outcomes, dag_id=run.dag_id, conf=conf)
+    expected = simulate(definition, outcomes, dag_id=run.dag_id, conf=conf, puts=puts)
     label = f"outcomes={dict(outcomes)}"
     assert run.state == expected.state, f"{label}: DAG run {run.state}, simulator {expected.state}"
     assert set(run.nodes) == set(expected.nodes), label
@@ -67,6 +79,35 @@ def assert_conforms(definition: Definition, outcomes: Mapping[str, str], run: Ru
             assert _without_run_id(got.arguments) == _without_run_id(want.arguments), f"{label}: {name!r} arguments"
     assert run.run_properties == expected.run_properties, label
     assert_causal_order(definition, run)
+    if puts:
+        assert_puts_visible_causally(definition, run, puts)
+
+
+def assert_puts_visible_causally(definition: Definition, run: RunReport, puts: Mapping[str, Mapping[str, str]]) -> None:
+    """A node never sees the put of a node that started after it, and always sees the puts of the nodes its
+    single AND trigger waited for (and theirs, transitively)."""
+    graph = WorkflowGraph.of(definition)
+    order = {name: node.order for name, node in run.nodes.items() if node.order is not None}
+    for name, position in order.items():
+        seen = run.nodes[name].run_properties or {}
+        for other, values in puts.items():
+            if order.get(other, 0) > position:
+                assert not set(values) & set(seen), f"{name!r} saw the put of {other!r}, which started after it"
+        for ancestor in _waited_for(graph, name):
+            if ancestor in order:
+                assert set(puts.get(ancestor, {})) <= set(seen), f"{name!r} did not see the put of {ancestor!r}"
+
+
+def _waited_for(graph: WorkflowGraph, node: str) -> set[str]:
+    """Nodes that surely ended before ``node`` started: through single AND triggers only."""
+    triggers = [t for t in graph.starters.get(node, ()) if not t.is_deactivated]
+    if len(triggers) != 1 or triggers[0].is_start:
+        return set()
+    trigger = triggers[0]
+    if trigger.predicate is not None and trigger.predicate.effective_logical.value == "ANY" and len(trigger.conditions) > 1:
+        return set()
+    direct = {c.node_name for c in trigger.conditions}
+    return direct.union(*(_waited_for(graph, n) for n in direct)) if direct else set()
 
 
 def assert_causal_order(definition: Definition, run: RunReport) -> None:
@@ -84,4 +125,5 @@ def assert_causal_order(definition: Definition, run: RunReport) -> None:
 
 
 def _without_run_id(arguments: Mapping[str, str]) -> dict[str, str]:
-    return {k: v for k, v in arguments.items() if k != WORKFLOW_RUN_ID_ARG}
+    """Arguments minus the two that only a real run knows (its run id and its run-properties prefix)."""
+    return {k: v for k, v in arguments.items() if k not in (WORKFLOW_RUN_ID_ARG, LOCATION_ARG)}

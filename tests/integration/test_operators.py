@@ -52,7 +52,7 @@ def test_missing_job_fails_clearly_and_is_never_created(runner, tmp_path: Path) 
     assert (report.state, node.glue_state, node.airflow_state) == ("failed", None, "failed")
     operator = GlueWorkflowJobOperator(task_id="t", glue_name="never-deployed-job", workflow_name="wf")
     with pytest.raises(GlueNodeNotFoundError, match="Glue job 'never-deployed-job' does not exist"):
-        operator.submit(_context(), StartPlan(trigger="start"))
+        operator.submit(_context(), StartPlan(trigger="start"), {})
     with pytest.raises(ClientError, match="EntityNotFound"):
         runner.endpoint.client().get_job(JobName="never-deployed-job")
 
@@ -63,7 +63,7 @@ def test_missing_crawler_fails_clearly(runner) -> None:
 
     operator = GlueWorkflowCrawlerOperator(task_id="t", glue_name="never-deployed-crawler", workflow_name="wf")
     with pytest.raises(GlueNodeNotFoundError, match="Glue crawler 'never-deployed-crawler' does not exist"):
-        operator.submit(_context(), StartPlan(trigger="start"))
+        operator.submit(_context(), StartPlan(trigger="start"), {})
 
 
 def test_action_arguments_timeout_and_properties_reach_the_job_run(runner, tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ def test_on_kill_stops_the_glue_run(runner) -> None:
     )
     operator = GlueWorkflowJobOperator(task_id="t", glue_name="killed-job", workflow_name="wf")
     context = _context()
-    run = operator.submit(context, StartPlan(trigger="start"))
+    run = operator.submit(context, StartPlan(trigger="start"), {})
     operator._active_run = run
     assert operator.end_state(run) is None
     operator.on_kill()

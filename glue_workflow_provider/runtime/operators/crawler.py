@@ -35,7 +35,7 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
     def _crawler(self) -> dict[str, Any]:
         return self.hook.conn.get_crawler(Name=self.glue_name)["Crawler"]
 
-    def submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
+    def submit(self, context: Any, start: StartPlan, seen: dict[str, str]) -> dict[str, Any]:
         """StartCrawler, remembering which crawl was the last before ours."""
         try:
             previous = _iso((self._crawler().get("LastCrawl") or {}).get("StartTime"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
+from functools import cached_property
 from typing import Any
 
 from airflow.providers.amazon.aws.links.glue import GlueJobRunDetailsLink
@@ -14,6 +15,7 @@ from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
 from glue_workflow_provider.runtime.hooks import GlueWorkflowJobHook
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
+from glue_workflow_provider.runtime.run_properties import LOCATION_ARG, RunPropertiesChannel, puts_so_far, record_put
 from glue_workflow_provider.runtime.triggers.glue_run import GlueJobRunEndedTrigger
 from glue_workflow_provider.semantics.arguments import WORKFLOW_NAME_ARG, WORKFLOW_RUN_ID_ARG
 
@@ -39,11 +41,14 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
     operator_extra_links = (GlueJobRunDetailsLink(),)
     ui_color = "#6b4fbb"
 
-    def submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
+    def submit(self, context: Any, start: StartPlan, seen: dict[str, str]) -> dict[str, Any]:
         """StartJobRun with the action's arguments; a missing job is an error, never created."""
         arguments = dict(start.arguments or {})
         arguments[WORKFLOW_NAME_ARG] = self.workflow_name
         arguments[WORKFLOW_RUN_ID_ARG] = context["dag_run"].run_id
+        location = self._publish_properties(context, seen)
+        if location is not None:
+            arguments[LOCATION_ARG] = location
         request: dict[str, Any] = {"JobName": self.glue_name, "Arguments": arguments}
         if start.timeout:
             request["Timeout"] = start.timeout
@@ -70,7 +75,39 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
             job_name=urllib.parse.quote(self.glue_name, safe=""),
             job_run_id=run_id,
         )
-        return {"run_id": run_id, "timeout": start.timeout}
+        return {"run_id": run_id, "timeout": start.timeout, "properties": location}
+
+    @cached_property
+    def _channel(self) -> RunPropertiesChannel | None:
+        return RunPropertiesChannel.configured(
+            self.run_properties_uri,
+            aws_conn_id=self.aws_conn_id,
+            region_name=self.region_name,
+            verify=self.verify,
+            config=self.botocore_config,
+        )
+
+    def _publish_properties(self, context: Any, seen: dict[str, str]) -> str | None:
+        """Write what the job may see to its S3 prefix; None when no channel is configured."""
+        channel = self._channel
+        if channel is None:
+            return None
+        ti = context["ti"]
+        location = channel.location(ti.dag_id, ti.run_id, ti.task_id)
+        channel.publish(location, seen)
+        return location
+
+    def collect_puts(self, context: Any, run: dict[str, Any]) -> None:
+        """Read the job's puts (``out.json``), whatever its end state, and record them in XCom."""
+        channel = self._channel
+        if channel is None or not run.get("properties"):
+            return
+        values = channel.collect(run["properties"])
+        if values:
+            ti = context["ti"]
+            earlier = puts_so_far(ti, [ti.task_id])
+            record_put(ti, values, earlier[0][2] if earlier else None)
+            self.log.info("Glue job '%s' put run properties %s", self.glue_name, sorted(values))
 
     def _job_run(self, run: dict[str, Any]) -> dict[str, Any]:
         response = self.hook.conn.get_job_run(JobName=self.glue_name, RunId=run["run_id"], PredecessorsIncluded=False)

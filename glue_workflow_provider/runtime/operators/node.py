@@ -23,6 +23,15 @@ from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
 from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY, WorkflowRuntime
+from glue_workflow_provider.runtime.run_properties import (
+    AFTER_KEY,
+    SEEN_KEY,
+    mask_sensitive,
+    putting_tasks,
+    puts_so_far,
+    start_properties,
+    visible,
+)
 
 HookT = TypeVar("HookT", bound=AwsGenericHook)
 
@@ -39,6 +48,8 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
     :param runtime: The workflow's plan and graph, shared by all tasks of the DAG (for pruning).
     :param deferrable: Wait in the triggerer instead of holding a worker slot (default True).
     :param poll_interval: Seconds between two state checks.
+    :param run_properties_uri: ``s3://bucket/prefix`` through which jobs read and put run properties
+        (default: ``$GLUE_AIRFLOW_RUN_PROPERTIES_URI`` on the worker; none: jobs get no properties).
     """
 
     node_type: ClassVar[NodeType]
@@ -55,9 +66,11 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
         runtime: WorkflowRuntime | None = None,
         deferrable: bool = True,
         poll_interval: int = 10,
+        run_properties_uri: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.run_properties_uri = run_properties_uri
         self.glue_name = glue_name
         self.workflow_name = workflow_name
         self.starts = tuple(starts)
@@ -69,8 +82,8 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
     # -- what each kind of node does ---------------------------------------------------------------------
 
     @abstractmethod
-    def submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
-        """Start the Glue run; return a JSON-able reference to it."""
+    def submit(self, context: Any, start: StartPlan, seen: dict[str, str]) -> dict[str, Any]:
+        """Start the Glue run (which may see run properties ``seen``); return a JSON-able reference to it."""
 
     @abstractmethod
     def end_state(self, run: dict[str, Any]) -> str | None:
@@ -95,6 +108,9 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
     def result(self, run: dict[str, Any]) -> Any:
         """The task's return value when the node SUCCEEDED."""
         return None
+
+    def collect_puts(self, context: Any, run: dict[str, Any]) -> None:
+        """Record the run properties the Glue run put (jobs only; crawlers put none)."""
 
     # -- the lifecycle ------------------------------------------------------------------------------------
 
@@ -150,11 +166,23 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
         saved = store.get(RUN_STORE_KEY) if store is not None else None
         if isinstance(saved, dict) and saved.get("clear_number") == clear_number and saved.get("run"):
             self.log.info("Reattaching to the Glue run started by an earlier try: %s", saved["run"])
+            context["ti"].xcom_push(key=SEEN_KEY, value=saved.get("seen") or {})
             return dict(saved["run"])
-        run = self.submit(context, start)
+        seen = self._seen_properties(context)
+        run = self.submit(context, start, seen)
         if store is not None:
-            store.set(RUN_STORE_KEY, {"run": run, "clear_number": clear_number})
+            store.set(RUN_STORE_KEY, {"run": run, "clear_number": clear_number, "seen": seen})
         return run
+
+    def _seen_properties(self, context: Any) -> dict[str, str]:
+        """What this node sees: defaults, start values, and the puts of the tasks that already ended."""
+        ti = context["ti"]
+        defaults = self.runtime.plan.params if self.runtime is not None else {}
+        seen = visible(start_properties(context, defaults), puts_so_far(ti, putting_tasks(ti, self.task_id)))
+        mask_sensitive(seen)
+        ti.xcom_push(key=SEEN_KEY, value=seen)
+        self.log.info("Run properties seen by Glue %s '%s': %s", self._kind, self.glue_name, sorted(seen))
+        return seen
 
     def _wait(self, context: Any, run: dict[str, Any]) -> Any:
         self._active_run = run
@@ -174,10 +202,20 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
             f"{self.wait_minutes(run)} minutes; a retry reattaches to the same run"
         )
 
+    def _record_run_properties_after(self, context: Any) -> None:
+        """The run's properties right after this node ended (the last node to end records the final ones)."""
+        ti = context["ti"]
+        defaults = self.runtime.plan.params if self.runtime is not None else {}
+        after = visible(start_properties(context, defaults), puts_so_far(ti, putting_tasks(ti)))
+        mask_sensitive(after)
+        ti.xcom_push(key=AFTER_KEY, value=after)
+
     def _finish(self, context: Any, run: dict[str, Any], state: str) -> Any:
         """Record the exact end state, prune what can no longer run, then succeed only on SUCCEEDED."""
         self._active_run = None
         ti = context["ti"]
+        self.collect_puts(context, run)
+        self._record_run_properties_after(context)
         ti.xcom_push(key=GLUE_STATE_KEY, value=state)
         if self.runtime is not None:
             self.runtime.prune(ti, self.task_id)

@@ -1,0 +1,198 @@
+"""Run properties at run time (§10.10): what each task sees, what it puts, and the S3 channel Glue jobs use.
+
+A task sees the workflow's DefaultRunProperties, overridden by the values given when the run started
+(``dag_run.conf``, then each triggering asset event's ``extra["run_properties"]``), overridden by every put
+recorded by tasks that ended before it started, later puts winning. Concurrent tasks do not see each
+other's puts. Values are strings; keys are 1-255 characters.
+
+XCom keys on each task: ``run_properties`` (what it saw), ``run_properties_put`` ({"ended_at", "values"}:
+what it put), ``run_properties_after`` (the run's properties right after it ended). Because a task records
+its put before it reads the others, the last task to end records the run's final properties.
+
+Glue jobs read and write through an S3 prefix per job run (``{uri}/{dag_id}/{run_id}/{task_id}/``):
+``in.json`` is written before the run starts, ``out.json`` is written by the job (with the shipped
+``glue_airflow_run_properties`` module) and read back when the run ends, whatever its end state.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from glue_workflow_provider.jobside.glue_airflow_run_properties import IN_OBJECT, LOCATION_ARG, OUT_OBJECT
+from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
+
+SEEN_KEY = "run_properties"
+PUT_KEY = "run_properties_put"
+AFTER_KEY = "run_properties_after"
+#: Fallback for a definition without ``Airflow.run_properties_uri`` (set it on the workers).
+URI_ENV = "GLUE_AIRFLOW_RUN_PROPERTIES_URI"
+MAX_KEY_LENGTH = 255
+
+__all__ = ["get_run_properties", "put_run_properties", "LOCATION_ARG"]
+
+
+def check_properties(values: Mapping[Any, Any], origin: str) -> dict[str, str]:
+    """``values`` as run properties, or a GlueRunPropertiesError naming the bad key and what to do."""
+    checked: dict[str, str] = {}
+    for key, value in values.items():
+        if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_LENGTH:
+            raise GlueRunPropertiesError(f"{origin}: run property key {key!r} must be a string of 1 to 255 characters")
+        if not isinstance(value, str):
+            raise GlueRunPropertiesError(
+                f"{origin}: run property {key!r} must be a string, got {type(value).__name__} {value!r}; "
+                "give it in quotes"
+            )
+        checked[key] = value
+    return checked
+
+
+def start_properties(context: Mapping[str, Any], defaults: Mapping[str, str]) -> dict[str, str]:
+    """Defaults, then the values given when the run started (conf, then triggering asset events)."""
+    properties = dict(defaults)
+    conf = getattr(context.get("dag_run"), "conf", None) or {}
+    properties.update(check_properties(conf, "the run's conf"))
+    for events in (context.get("triggering_asset_events") or {}).values():
+        for event in events:
+            extra = getattr(event, "extra", None) or {}
+            properties.update(check_properties(extra.get("run_properties") or {}, "a triggering asset event"))
+    return properties
+
+
+def puts_so_far(ti: Any, task_ids: Iterable[str]) -> list[tuple[str, str, dict[str, str]]]:
+    """(ended_at, task id, values) of every put recorded in this run, oldest first."""
+    found = []
+    for task_id in task_ids:
+        value = ti.xcom_pull(task_ids=task_id, key=PUT_KEY)
+        value = value[0] if isinstance(value, list) and value else value
+        if isinstance(value, dict) and isinstance(value.get("values"), dict):
+            found.append((str(value.get("ended_at", "")), task_id, dict(value["values"])))
+    return sorted(found)
+
+
+def visible(start: Mapping[str, str], puts: list[tuple[str, str, dict[str, str]]]) -> dict[str, str]:
+    """The start properties with the puts applied in the order they were made (later wins)."""
+    properties = dict(start)
+    for _, _, values in puts:
+        properties.update(values)
+    return properties
+
+
+def record_put(ti: Any, values: Mapping[str, str], previous: Mapping[str, str] | None = None) -> None:
+    """Record this task's put (merged over its earlier puts in this try)."""
+    merged = {**(previous or {}), **values}
+    ti.xcom_push(key=PUT_KEY, value={"ended_at": _now(), "values": merged})
+
+
+def mask_sensitive(properties: Mapping[str, str]) -> None:
+    """Have Airflow's log masker hide the values of keys that look secret (password, token, ...)."""
+    from airflow.sdk.log import mask_secret
+
+    for key, value in properties.items():
+        if _looks_secret(key):
+            mask_secret(value, key)
+
+
+def _looks_secret(key: str) -> bool:
+    from airflow.sdk._shared.secrets_masker.secrets_masker import should_hide_value_for_key
+
+    return bool(should_hide_value_for_key(key))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+class RunPropertiesChannel:
+    """The S3 prefix through which Glue jobs read (``in.json``) and put (``out.json``) run properties."""
+
+    def __init__(self, uri: str, *, aws_conn_id: str | None, region_name: str | None = None, **hook_kwargs: Any) -> None:
+        bucket, _, prefix = uri[len("s3://"):].partition("/")
+        self.bucket = bucket
+        self.prefix = prefix.strip("/")
+        self._hook_args = {"aws_conn_id": aws_conn_id, "region_name": region_name, **hook_kwargs}
+        self._s3: Any = None
+
+    @classmethod
+    def configured(cls, uri: str | None, **kwargs: Any) -> RunPropertiesChannel | None:
+        """The channel of ``uri``, else of ``$GLUE_AIRFLOW_RUN_PROPERTIES_URI``, else None (not configured)."""
+        uri = uri or os.environ.get(URI_ENV)
+        return cls(uri, **kwargs) if uri else None
+
+    def location(self, dag_id: str, run_id: str, task_id: str) -> str:
+        """The job run's prefix, passed to it as ``--GLUE_AIRFLOW_RUN_PROPERTIES``."""
+        parts = [p for p in (self.prefix, dag_id, run_id, task_id) if p]
+        return f"s3://{self.bucket}/{'/'.join(parts)}/"
+
+    def publish(self, location: str, properties: Mapping[str, str]) -> None:
+        """Write what the job may see (``in.json``)."""
+        self._client().put_object(
+            Bucket=self.bucket,
+            Key=self._key(location, IN_OBJECT),
+            Body=json.dumps(dict(properties), sort_keys=True).encode(),
+            ContentType="application/json",
+        )
+
+    def collect(self, location: str) -> dict[str, str]:
+        """What the job put (``out.json``; empty when it put nothing)."""
+        client = self._client()
+        try:
+            body = client.get_object(Bucket=self.bucket, Key=self._key(location, OUT_OBJECT))["Body"].read()
+        except client.exceptions.NoSuchKey:
+            return {}
+        return check_properties(json.loads(body or b"{}"), f"{location}{OUT_OBJECT}")
+
+    def _key(self, location: str, name: str) -> str:
+        return location[len(f"s3://{self.bucket}/"):] + name
+
+    def _client(self) -> Any:
+        """One S3 client per channel (building a boto3 client costs a fifth of a second)."""
+        if self._s3 is None:
+            from airflow.providers.amazon.aws.hooks.s3 import S3Hook
+
+            self._s3 = S3Hook(**self._hook_args).conn
+        return self._s3
+
+
+# -- helpers for Python tasks added to a workflow's DAG -------------------------------------------------------
+
+
+def get_run_properties(context: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The run properties this task sees (call it inside a task of a compiled workflow DAG)."""
+    context = context or _current_context()
+    ti = context["ti"]
+    start = start_properties(context, _defaults(context))
+    properties = visible(start, puts_so_far(ti, putting_tasks(ti, exclude=ti.task_id)))
+    mask_sensitive(properties)
+    return properties
+
+
+def put_run_properties(values: Mapping[str, str], context: Mapping[str, Any] | None = None) -> None:
+    """Add or override run properties for the tasks that start after this one."""
+    context = context or _current_context()
+    ti = context["ti"]
+    checked = check_properties(values, f"task {ti.task_id}")
+    mask_sensitive(checked)
+    earlier = puts_so_far(ti, [ti.task_id])
+    record_put(ti, checked, earlier[0][2] if earlier else None)
+
+
+def putting_tasks(ti: Any, exclude: str | None = None) -> list[str]:
+    """Every task of the DAG that may put run properties (not the gates or the outcome task)."""
+    from airflow.providers.standard.operators.empty import EmptyOperator
+
+    return [t.task_id for t in ti.task.dag.tasks if not isinstance(t, EmptyOperator) and t.task_id != exclude]
+
+
+def _current_context() -> Mapping[str, Any]:
+    from airflow.sdk import get_current_context
+
+    return get_current_context()
+
+
+def _defaults(context: Mapping[str, Any]) -> dict[str, str]:
+    dag = context["ti"].task.dag
+    return {key: str(dag.params[key]) for key in dag.params if isinstance(dag.params[key], str)}
