@@ -135,3 +135,21 @@ def test_run_json_is_a_real_local_run() -> None:
     assert (nodes["Update schema"]["glue_state"], nodes["Update schema"]["airflow_state"]) == (None, "skipped")
     assert nodes["Fix phone numbers"]["arguments"]["--country_code"] == "+1"
     assert nodes["De-duplicate"]["arguments"]["--WORKFLOW_RUN_ID"].startswith("manual__")
+
+
+def test_simulate_put_is_seen_by_successors_not_by_siblings() -> None:
+    result = glue_airflow(
+        "simulate", VAULT, "--put", "load-links:links_rows=10", "--put", "load-hubs:hubs=ok", "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    nodes = json.loads(result.stdout)["nodes"]
+    assert nodes["load-links"]["run_properties"] == {"load_date": "today", "hubs": "ok"}
+    assert "links_rows" not in nodes["load-satellites"]["run_properties"], "a sibling started at the same time"
+    assert nodes["publish-marts"]["run_properties"]["links_rows"] == "10"
+    assert json.loads(result.stdout)["run_properties"] == {"load_date": "today", "hubs": "ok", "links_rows": "10"}
+
+
+def test_put_on_a_crawler_is_a_usage_error() -> None:
+    result = glue_airflow("simulate", MONTH_CLOSE, "--put", "Update schema:k=v")
+    assert result.returncode == 2
+    assert "'Update schema' is a crawler; only jobs put run properties" in result.stderr
