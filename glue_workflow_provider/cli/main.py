@@ -109,32 +109,37 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _simulate(args: argparse.Namespace) -> int:
+def _run_inputs(args: argparse.Namespace):  # noqa: ANN202 - returns (definition, plan, outcomes, puts, conf)
+    """The definition and the checked --outcome/--put/--conf values shared by simulate and run."""
     from glue_workflow_provider.local.runner import check_outcomes, check_puts
-    from glue_workflow_provider.semantics.simulator import simulate
 
     definition, plan = _plan(args.definition)
     outcomes = pairs(args.outcome, "--outcome")
     puts = node_pairs(args.put, "--put")
     check_outcomes(definition, outcomes)
     check_puts(definition, puts)
-    report = simulate(definition, outcomes, dag_id=plan.dag_id, conf=pairs(args.conf, "--conf"), puts=puts)
-    print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text())
+    return definition, plan, outcomes, puts, pairs(args.conf, "--conf")
+
+
+def _print_report(report, as_json: bool) -> int:  # noqa: ANN001 - a RunReport
+    print(json.dumps(report.to_json(), indent=2) if as_json else report.to_text())
     return EXIT_OK
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from glue_workflow_provider.semantics.simulator import simulate
+
+    definition, plan, outcomes, puts, conf = _run_inputs(args)
+    return _print_report(simulate(definition, outcomes, dag_id=plan.dag_id, conf=conf, puts=puts), args.json)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from glue_workflow_provider.local.runner import LocalRunner, check_outcomes, check_puts
+    from glue_workflow_provider.local.runner import LocalRunner
 
-    definition, _ = _plan(args.definition)
-    outcomes = pairs(args.outcome, "--outcome")
-    puts = node_pairs(args.put, "--put")
-    check_outcomes(definition, outcomes)
-    check_puts(definition, puts)
+    _, _, outcomes, puts, conf = _run_inputs(args)
     with LocalRunner(running_seconds=args.running_seconds) as runner:
-        report = runner.run(args.definition, outcomes, pairs(args.conf, "--conf"), puts=puts)
-    print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text())
-    return EXIT_OK
+        report = runner.run(args.definition, outcomes, conf, puts=puts)
+    return _print_report(report, args.json)
 
 
 def _schema(args: argparse.Namespace) -> int:

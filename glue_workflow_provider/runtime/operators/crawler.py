@@ -76,16 +76,7 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
 
     def ended_trigger(self, run: dict[str, Any], attempts: int) -> GlueCrawlEndedTrigger:
         """Wait in the triggerer until the crawler is READY."""
-        return GlueCrawlEndedTrigger(
-            crawler_name=self.glue_name,
-            run=run,
-            waiter_delay=self.poll_interval,
-            waiter_max_attempts=attempts,
-            aws_conn_id=self.aws_conn_id,
-            region_name=self.region_name,
-            verify=self.verify,
-            botocore_config=self.botocore_config,
-        )
+        return GlueCrawlEndedTrigger(crawler_name=self.glue_name, **self.trigger_kwargs(run, attempts))
 
     def stop(self, run: dict[str, Any]) -> None:
         """StopCrawler."""

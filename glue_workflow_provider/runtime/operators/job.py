@@ -129,16 +129,7 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
 
     def ended_trigger(self, run: dict[str, Any], attempts: int) -> GlueJobRunEndedTrigger:
         """Wait in the triggerer until the run is in any end state."""
-        return GlueJobRunEndedTrigger(
-            job_name=self.glue_name,
-            run=run,
-            waiter_delay=self.poll_interval,
-            waiter_max_attempts=attempts,
-            aws_conn_id=self.aws_conn_id,
-            region_name=self.region_name,
-            verify=self.verify,
-            botocore_config=self.botocore_config,
-        )
+        return GlueJobRunEndedTrigger(job_name=self.glue_name, **self.trigger_kwargs(run, attempts))
 
     def stop(self, run: dict[str, Any]) -> None:
         """BatchStopJobRun for this run."""

@@ -105,6 +105,18 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
     def describe(self, run: dict[str, Any]) -> str:
         """A short description of the run for messages (its id, Glue's error message)."""
 
+    def trigger_kwargs(self, run: dict[str, Any], attempts: int) -> dict[str, Any]:
+        """What every waiting trigger takes: the run, the polling, and this task's AWS connection."""
+        return {
+            "run": run,
+            "waiter_delay": self.poll_interval,
+            "waiter_max_attempts": attempts,
+            "aws_conn_id": self.aws_conn_id,
+            "region_name": self.region_name,
+            "verify": self.verify,
+            "botocore_config": self.botocore_config,
+        }
+
     def result(self, run: dict[str, Any]) -> Any:
         """The task's return value when the node SUCCEEDED."""
         return None
