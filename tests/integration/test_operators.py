@@ -38,7 +38,9 @@ def _one_job(name: str, **extra: object) -> dict:
 
 def _context(run_id: str = "manual__test") -> dict:
     pushed: dict = {}
-    ti = SimpleNamespace(xcom_push=lambda key, value: pushed.__setitem__(key, value))
+    ti = SimpleNamespace(
+        xcom_push=lambda key, value: pushed.__setitem__(key, value), dag_id="wf", run_id=run_id, task_id="t"
+    )
     return {"dag_run": SimpleNamespace(run_id=run_id, clear_number=0), "ti": ti, "pushed": pushed}
 
 
