@@ -2,6 +2,8 @@
 
 Unlike CronTriggerTimetable with catchup off, enabling the DAG never runs a fire time that has already
 passed (Glue does not); after a scheduler outage the latest missed fire time runs once, as Airflow does.
+A backfill (catchup on) runs every fire time in its range. Times never depend on Airflow's
+``default_timezone``: Glue schedules are UTC, and so is every time computed here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from airflow.timetables.base import DagRunInfo, DataInterval, Timetable, TimeRes
 from pendulum import DateTime, instance
 
 from glue_workflow_provider.model.schedule import GlueCron, GlueCronError, parse_glue_cron
+from glue_workflow_provider.model.schedule_description import describe_glue_cron
 
 
 class GlueCronTimetable(Timetable):
@@ -38,8 +41,10 @@ class GlueCronTimetable(Timetable):
 
     @property
     def description(self) -> str:
-        """Shown as the schedule's tooltip."""
-        return f"Glue schedule {self.expression}, in UTC (Day-of-week 1-7 = SUN-SAT)"
+        """Shown as the schedule's tooltip: the schedule in words ("At 06:00 UTC on day 1 of every month")."""
+        if self._cron is None:
+            return f"Invalid Glue schedule {self.expression}"
+        return describe_glue_cron(self._cron)
 
     def serialize(self) -> dict[str, Any]:
         return {"expression": self.expression}
@@ -73,12 +78,22 @@ class GlueCronTimetable(Timetable):
             return None
         now = datetime.now(timezone.utc)
         if last_automated_data_interval is None:
-            floor = max(now, restriction.earliest) if restriction.earliest else now
-            fire = self._cron.next_after(floor, inclusive=True)
+            fire = self._first_fire(now, restriction)
         else:
             fire = self._cron.next_after(last_automated_data_interval.end)
+            if fire is not None and restriction.earliest is not None and fire < restriction.earliest:
+                fire = self._cron.next_after(restriction.earliest, inclusive=True)
             if fire is not None and fire < now and not restriction.catchup:
                 fire = max(fire, self._cron.previous_at_or_before(now) or fire)
         if fire is None or (restriction.latest is not None and fire > restriction.latest):
             return None
         return DagRunInfo.exact(instance(fire))
+
+    def _first_fire(self, now: datetime, restriction: TimeRestriction) -> datetime | None:
+        """The first run: the next fire time from now (Glue never runs a past one), or, for a backfill
+        (catchup on), the first fire time at or after the start of its range."""
+        assert self._cron is not None
+        if restriction.catchup and restriction.earliest is not None:
+            return self._cron.next_after(restriction.earliest, inclusive=True)
+        floor = max(now, restriction.earliest) if restriction.earliest else now
+        return self._cron.next_after(floor, inclusive=True)

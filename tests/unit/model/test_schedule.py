@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glue_workflow_provider.model.schedule import GlueCronError, parse_glue_cron
+from glue_workflow_provider.model.schedule_description import describe_glue_cron
 
 UTC = timezone.utc
 
@@ -81,6 +82,13 @@ NEXT_FIRE_TABLE = [
     ("cron(0 12 1 1 ? 2030)", at(2025, 1, 1), at(2030, 1, 1, 12, 0)),
     ("cron(0 0 1 1 ? 2026-2027)", at(2025, 6, 1), at(2026, 1, 1)),
     ("cron(0 0 1 1 ? 2026-2027)", at(2026, 1, 1), at(2027, 1, 1)),
+    ("cron(0 0 L 2 ? 2028)", at(2025, 1, 1), at(2028, 2, 29)),  # L with a Year: 2028 is a leap year
+    # lists of day names; LW in a month whose last day is a Friday
+    ("cron(0 12 ? * MON,WED,FRI *)", at(2025, 1, 2), at(2025, 1, 3, 12, 0)),  # Thu -> Fri
+    ("cron(0 12 ? * MON,WED,FRI *)", at(2025, 1, 3, 13, 0), at(2025, 1, 6, 12, 0)),  # Fri after -> Mon
+    ("cron(0 0 LW * ? *)", at(2025, 2, 1), at(2025, 2, 28)),  # Feb 28 2025 is a Friday
+    # n#k with a month list: the first Monday of each quarter
+    ("cron(0 9 ? JAN,APR,JUL,OCT 2#1 *)", at(2025, 1, 7), at(2025, 4, 7, 9, 0)),  # Apr 1 2025 is a Tuesday
 ]
 
 
@@ -179,6 +187,41 @@ def test_special_day_and_year_flags(expression: str, uses_special_days: bool, re
     assert (cron.uses_special_days, cron.restricts_years) == (uses_special_days, restricts_years)
 
 
+# (expression, how the Airflow UI and ``glue-airflow render`` say it): read as Glue runs it, in UTC
+DESCRIPTION_TABLE = [
+    ("cron(0 6 1 * ? *)", "At 06:00 UTC on day 1 of every month"),
+    ("cron(15 12 * * ? *)", "At 12:15 UTC every day"),
+    ("cron(0 12 ? * 2 *)", "At 12:00 UTC every Monday"),  # 2 is MON in Glue, not TUE
+    ("cron(0 8 ? * MON-FRI *)", "At 08:00 UTC every Monday to Friday"),
+    ("cron(0 9 ? * 1,7 *)", "At 09:00 UTC every Sunday and Saturday"),
+    ("cron(0 10 ? * L *)", "At 10:00 UTC every Saturday"),
+    ("cron(30 9,17 * * ? *)", "At 09:30 and 17:30 UTC every day"),
+    ("cron(0 0/6 * * ? *)", "At 00:00, 06:00, 12:00 and 18:00 UTC every day"),
+    ("cron(0/15 * * * ? *)", "Every 15 minutes, every day (UTC)"),
+    ("cron(5/20 * * * ? *)", "Every 20 minutes from minute 5 of every hour, every day (UTC)"),
+    ("cron(0,7,30 * * * ? *)", "At minutes 0, 7 and 30 of every hour, every day (UTC)"),
+    ("cron(0/10 9-17 ? * MON-FRI *)", "Every 10 minutes from 09:00 to 17:50, every Monday to Friday (UTC)"),
+    ("cron(0 0/2 * * ? *)", "Every 2 hours from 00:00 to 22:00, every day (UTC)"),
+    ("cron(0 12 1/10 * ? *)", "At 12:00 UTC on days 1, 11, 21 and 31 of every month"),
+    ("cron(0 0 L * ? *)", "At 00:00 UTC on the last day of every month"),
+    ("cron(0 0 LW * ? *)", "At 00:00 UTC on the last weekday (Monday to Friday) of every month"),
+    ("cron(0 0 15W * ? *)", "At 00:00 UTC on the weekday nearest day 15 of every month"),
+    ("cron(0 10 ? * 6L *)", "At 10:00 UTC on the last Friday of every month"),
+    ("cron(0 10 ? * 6#3 *)", "At 10:00 UTC on the third Friday of every month"),
+    ("cron(0 9 ? JAN,APR,JUL,OCT 2#1 *)", "At 09:00 UTC on the first Monday of January, April, July and October"),
+    ("cron(0 0 1 MAR-MAY ? *)", "At 00:00 UTC on day 1 of March to May"),
+    ("cron(0 12 * 1 ? *)", "At 12:00 UTC every day in January"),
+    ("cron(0 12 1 1 ? 2030)", "At 12:00 UTC on day 1 of January, in 2030 only"),
+    ("cron(0 0 1 1 ? 2026-2027)", "At 00:00 UTC on day 1 of January, from 2026 to 2027"),
+    ("cron(0 0 1 1 ? 2026,2028,2030)", "At 00:00 UTC on day 1 of January, in 2026, 2028 and 2030"),
+]
+
+
+@pytest.mark.parametrize(("expression", "text"), DESCRIPTION_TABLE)
+def test_description_says_the_schedule_as_glue_runs_it(expression: str, text: str) -> None:
+    assert describe_glue_cron(parse_glue_cron(expression)) == text
+
+
 # (expression, a fragment the message must contain so the user knows what to change)
 REJECTIONS = [
     ("rate(5 minutes)", "only take cron(...)"),
@@ -221,7 +264,9 @@ def test_minimum_interval_counts_the_gap_across_the_hour() -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    expression=st.sampled_from([e for e, _, _ in NEXT_FIRE_TABLE if not e.rstrip(")").endswith(("2030", "2027"))]),
+    expression=st.sampled_from(
+        [e for e, _, _ in NEXT_FIRE_TABLE if not e.rstrip(")").endswith(("2030", "2027", "2028"))]
+    ),
     moment=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 12, 31)),
 )
 def test_previous_and_next_bracket_every_moment(expression: str, moment: datetime) -> None:
