@@ -40,7 +40,10 @@ def get_provider_info() -> dict[str, Any]:
         "triggers": [
             {
                 "integration-name": "AWS Glue workflows",
-                "python-modules": ["glue_workflow_provider.runtime.triggers.glue_run"],
+                "python-modules": [
+                    "glue_workflow_provider.runtime.triggers.glue_run",
+                    "glue_workflow_provider.runtime.triggers.events.sqs",
+                ],
             }
         ],
         "extra-links": [

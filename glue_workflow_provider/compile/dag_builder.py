@@ -12,7 +12,8 @@ from typing import Any
 import pendulum
 
 from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan
-from glue_workflow_provider.compile.schedule import ScheduleKind
+from glue_workflow_provider.compile.schedule import EventSource, ScheduleKind
+from glue_workflow_provider.exceptions import CompileError
 from glue_workflow_provider.model.graph import WorkflowGraph
 from glue_workflow_provider.model.workflow import Definition
 
@@ -20,6 +21,7 @@ from glue_workflow_provider.model.workflow import Definition
 START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
 _RUNTIME = "glue_workflow_provider.runtime.node_state.WorkflowRuntime"
 _TIMETABLE = "glue_workflow_provider.runtime.timetables.GlueCronTimetable"
+_EVENT_TRIGGER = "glue_workflow_provider.runtime.triggers.events.sqs.GlueEventBatchTrigger"
 _DURATION_ARGS = ("retry_delay", "max_retry_delay", "execution_timeout")
 
 
@@ -57,9 +59,36 @@ def build_dag(plan: DagPlan, definition: Definition, *, fileloc: str | None = No
 
 
 def _schedule(plan: DagPlan, import_string: Any) -> Any:
+    """The DAG's ``schedule``: the Glue cron timetable, the EVENT workflow's asset, or None (manual)."""
     if plan.schedule.kind in (ScheduleKind.CRON, ScheduleKind.GLUE_CRON):
         return import_string(_TIMETABLE)(plan.schedule.glue_expression)
+    if plan.schedule.kind is ScheduleKind.EVENT and plan.schedule.event is not None:
+        return _event_asset(plan, plan.schedule.event, import_string)
     return None
+
+
+def _event_asset(plan: DagPlan, event: EventSource, import_string: Any) -> Any:
+    """One asset per EVENT DAG, watched by the trigger that batches the workflow's queue: each batch it
+    yields becomes an asset event, and each asset event queues a run of this DAG (and of no other)."""
+    from airflow.sdk import Asset, AssetWatcher
+
+    if event.queue_url is None:  # validation (GWF042) stops such a definition before it is built
+        raise CompileError(f"EVENT workflow {plan.workflow_name!r} has no Airflow.event_queue_url [GWF042]")
+    trigger = import_string(_EVENT_TRIGGER)(
+        queue_url=event.queue_url,
+        batch_size=event.batch_size,
+        batch_window=event.batch_window,
+        aws_conn_id=plan.aws_conn_id,
+        region_name=plan.region_name,
+    )
+    return Asset(
+        name=f"glue_workflow_events__{plan.dag_id}",
+        uri=f"x-glue-workflow-events://{plan.dag_id}",
+        group="glue_workflow_events",
+        extra={"workflow": plan.workflow_name, "queue_url": event.queue_url,
+               "batch_size": event.batch_size, "batch_window": event.batch_window},
+        watchers=[AssetWatcher(name=f"{plan.dag_id}__sqs_events", trigger=trigger)],
+    )
 
 
 def _task_args(plan: DagPlan) -> dict[str, Any]:

@@ -133,7 +133,7 @@ def plan_workflow(definition: Definition) -> PlanResult:
     graph = WorkflowGraph.of(definition)
     start = graph.start_triggers[0] if graph.start_triggers else None
     try:
-        schedule = plan_schedule(start)
+        schedule = plan_schedule(start, definition.airflow)
     except GlueCronError as exc:  # validation reports it too; kept so the planner never raises on it
         return PlanResult(None, (error("GWF019", "Triggers", str(exc)),))
     builder = _Builder(definition, graph)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import datetime, timezone
 from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan
-from glue_workflow_provider.compile.schedule import next_fire_times
+from glue_workflow_provider.compile.schedule import ScheduleKind, SchedulePlan, next_fire_times
 
 FORMATS = ("text", "mermaid", "dot", "json")
 NEXT_RUNS = 5
@@ -39,19 +40,26 @@ def plan_view(plan: DagPlan, now: datetime) -> dict[str, Any]:
         "dag_id": plan.dag_id,
         "display_name": plan.display_name,
         "description": plan.description,
-        "schedule": {
-            "kind": plan.schedule.kind.value,
-            "expression": plan.schedule.glue_expression,
-            "cron": plan.schedule.cron,
-            "timezone": plan.schedule.timezone,
-            "summary": plan.schedule.summary,
-        },
+        "schedule": _schedule_view(plan.schedule),
         "next_runs": [_iso(t) for t in next_fire_times(plan.schedule, now, NEXT_RUNS)],
         "params": dict(plan.params),
         "max_active_runs": plan.max_active_runs,
         "is_paused_upon_creation": plan.is_paused_upon_creation,
         "tags": list(plan.tags),
         "tasks": [_task_view(task) for task in _ordered(plan)],
+    }
+
+
+def _schedule_view(schedule: SchedulePlan) -> dict[str, Any]:
+    """How the DAG starts: its kind, the Glue cron (and a 5-field equivalent), or the event queue and batching."""
+    return {
+        "kind": schedule.kind.value,
+        "expression": schedule.glue_expression,
+        "cron": schedule.cron,
+        "timezone": schedule.timezone,
+        "summary": schedule.summary,
+        "description": schedule.description,
+        "event": asdict(schedule.event) if schedule.event is not None else None,
     }
 
 
@@ -88,6 +96,8 @@ def _ordered(plan: DagPlan) -> list[TaskPlan]:
 def _text(plan: DagPlan, now: datetime) -> str:
     view = plan_view(plan, now)
     lines = [f"DAG {plan.dag_id}  ({plan.display_name})", f"  schedule: {plan.schedule.summary}"]
+    if plan.schedule.kind in (ScheduleKind.CRON, ScheduleKind.GLUE_CRON):
+        lines.append(f"  which is: {plan.schedule.description}")
     if view["next_runs"]:
         lines.append(f"  next runs: {', '.join(view['next_runs'])}")
     if plan.params:

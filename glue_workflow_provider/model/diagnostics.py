@@ -38,7 +38,7 @@ CODES: dict[str, str] = {
     "GWF027": "conditional trigger that was never activated",
     "GWF028": "trigger WorkflowName differs from Workflow.Name",
     "GWF029": "node started by the start trigger is also an action of a conditional trigger",
-    "GWF030": "EVENT start trigger compiled without an event schedule",
+    "GWF030": "retired: EVENT start triggers compile to an event schedule (GWF042 when no queue is named)",
     "GWF031": "action names a job or crawler missing from the Jobs or Crawlers list",
     "GWF032": "job or crawler listed but never started by a trigger",
     "GWF033": "workflow has no triggers: a run starts nothing",
@@ -50,6 +50,8 @@ CODES: dict[str, str] = {
     "GWF039": "more than 100 jobs, crawlers and triggers in one workflow",
     "GWF040": "StartOnCreation on an ON_DEMAND trigger (not supported by Glue)",
     "GWF041": "workflow has jobs or crawlers but no start trigger",
+    "GWF042": "EVENT start trigger without Airflow.event_queue_url (no queue to read its events from)",
+    "GWF043": "Airflow.event_queue_url set but the start trigger is not EVENT (ignored)",
 }
 
 

@@ -277,13 +277,28 @@ def _check_start_triggers(definition: Definition, graph: WorkflowGraph) -> Itera
         )
     for index, trigger in starts[:1]:
         yield from _check_start_actions(definition, graph, index, trigger)
-        if trigger.type is TriggerType.EVENT:
-            yield warning(
-                "GWF030",
-                f"{_trigger_path(index)}.Type",
-                "EVENT start trigger: the DAG has no event schedule yet and runs when triggered by hand "
-                "(trigger it from the UI or the REST API when the event arrives)",
-            )
+    yield from _check_event_queue(definition, starts[:1])
+
+
+def _check_event_queue(definition: Definition, start: list[tuple[int, Trigger]]) -> Iterator[Diagnostic]:
+    """An EVENT start trigger reads its events from ``Airflow.event_queue_url``; nothing else uses that queue."""
+    queue = definition.airflow.event_queue_url
+    is_event = bool(start) and start[0][1].type is TriggerType.EVENT
+    if is_event and not queue:
+        index, trigger = start[0]
+        yield error(
+            "GWF042",
+            f"{_trigger_path(index)}.Type",
+            f"EVENT start trigger '{trigger.name}' has no queue to read its EventBridge events from; set "
+            "Airflow.event_queue_url to the URL of the SQS queue your EventBridge rule sends them to",
+        )
+    elif queue and not is_event:
+        yield warning(
+            "GWF043",
+            "Airflow.event_queue_url",
+            "event_queue_url is ignored: only an EVENT start trigger reads events; remove it or make the start "
+            "trigger EVENT",
+        )
 
 
 def _check_start_actions(

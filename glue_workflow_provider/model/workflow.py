@@ -96,6 +96,8 @@ class AirflowSettings(GlueShape):
     deferrable: StrictBool = True
     poll_interval: Annotated[StrictInt, Field(ge=1, le=3600)] = 10
     default_args: TaskDefaults = TaskDefaults()
+    #: The SQS queue (URL) that receives the workflow's EventBridge events: an EVENT start trigger reads it.
+    event_queue_url: Annotated[StrictStr, Field(pattern=r"^https?://[^/\s]+/\S+$")] | None = None
 
 
 class Definition(GlueShape):

@@ -176,13 +176,38 @@ def test_names_that_collide_as_ids_give_gwf018(nodes: tuple[str, ...], fragment:
         (start("a", kind="SCHEDULED", extra="    Schedule: cron(0 10 ? * 6L *)\n"), ScheduleKind.GLUE_CRON, None),
         (start("a", kind="SCHEDULED", extra="    Schedule: cron(0 0 15W * ? *)\n"), ScheduleKind.GLUE_CRON, None),
         (start("a", kind="SCHEDULED", extra="    Schedule: cron(0 12 * * ? 2030)\n"), ScheduleKind.GLUE_CRON, None),
-        # EVENT compiles to a manual DAG for now; validation says so with GWF030.
-        (start("a", kind="EVENT"), ScheduleKind.MANUAL, None),
+        (start("a", kind="EVENT"), ScheduleKind.EVENT, None),
     ],
 )
 def test_schedule_kind_of_the_start_trigger(start_trigger: str, kind: ScheduleKind, cron: str | None) -> None:
-    schedule = plan_of(start_trigger).schedule
+    header = EVENT_HEADER if kind is ScheduleKind.EVENT else "Workflow:\n  Name: wf\n"
+    schedule = plan_of(start_trigger, header).schedule
     assert (schedule.kind, schedule.cron, schedule.timezone) == (kind, cron, "UTC")
+
+
+QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/wf-events"
+EVENT_HEADER = f"Workflow:\n  Name: wf\nAirflow:\n  event_queue_url: {QUEUE}\n"
+
+
+@pytest.mark.parametrize(
+    ("batching", "size", "window"),
+    [
+        ("", 1, 900),  # Glue's defaults: one event per run, 900 s window
+        ("    EventBatchingCondition: {BatchSize: 3}\n", 3, 900),
+        ("    EventBatchingCondition: {BatchSize: 10, BatchWindow: 2}\n", 10, 2),
+    ],
+)
+def test_event_start_trigger_reads_the_airflow_queue_with_its_batching(batching: str, size: int, window: int) -> None:
+    schedule = plan_of(start("a", kind="EVENT", extra=batching), EVENT_HEADER).schedule
+    assert schedule.kind is ScheduleKind.EVENT
+    assert schedule.event is not None
+    assert (schedule.event.queue_url, schedule.event.batch_size, schedule.event.batch_window) == (QUEUE, size, window)
+
+
+def test_only_an_event_schedule_carries_an_event_source() -> None:
+    scheduled = start("a", kind="SCHEDULED", extra="    Schedule: cron(0 6 1 * ? *)\n")
+    assert plan_of(scheduled, EVENT_HEADER).schedule.event is None  # the queue is ignored (warned: GWF043)
+    assert plan_of(start("a")).schedule.event is None
 
 
 def test_start_trigger_not_activated_pauses_the_dag() -> None:
@@ -190,6 +215,8 @@ def test_start_trigger_not_activated_pauses_the_dag() -> None:
     assert plan_of(start("a", kind="SCHEDULED", extra=scheduled + "    StartOnCreation: false\n")).is_paused_upon_creation
     assert not plan_of(start("a", kind="SCHEDULED", extra=scheduled + "    StartOnCreation: true\n")).is_paused_upon_creation
     assert not plan_of(start("a")).is_paused_upon_creation
+    assert plan_of(start("a", kind="EVENT", extra="    State: DEACTIVATED\n"), EVENT_HEADER).is_paused_upon_creation
+    assert not plan_of(start("a", kind="EVENT", extra="    StartOnCreation: true\n"), EVENT_HEADER).is_paused_upon_creation
 
 
 def test_plan_carries_params_concurrency_and_action_arguments() -> None:

@@ -90,8 +90,6 @@ CASES = [
      "Triggers[0].WorkflowName", ERROR, "fix WorkflowName or remove it", ("WorkflowName:", 1)),
     ("GWF029", HEAD + START + "      - JobName: b\n" + cond("t", job_cond("a", "SUCCEEDED")),
      "Triggers[0].Actions", WARNING, "a node runs at most once per run", ("Actions:", 1)),
-    ("GWF030", HEAD + "  - Name: s\n    Type: EVENT\n    Actions:\n      - JobName: a\n",
-     "Triggers[0].Type", WARNING, "runs when triggered by hand", ("Type: EVENT", 1)),
     ("GWF031", HEAD + START + cond("t", job_cond("a", "SUCCEEDED")) + "Jobs:\n  - Name: a\n",
      "Triggers[1].Actions[0]", WARNING, "must already exist in the AWS account", ("- JobName: b", 1)),
     ("GWF032", HEAD + START + "Jobs:\n  - Name: a\n  - Name: zzz\n",
@@ -110,6 +108,10 @@ CASES = [
      "Triggers[0].StartOnCreation", WARNING, "remove it", ("StartOnCreation: true", 1)),
     ("GWF041", HEAD + cond("t", job_cond("a", "SUCCEEDED")),
      "Triggers", ERROR, "add one whose actions are the first jobs or crawlers", ("Triggers:", 1)),
+    ("GWF042", HEAD + "  - Name: s\n    Type: EVENT\n    Actions:\n      - JobName: a\n",
+     "Triggers[0].Type", ERROR, "set Airflow.event_queue_url", ("Type: EVENT", 1)),
+    ("GWF043", HEAD + START + "Airflow:\n  event_queue_url: https://sqs.us-east-1.amazonaws.com/1/q\n",
+     "Airflow.event_queue_url", WARNING, "only an EVENT start trigger reads events", ("event_queue_url", 1)),
 ]
 
 
@@ -131,7 +133,8 @@ def test_diagnostic_code_path_severity_advice_and_line(
 def test_cases_cover_every_code_validation_and_sources_emit() -> None:
     covered = {case[0] for case in CASES} | {"GWF001", "GWF002", "GWF003", "GWF038", "GWF039"}
     planner_only = {"GWF018"}
-    assert covered | planner_only == set(CODES)
+    retired = {"GWF030"}  # no longer emitted: EVENT start triggers compile to an event schedule
+    assert covered | planner_only | retired == set(CODES)
 
 
 def test_gwf001_yaml_syntax_error_gives_line_and_column() -> None:
