@@ -136,9 +136,10 @@ def eventbridge_id(body: object) -> str | None:
         event = json.loads(body)
     except ValueError:
         return None
-    if isinstance(event, dict) and isinstance(event.get("id"), str) and "detail-type" in event:
-        return event["id"]
-    return None
+    if not isinstance(event, dict) or "detail-type" not in event:
+        return None
+    event_id = event.get("id")
+    return event_id if isinstance(event_id, str) else None
 
 
 def asset_event_run_properties(extra: Mapping[str, Any] | None) -> dict[str, str]:
