@@ -4,12 +4,17 @@ Never calls AWS. A broken definition is logged, problem by problem, and register
 (no schedule, tagged ``invalid-definition``, its problems in the description, the docs and a task that fails
 with them) so it is visible in the UI while every other DAG keeps loading. Set ``GLUE_AIRFLOW_STRICT=1`` to
 raise instead, so the loader file shows as an import error.
+
+Checked definitions are kept in the plan cache (``compile/plan_cache.py``) by a hash of their content, so a
+file is validated and planned again only when it changes; in an Airflow worker, whose parsing context names
+one dag_id, only that DAG's definition is read and built (README, Performance).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,10 +22,18 @@ from typing import Any
 
 from glue_workflow_provider.compile.naming import airflow_id
 from glue_workflow_provider.compile.plan import DagPlan
+from glue_workflow_provider.compile.plan_cache import (
+    CheckedEntry,
+    FolderIndex,
+    IndexedFile,
+    PlanCache,
+    content_key,
+    stat_signature,
+)
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.exceptions import DefinitionError
 from glue_workflow_provider.model.diagnostics import Diagnostic, error
-from glue_workflow_provider.sources.definition_file import SUFFIXES, LoadResult, load_definition
+from glue_workflow_provider.sources.definition_file import SUFFIXES, LoadResult, load_definition, load_text
 
 log = logging.getLogger(__name__)
 STRICT_ENV = "GLUE_AIRFLOW_STRICT"
@@ -49,40 +62,242 @@ class LoadReport:
     invalid: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class DefinitionSource:
+    """One definition file found under a folder: its path, its name as users know it, its stat signature."""
+
+    path: Path
+    shown: str
+    signature: tuple[int, ...]
+
+
 def definition_files(folder: str | Path) -> list[Path]:
     """Every ``*.json``, ``*.yaml`` and ``*.yml`` file under ``folder``, in a stable order."""
+    return [source.path for source in scan_folder(folder)]
+
+
+def scan_folder(folder: str | Path) -> list[DefinitionSource]:
+    """The definition files under ``folder`` (subfolders included, symlinked folders not followed), sorted as
+    paths sort, each with its stat signature; one ``scandir`` per folder, so cheap for thousands of files."""
     root = Path(folder)
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file())
-
-
-def load_dags(namespace: MutableMapping[str, Any], folder: str | Path, *, strict: bool | None = None) -> LoadReport:
-    """Build a DAG for each definition under ``folder`` and put it in ``namespace`` (a DAG file's globals)."""
-    from glue_workflow_provider.compile.dag_builder import build_dag, build_invalid_dag
-
-    strict = _strict() if strict is None else strict
-    report = LoadReport()
-    owners: dict[str, str] = {}
-    for path in definition_files(folder):
-        checked = check_file(path, _shown_path(path, folder), owners)
-        for warning in (d for d in checked.diagnostics if not d.is_error):
-            log.warning("Glue workflow definition: %s", warning)
-        if checked.plan is not None and checked.result.definition is not None:
-            report.dags[checked.plan.dag_id] = build_dag(checked.plan, checked.result.definition)
+    found: list[tuple[tuple[str, ...], str, os.stat_result]] = []
+    pending: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    while pending:
+        directory, parts = pending.pop()
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir() and not entry.is_symlink():
+                            pending.append((entry.path, parts + (entry.name,)))
+                        elif os.path.splitext(entry.name)[1].lower() in SUFFIXES and entry.is_file():
+                            found.append((parts + (entry.name,), entry.path, entry.stat()))
+                    except OSError:
+                        continue
+        except OSError:
             continue
-        errors = tuple(d for d in checked.diagnostics if d.is_error)
-        report.invalid[checked.shown] = errors
-        for problem in errors:
-            log.error("Invalid Glue workflow definition: %s", problem)
-        if not strict:
-            placeholder = build_invalid_dag(_placeholder_id(checked.result, checked.shown, owners), checked.shown, errors)
-            owners[placeholder.dag_id] = checked.shown
-            report.dags[placeholder.dag_id] = placeholder
-    if strict and report.invalid:
-        raise DefinitionError([p for problems in report.invalid.values() for p in problems])
+    found.sort(key=lambda item: item[0])
+    return [
+        DefinitionSource(Path(path), _shown_path(Path(path), root, parts), stat_signature(stat))
+        for parts, path, stat in found
+    ]
+
+
+def load_dags(
+    namespace: MutableMapping[str, Any],
+    folder: str | Path,
+    *,
+    strict: bool | None = None,
+    cache_dir: str | Path | None = None,
+    use_cache: bool = True,
+) -> LoadReport:
+    """Build a DAG for each definition under ``folder`` and put it in ``namespace`` (a DAG file's globals).
+
+    In an Airflow worker (the parsing context names a dag_id) only the definition of that DAG is read and
+    built, found through the plan cache's folder index; any doubt (no index, a changed file, a placeholder,
+    strict mode with an invalid file) falls back to building every DAG, so the result is always the same.
+
+    :param strict: Raise DefinitionError on any invalid definition (default: ``$GLUE_AIRFLOW_STRICT``).
+    :param cache_dir: Root of the plan cache (default: ``plan_cache.cache_root()``, from the environment).
+    :param use_cache: Set False to check every file in full and keep nothing on disk.
+    """
+    strict = _strict() if strict is None else strict
+    cache = PlanCache.for_folder(folder, cache_dir) if use_cache else None
+    wanted = _parsing_context_dag_id()
+    report = _load_one(folder, wanted, cache, strict) if wanted and cache is not None else None
+    if report is None:
+        report = _load_all(folder, cache, strict)
     namespace.update({f"glue_workflow__{dag_id}": dag for dag_id, dag in report.dags.items()})
     return report
+
+
+def _load_all(folder: str | Path, cache: PlanCache | None, strict: bool) -> LoadReport:
+    """Check (or take from the cache) every definition and build every DAG; refresh the folder index."""
+    scanned_ns = time.time_ns()
+    report = LoadReport()
+    owners: dict[str, str] = {}
+    indexed: dict[str, IndexedFile] = {}
+    for source in scan_folder(folder):
+        entry, key = checked_entry(source.path, cache)
+        if key is not None:
+            indexed[source.shown] = _indexed(source, key, entry)
+        _register(report, entry, source.shown, owners, strict)
+    if cache is not None:
+        _refresh_index(cache, FolderIndex(scanned_ns, indexed))
+    if strict and report.invalid:
+        raise DefinitionError([p for problems in report.invalid.values() for p in problems])
+    return report
+
+
+def _register(report: LoadReport, entry: CheckedEntry, shown: str, owners: dict[str, str], strict: bool) -> None:
+    """Build the DAG of one checked definition into ``report`` (its placeholder when it is invalid)."""
+    from glue_workflow_provider.compile.dag_builder import build_dag, build_invalid_dag
+
+    diagnostics, plan = _claim(entry, shown, owners)
+    for warning in (d for d in diagnostics if not d.is_error):
+        log.warning("Glue workflow definition: %s", warning)
+    if plan is not None and entry.definition is not None:
+        report.dags[plan.dag_id] = build_dag(plan, entry.definition)
+        return
+    errors = tuple(d for d in diagnostics if d.is_error)
+    report.invalid[shown] = errors
+    for problem in errors:
+        log.error("Invalid Glue workflow definition: %s", problem)
+    if not strict:
+        placeholder = build_invalid_dag(_placeholder_id(entry.intended_dag_id, shown, owners), shown, errors)
+        owners[placeholder.dag_id] = shown
+        report.dags[placeholder.dag_id] = placeholder
+
+
+def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool) -> LoadReport | None:
+    """Only the DAG ``wanted`` (an Airflow worker's parse), or None when anything calls for the full load.
+
+    Each file's dag_id comes from the folder index when its stat signature is unchanged, else from its
+    content hash (a cache hit, or a full check of that one file); the loader's ownership rules then say which
+    file defines ``wanted``. That file is read again and must still have the indexed content hash.
+    """
+    index = cache.read_index()
+    if index is None:
+        return None
+    claims: list[tuple[DefinitionSource, IndexedFile]] = []
+    for source in scan_folder(folder):
+        known = index.trusted(source.shown, source.signature)
+        if known is None:
+            entry, key = checked_entry(source.path, cache)
+            if key is None:
+                return None
+            known = _indexed(source, key, entry)
+        claims.append((source, known))
+    target = _owner_of(wanted, claims, strict)
+    if target is None:
+        return None
+    source, known = target
+    entry, key = checked_entry(source.path, cache)
+    if key != known.key or entry.plan is None or entry.definition is None or entry.plan.dag_id != wanted:
+        return None
+    return _built_one(entry, source.shown)
+
+
+def _owner_of(
+    wanted: str, claims: list[tuple[DefinitionSource, IndexedFile]], strict: bool
+) -> tuple[DefinitionSource, IndexedFile] | None:
+    """The valid file that owns dag_id ``wanted`` under the loader's rules (first file wins, placeholders
+    take the id they meant when it is free); None if it is a placeholder's, nobody's, or strict mode fails."""
+    owners: dict[str, str] = {}
+    target = None
+    for source, known in claims:
+        if known.valid and known.dag_id is not None and known.dag_id not in owners:
+            owners[known.dag_id] = source.shown
+            if known.dag_id == wanted:
+                target = (source, known)
+            continue
+        if strict:
+            return None  # the full load raises DefinitionError with every problem
+        owners[_placeholder_id(known.intended_dag_id, source.shown, owners)] = source.shown
+    return target
+
+
+def _built_one(entry: CheckedEntry, shown: str) -> LoadReport:
+    from glue_workflow_provider.compile.dag_builder import build_dag
+
+    assert entry.plan is not None and entry.definition is not None
+    for warning in (d for d in entry.diagnostics if not d.is_error):
+        log.warning("Glue workflow definition: %s", warning.in_file(shown))
+    report = LoadReport()
+    report.dags[entry.plan.dag_id] = build_dag(entry.plan, entry.definition)
+    return report
+
+
+def checked_entry(path: Path, cache: PlanCache | None) -> tuple[CheckedEntry, str | None]:
+    """The checked definition in ``path`` and its content key (None when the file cannot be read as text).
+
+    The file is read once; its bytes are both hashed and checked, so an entry always matches its key.
+    Without a cache the file is checked exactly as ``check_file`` checks it, and no key is computed.
+    """
+    if cache is None:
+        return _entry_of(load_definition(path)), None
+    try:
+        content = path.read_bytes()
+        text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text() reads
+    except (OSError, UnicodeDecodeError):
+        return _entry_of(load_definition(path)), None  # reports the problem exactly as before; not cached
+    key = content_key(content, "json" if str(path).endswith(".json") else "yaml")
+    cached = cache.get(key)
+    if cached is not None:
+        return cached, key
+    entry = _entry_of(load_text(text, str(path)))
+    cache.put(key, entry)
+    return entry, key
+
+
+def _entry_of(result: LoadResult) -> CheckedEntry:
+    intended = _intended_dag_id(result.document)
+    if not result.ok or result.definition is None:
+        return CheckedEntry(result.diagnostics, intended)
+    planned = plan_workflow(result.definition)
+    if planned.plan is None:
+        return CheckedEntry(result.diagnostics + planned.diagnostics, intended)
+    return CheckedEntry(result.diagnostics, intended, planned.plan, result.definition)
+
+
+def _claim(entry: CheckedEntry, shown: str, owners: dict[str, str]) -> tuple[tuple[Diagnostic, ...], DagPlan | None]:
+    """The entry's diagnostics in file ``shown``, and its plan unless another file already owns its dag_id."""
+    diagnostics = tuple(d.in_file(shown) for d in entry.diagnostics)
+    if entry.plan is None or entry.definition is None:
+        return diagnostics, None
+    dag_id = entry.plan.dag_id
+    if dag_id in owners:
+        clash = error(
+            "GWF018",
+            "Airflow.dag_id",
+            f"dag_id '{dag_id}' is already used by {owners[dag_id]}; set a different Airflow.dag_id or rename "
+            "the workflow",
+        ).in_file(shown)
+        return diagnostics + (clash,), None
+    owners[dag_id] = shown
+    return diagnostics, entry.plan
+
+
+def _indexed(source: DefinitionSource, key: str, entry: CheckedEntry) -> IndexedFile:
+    dag_id = entry.plan.dag_id if entry.valid and entry.plan is not None else None
+    return IndexedFile(source.signature, key, entry.valid, dag_id, entry.intended_dag_id)
+
+
+def _refresh_index(cache: PlanCache, index: FolderIndex) -> None:
+    """Write the index when it says something new (a changed file, or a signature no longer too recent)."""
+    previous = cache.read_index()
+    if previous is not None and previous.files == index.files and all(
+        previous.trusted(shown, item.signature) for shown, item in index.files.items()
+    ):
+        return
+    cache.write_index(index)
+
+
+def _parsing_context_dag_id() -> str | None:
+    """The dag_id an Airflow worker (or ``airflow dags test``) parses the loader file for, if any."""
+    from airflow.sdk import get_parsing_context
+
+    return get_parsing_context().dag_id
 
 
 def workflow_dag(path: str | Path) -> Any:
@@ -113,22 +328,8 @@ class CheckedFile:
 def check_file(path: Path, shown: str, owners: dict[str, str]) -> CheckedFile:
     """Validate and plan one file; ``owners`` (dag_id -> file) catches two files claiming one dag_id."""
     result = load_definition(path)
-    diagnostics = tuple(d.in_file(shown) for d in result.diagnostics)
-    if not result.ok or result.definition is None:
-        return CheckedFile(shown, result, diagnostics, None)
-    planned = plan_workflow(result.definition)
-    if planned.plan is None:
-        return CheckedFile(shown, result, diagnostics + tuple(d.in_file(shown) for d in planned.diagnostics), None)
-    if planned.plan.dag_id in owners:
-        clash = error(
-            "GWF018",
-            "Airflow.dag_id",
-            f"dag_id '{planned.plan.dag_id}' is already used by {owners[planned.plan.dag_id]}; "
-            "set a different Airflow.dag_id or rename the workflow",
-        ).in_file(shown)
-        return CheckedFile(shown, result, diagnostics + (clash,), None)
-    owners[planned.plan.dag_id] = shown
-    return CheckedFile(shown, result, diagnostics, planned.plan)
+    diagnostics, plan = _claim(_entry_of(result), shown, owners)
+    return CheckedFile(shown, result, diagnostics, plan)
 
 
 def check_paths(paths: list[str | Path]) -> list[CheckedFile]:
@@ -145,12 +346,11 @@ def check_paths(paths: list[str | Path]) -> list[CheckedFile]:
     return checked
 
 
-def _placeholder_id(result: LoadResult, shown: str, owners: dict[str, str]) -> str:
+def _placeholder_id(intended: str | None, shown: str, owners: dict[str, str]) -> str:
     """The dag_id the definition meant, when it can be read and is free; else one made from the file name.
 
     Taking the meant id replaces a once-valid DAG by the placeholder, so a broken edit stops its schedule.
     """
-    intended = _intended_dag_id(result.document)
     if intended and intended not in owners:
         return intended
     return airflow_id(f"invalid__{shown}")
@@ -167,11 +367,15 @@ def _intended_dag_id(document: Any) -> str | None:
     return airflow_id(name) if isinstance(name, str) and name else None
 
 
-def _shown_path(path: Path, folder: str | Path) -> str:
-    """The file as users know it: relative to the folder's parent (``workflows/month_close.yaml``)."""
-    root = Path(folder)
+def _shown_path(path: Path, folder: Path, parts: tuple[str, ...] = ()) -> str:
+    """The file as users know it: relative to the folder's parent (``workflows/month_close.yaml``).
+
+    :param parts: The path's parts below ``folder`` when known (saves computing them again).
+    """
+    if parts and folder.name and folder.name != "..":
+        return os.path.join(folder.name, *parts)
     try:
-        return str(path.relative_to(root.parent))
+        return str(path.relative_to(folder.parent))
     except ValueError:
         return str(path)
 

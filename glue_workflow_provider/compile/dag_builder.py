@@ -47,15 +47,29 @@ def build_dag(plan: DagPlan, definition: Definition, *, fileloc: str | None = No
     if fileloc:
         dag.fileloc = fileloc
     task_args = _task_args(plan)
+    operators: dict[str, Any] = {}
     for task in plan.tasks:
-        operator = import_string(task.operator)
-        operator(dag=dag, **_operator_kwargs(plan, task, runtime, task_args))
+        if task.operator not in operators:
+            operators[task.operator] = import_string(task.operator)
+        operators[task.operator](dag=dag, **_operator_kwargs(plan, task, runtime, task_args))
+    _wire(dag, plan)
+    return dag
+
+
+def _wire(dag: Any, plan: DagPlan) -> None:
+    """The plan's edges and their labels: one ``set_upstream`` per task rather than one ``>>`` per edge.
+
+    Airflow checks on every call that all the tasks involved share one DAG (hashing the DAG each time), so
+    one call per task with all its upstreams does the same wiring for a fraction of the cost.
+    """
+    tasks = dag.task_dict
     for task in plan.tasks:
+        if not task.upstream:
+            continue
+        tasks[task.task_id].set_upstream([tasks[edge.task_id] for edge in task.upstream])
         for edge in task.upstream:
-            dag.task_dict[edge.task_id] >> dag.task_dict[task.task_id]
             if edge.label:
                 dag.set_edge_info(edge.task_id, task.task_id, {"label": edge.label})
-    return dag
 
 
 def _schedule(plan: DagPlan, import_string: Any) -> Any:

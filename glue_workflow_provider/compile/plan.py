@@ -6,8 +6,13 @@ Nothing here imports Airflow: the plan is what ``render --format json`` shows an
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import types
+import typing
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from glue_workflow_provider.compile.schedule import SchedulePlan
@@ -120,6 +125,20 @@ class DagPlan:
         data.pop("_index", None)
         return data
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DagPlan:
+        """The plan whose ``to_json()`` (after a JSON round trip) is ``data``: ``from_json(to_json()) == plan``.
+
+        Lists become tuples and strings become enums again, following the dataclasses' own field types.
+
+        :raises ValueError: ``data`` does not have the shape of a plan (unknown or missing keys, bad values).
+        """
+        try:
+            plan = _decoder(cls)(data)
+        except (TypeError, KeyError, AttributeError) as exc:
+            raise ValueError(f"not a DagPlan: {exc}") from exc
+        return typing.cast(DagPlan, plan)
+
     def tasks_to_skip(self, graph: WorkflowGraph, settled: Settled) -> list[str]:
         """Tasks that can never run given ``settled``: dead nodes and gates, and the outcome when all is handled.
 
@@ -146,3 +165,50 @@ class DagPlan:
     def _failures_all_handled(graph: WorkflowGraph, settled: Settled) -> bool:
         failed = any(state != "SUCCEEDED" for state in settled.ended.values())
         return failed and settled.is_complete(graph) and run_outcome(graph, settled.ended) == "success"
+
+
+# -- from_json: decoders derived from the dataclasses' field types, built once per type ---------------------
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _decoder(hint: Any) -> Callable[[Any], Any]:
+    """A function turning JSON data back into a value of type ``hint`` (dataclass, enum, tuple, dict, union)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        inner = _decoder(options[0]) if len(options) == 1 else _identity
+        return _identity if inner is _identity else lambda value: None if value is None else inner(value)
+    if origin is tuple:
+        item = _decoder(typing.get_args(hint)[0])
+        return tuple if item is _identity else lambda value: tuple(map(item, value))
+    if origin is dict:
+        entry = _decoder(typing.get_args(hint)[1])
+        return dict if entry is _identity else lambda value: {k: entry(v) for k, v in value.items()}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _dataclass_decoder(hint)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return hint
+    return _identity
+
+
+def _dataclass_decoder(cls: type[Any]) -> Callable[[Any], Any]:
+    """Only the fields whose type needs converting are touched; unknown or missing keys fail in ``cls(**...)``."""
+    hints = typing.get_type_hints(cls)
+    fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls) if f.init and not f.name.startswith("_")]
+    special = [(name, convert) for name, convert in fields if convert is not _identity]
+
+    def decode(value: Any) -> Any:
+        if not isinstance(value, dict):
+            raise TypeError(f"{cls.__name__}: expected a mapping, got {type(value).__name__}")
+        if special:
+            value = dict(value)
+            for name, convert in special:
+                if name in value:
+                    value[name] = convert(value[name])
+        return cls(**value)
+
+    return decode

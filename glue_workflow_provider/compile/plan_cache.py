@@ -1,0 +1,259 @@
+"""PlanCache: checked definitions kept on local disk, keyed by a hash of the file's content and of this code.
+
+The loader checks every definition file each time the DAG processor parses the loader file (every 30 s by
+default). A file whose bytes did not change since it was last checked gives the same diagnostics and plan,
+so they are kept here (STYLE §5.9): the key is a hash of the package version, of the source of every module
+that decides the result, of the document syntax and of the file's bytes, so an entry can never be stale. A
+changed file always gets the full validation.
+
+Layout: one directory per definitions folder under the cache root, holding ``<key>.json`` entries and an
+``index.json`` (each file's stat signature, key and dag_id) that lets an Airflow worker find the one file
+that defines its DAG without reading the others. Every write is atomic (temp file + ``os.replace``), so
+concurrent DAG processors never see half an entry; any unreadable, corrupt or foreign entry is ignored (a
+miss). Nothing here imports Airflow.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import glue_workflow_provider
+from glue_workflow_provider.compile.plan import DagPlan
+from glue_workflow_provider.model.diagnostics import Diagnostic, Severity
+from glue_workflow_provider.model.workflow import Definition
+
+log = logging.getLogger(__name__)
+
+#: A directory for the plan cache, or ``off`` (also ``0``, ``false``, ``no``) to disable it.
+PLAN_CACHE_ENV = "GLUE_AIRFLOW_PLAN_CACHE"
+#: glue-airflow's cache root; the plan cache is its ``plans`` subdirectory when set.
+CACHE_ENV = "GLUE_AIRFLOW_CACHE"
+_DISABLED = frozenset({"off", "0", "false", "no", "none", "disabled"})
+FORMAT = 1
+#: Subpackages and modules whose source decides a file's diagnostics, plan and intended dag_id.
+_DECIDING = ("model", "sources", "semantics", "compile", "loader.py", "exceptions.py")
+#: Entries no index refers to are removed once this old (a concurrent processor may have just written them).
+_PRUNE_AFTER_SECONDS = 3600
+
+
+def cache_root(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where plans are cached: ``$GLUE_AIRFLOW_PLAN_CACHE``, else ``$GLUE_AIRFLOW_CACHE/plans``, else
+    ``$AIRFLOW_HOME/glue-airflow/plans`` (``~/airflow`` when AIRFLOW_HOME is unset); None when disabled."""
+    env = os.environ if environ is None else environ
+    chosen = env.get(PLAN_CACHE_ENV, "").strip()
+    if chosen.lower() in _DISABLED:
+        return None
+    if chosen:
+        return Path(chosen).expanduser()
+    if env.get(CACHE_ENV):
+        return Path(env[CACHE_ENV]).expanduser() / "plans"
+    home = env.get("AIRFLOW_HOME") or os.path.join(os.path.expanduser("~"), "airflow")
+    return Path(home) / "glue-airflow" / "plans"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """A hash of the package version and of the source of every module that decides a cached result."""
+    digest = hashlib.sha256(f"glue-airflow {glue_workflow_provider.__version__} format {FORMAT}".encode())
+    package = Path(glue_workflow_provider.__file__).parent
+    for name in _DECIDING:
+        part = package / name
+        for source in sorted(part.rglob("*.py")) if part.is_dir() else [part]:
+            digest.update(str(source.relative_to(package)).encode() + b"\0")
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def content_key(content: bytes, syntax: str) -> str:
+    """The cache key of a definition file's bytes read with ``syntax`` (``json`` or ``yaml``)."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(b"\0" + syntax.encode() + b"\0")
+    digest.update(content)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CheckedEntry:
+    """What checking one definition gave, independent of the file's name and of the other files.
+
+    :param diagnostics: Every problem (warnings included), not yet placed in a file.
+    :param intended_dag_id: The dag_id the document asks for, even when invalid (a placeholder takes it).
+    :param plan: The plan when the definition compiles, else None.
+    :param definition: The validated definition when ``plan`` is set.
+    """
+
+    diagnostics: tuple[Diagnostic, ...]
+    intended_dag_id: str | None
+    plan: DagPlan | None = None
+    definition: Definition | None = None
+
+    @property
+    def valid(self) -> bool:
+        """Whether the definition compiles to a plan."""
+        return self.plan is not None and self.definition is not None
+
+    def to_text(self) -> str:
+        """One JSON header line (diagnostics, intended id, plan), then the definition's JSON."""
+        header = {
+            "format": FORMAT,
+            "diagnostics": [[d.code, d.severity.value, d.path, d.message] for d in self.diagnostics],
+            "intended_dag_id": self.intended_dag_id,
+            "plan": self.plan.to_json() if self.valid and self.plan is not None else None,
+        }
+        body = self.definition.model_dump_json(by_alias=True, exclude_unset=True) if self.valid and self.definition else ""
+        return json.dumps(header, separators=(",", ":")) + "\n" + body
+
+    @classmethod
+    def from_text(cls, text: str) -> CheckedEntry:
+        """The entry ``to_text`` wrote; raises ValueError (or a pydantic ValidationError) on anything else."""
+        first, _, body = text.partition("\n")
+        header = json.loads(first)
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise ValueError("not a plan cache entry of this format")
+        diagnostics = tuple(
+            Diagnostic(str(code), Severity(severity), str(path), str(message))
+            for code, severity, path, message in header["diagnostics"]
+        )
+        plan = DagPlan.from_json(header["plan"]) if header["plan"] is not None else None
+        definition = Definition.model_validate_json(body) if plan is not None else None
+        return cls(diagnostics, header["intended_dag_id"], plan, definition)
+
+
+@dataclass(frozen=True)
+class IndexedFile:
+    """What the index knows about one definition file (by its path relative to the folder's parent)."""
+
+    signature: tuple[int, ...]
+    key: str
+    valid: bool
+    dag_id: str | None
+    intended_dag_id: str | None
+
+    def to_json(self) -> list[Any]:
+        return [list(self.signature), self.key, self.valid, self.dag_id, self.intended_dag_id]
+
+    @classmethod
+    def from_json(cls, data: list[Any]) -> IndexedFile:
+        signature, key, valid, dag_id, intended = data
+        return cls(tuple(int(x) for x in signature), str(key), bool(valid), dag_id, intended)
+
+
+@dataclass(frozen=True)
+class FolderIndex:
+    """Every definition file of one folder as last checked, with when the scan began (``scanned_ns``).
+
+    A stat signature is trusted only for files last modified well before the scan began (as git does for
+    its index): a file changed within the same clock tick as the scan is always read and hashed again.
+    """
+
+    scanned_ns: int
+    files: dict[str, IndexedFile]
+
+    #: Modification times this close to the scan (or later) are not trusted (coarse file system clocks).
+    RACY_NS = 2_000_000_000
+
+    def trusted(self, shown: str, signature: tuple[int, ...]) -> IndexedFile | None:
+        """The indexed file when its signature is unchanged and old enough to be trusted, else None."""
+        known = self.files.get(shown)
+        if known is None or known.signature != signature or signature[1] >= self.scanned_ns - self.RACY_NS:
+            return None
+        return known
+
+
+def stat_signature(stat: os.stat_result) -> tuple[int, ...]:
+    """(size, mtime_ns, ctime_ns, inode): changes whenever the file is written or replaced."""
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+
+
+class PlanCache:
+    """The cache directory of one definitions folder: checked entries by content key, and the folder index."""
+
+    def __init__(self, root: Path, folder: str | Path) -> None:
+        resolved = str(Path(folder).resolve())
+        self.directory = root / hashlib.sha256(resolved.encode()).hexdigest()[:24]
+        self._writable = True
+
+    @classmethod
+    def for_folder(cls, folder: str | Path, root: str | Path | None = None) -> PlanCache | None:
+        """The cache of ``folder`` under ``root`` (default: ``cache_root()``); None when caching is disabled."""
+        chosen = Path(root) if root is not None else cache_root()
+        return cls(chosen, folder) if chosen is not None else None
+
+    def get(self, key: str) -> CheckedEntry | None:
+        """The entry for ``key``; None when absent, unreadable or corrupt (a miss, never an error)."""
+        try:
+            text = (self.directory / f"{key}.json").read_text(encoding="utf-8")
+            return CheckedEntry.from_text(text)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # any corrupt or foreign entry is a miss
+            log.debug("Ignoring unreadable plan cache entry %s: %s", key, exc)
+            return None
+
+    def put(self, key: str, entry: CheckedEntry) -> None:
+        """Store ``entry`` atomically; a cache that cannot be written is skipped (logged once)."""
+        self._write(f"{key}.json", entry.to_text())
+
+    def read_index(self) -> FolderIndex | None:
+        """The folder index when it exists and was written by this code; else None."""
+        try:
+            data = json.loads((self.directory / "index.json").read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT or data.get("fingerprint") != code_fingerprint():
+                return None
+            files = {shown: IndexedFile.from_json(item) for shown, item in data["files"].items()}
+            return FolderIndex(int(data["scanned_ns"]), files)
+        except FileNotFoundError:
+            return None
+        except Exception as exc:
+            log.debug("Ignoring unreadable plan cache index in %s: %s", self.directory, exc)
+            return None
+
+    def write_index(self, index: FolderIndex) -> None:
+        """Replace the folder index atomically, then remove old entries it no longer refers to."""
+        data = {
+            "format": FORMAT,
+            "fingerprint": code_fingerprint(),
+            "scanned_ns": index.scanned_ns,
+            "files": {shown: item.to_json() for shown, item in index.files.items()},
+        }
+        if self._write("index.json", json.dumps(data, separators=(",", ":"))):
+            self._prune({f"{item.key}.json" for item in index.files.values()} | {"index.json"})
+
+    def _write(self, name: str, text: str) -> bool:
+        if not self._writable:
+            return False
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(text)
+                os.replace(temporary, self.directory / name)
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError as exc:
+            self._writable = False
+            log.warning("Glue workflow plan cache %s is not writable (%s); definitions are checked in full", self.directory, exc)
+            return False
+        return True
+
+    def _prune(self, keep: set[str]) -> None:
+        cutoff = time.time() - _PRUNE_AFTER_SECONDS
+        try:
+            with os.scandir(self.directory) as entries:
+                for entry in entries:
+                    if entry.name not in keep and entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+        except OSError as exc:
+            log.debug("Could not prune the plan cache %s: %s", self.directory, exc)

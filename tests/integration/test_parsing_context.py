@@ -1,0 +1,146 @@
+"""A worker's parse: with Airflow's parsing context naming a dag_id, the loader builds that DAG alone, exactly
+as the full parse builds it, and falls back to the full parse whenever it cannot be sure."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration.definition_folders import BROKEN, WARNED, bag, dags_folder, same_dags, serialised
+
+pytestmark = pytest.mark.airflow
+
+MONTH_CLOSE = (Path(__file__).resolve().parents[2] / "dags" / "workflows" / "month_close.yaml").read_text()
+
+
+@pytest.fixture(autouse=True)
+def plan_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "plan-cache"
+    monkeypatch.setenv("GLUE_AIRFLOW_PLAN_CACHE", str(root))
+    monkeypatch.delenv("GLUE_AIRFLOW_STRICT", raising=False)
+    return root
+
+
+@contextmanager
+def parsing_context(dag_id: str) -> Iterator[None]:
+    """Airflow's own parsing context, as the task runner sets it before parsing the DAG file.
+
+    Airflow's manager leaves the variables set when they were unset before (a worker parses once), so they
+    are removed here, lest the next test parse as a worker.
+    """
+    from airflow.sdk.definitions._internal.dag_parsing_context import _airflow_parsing_context_manager
+
+    names = ("_AIRFLOW_PARSING_CONTEXT_DAG_ID", "_AIRFLOW_PARSING_CONTEXT_TASK_ID")
+    before = {name: os.environ.get(name) for name in names}
+    try:
+        with _airflow_parsing_context_manager(dag_id=dag_id, task_id="some_task"):
+            yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+
+
+def worker_bag(folder: Path, dag_id: str) -> Any:
+    """The DagBag an Airflow worker builds to run a task of ``dag_id`` (one file, no safe mode)."""
+    from airflow.dag_processing.dagbag import BundleDagBag
+
+    with parsing_context(dag_id):
+        return BundleDagBag(dag_folder=str(folder / "glue_workflows.py"), safe_mode=False, load_op_links=False,
+                            bundle_path=folder, bundle_name="tests")
+
+
+def test_only_the_requested_dag_is_built_and_it_is_the_full_parse_dag(tmp_path: Path) -> None:
+    folder = dags_folder(tmp_path, {"warned.yaml": WARNED})
+    full = bag(folder)
+    for dag_id in full.dag_ids:
+        one = worker_bag(folder, dag_id)
+        assert list(one.dags) == [dag_id]
+        assert serialised(one.dags[dag_id]) == serialised(full.dags[dag_id])
+        assert one.import_errors == {}
+    assert same_dags(bag(folder), full)
+
+
+def test_other_definitions_are_not_checked(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = dags_folder(tmp_path, {"warned.yaml": WARNED})
+    caplog.set_level(logging.WARNING, logger="glue_workflow_provider.loader")
+    bag(folder)
+    assert any("GWF040" in r.getMessage() for r in caplog.records)
+    caplog.clear()
+    worker_bag(folder, "Month_close")
+    assert not [r for r in caplog.records if r.name == "glue_workflow_provider.loader"]
+
+
+def test_without_an_index_the_worker_builds_everything(tmp_path: Path) -> None:
+    folder = dags_folder(tmp_path)
+    assert len(worker_bag(folder, "Month_close").dags) == 6  # first parse on this machine: full, writes the index
+    assert list(worker_bag(folder, "Month_close").dags) == ["Month_close"]
+
+
+def test_a_file_changed_after_the_index_is_read_again(tmp_path: Path) -> None:
+    folder = dags_folder(tmp_path)
+    bag(folder)
+    path = folder / "workflows" / "month_close.yaml"
+    path.write_text(MONTH_CLOSE.replace("Description: Clean", "Description: Changed after indexing. Clean"))
+    one = worker_bag(folder, "Month_close")
+    assert one.dags["Month_close"].description.startswith("Changed after indexing.")
+    assert serialised(one.dags["Month_close"]) == serialised(bag(folder).dags["Month_close"])
+
+
+def test_a_same_size_rewrite_with_the_old_mtime_is_still_seen(tmp_path: Path) -> None:
+    folder = dags_folder(tmp_path)
+    bag(folder)
+    path = folder / "workflows" / "month_close.yaml"
+    before = path.stat()
+    path.write_text(MONTH_CLOSE.replace("Clean customer", "Clean CUSTOMER"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert "CUSTOMER" in worker_bag(folder, "Month_close").dags["Month_close"].description
+
+
+def test_a_new_file_claiming_the_dag_id_first_wins_as_in_the_full_parse(tmp_path: Path) -> None:
+    folder = dags_folder(tmp_path)
+    bag(folder)
+    (folder / "workflows" / "aa_first.yaml").write_text(
+        MONTH_CLOSE.replace("Description: Clean", "Description: Earlier file. Clean"))
+    full = bag(folder)
+    one = worker_bag(folder, "Month_close")
+    assert one.dags["Month_close"].description.startswith("Earlier file.")
+    assert serialised(one.dags["Month_close"]) == serialised(full.dags["Month_close"])
+
+
+def test_a_placeholder_is_the_full_parse_placeholder(tmp_path: Path) -> None:
+    folder = dags_folder(tmp_path, {"broken.yaml": BROKEN})
+    full = bag(folder)
+    one = worker_bag(folder, "broken-flow")
+    assert serialised(one.dags["broken-flow"]) == serialised(full.dags["broken-flow"])
+    assert "invalid-definition" in one.dags["broken-flow"].tags
+
+
+def test_strict_mode_with_an_invalid_file_fails_in_the_worker_too(tmp_path: Path, monkeypatch) -> None:
+    folder = dags_folder(tmp_path, {"broken.yaml": BROKEN})
+    bag(folder)
+    monkeypatch.setenv("GLUE_AIRFLOW_STRICT", "1")
+    one = worker_bag(folder, "Month_close")
+    assert "Month_close" not in one.dags
+    [message] = one.import_errors.values()
+    assert "workflows/broken.yaml" in message
+
+
+def test_an_unknown_dag_id_falls_back_to_the_full_parse(tmp_path: Path) -> None:
+    folder = dags_folder(tmp_path)
+    bag(folder)
+    assert len(worker_bag(folder, "no_such_dag").dags) == 6
+
+
+def test_with_the_cache_disabled_the_worker_builds_everything(tmp_path: Path, monkeypatch) -> None:
+    folder = dags_folder(tmp_path)
+    monkeypatch.setenv("GLUE_AIRFLOW_PLAN_CACHE", "off")
+    bag(folder)
+    assert len(worker_bag(folder, "Month_close").dags) == 6
