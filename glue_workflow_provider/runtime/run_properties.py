@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from glue_workflow_provider.jobside.glue_airflow_run_properties import IN_OBJECT, LOCATION_ARG, OUT_OBJECT
+from glue_workflow_provider.runtime.events import merged_run_properties
 from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
 
 SEEN_KEY = "run_properties"
@@ -55,10 +56,10 @@ def start_properties(context: Mapping[str, Any], defaults: Mapping[str, str]) ->
     properties = dict(defaults)
     conf = getattr(context.get("dag_run"), "conf", None) or {}
     properties.update(check_properties(conf, "the run's conf"))
-    for events in (context.get("triggering_asset_events") or {}).values():
-        for event in events:
-            extra = getattr(event, "extra", None) or {}
-            properties.update(check_properties(extra.get("run_properties") or {}, "a triggering asset event"))
+    events = [event for batch in (context.get("triggering_asset_events") or {}).values() for event in batch]
+    events.sort(key=lambda event: str(getattr(event, "timestamp", "")))
+    extras = (getattr(event, "extra", None) or {} for event in events)
+    properties.update(check_properties(merged_run_properties(extras), "the triggering events"))
     return properties
 
 

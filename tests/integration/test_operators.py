@@ -168,8 +168,8 @@ def test_on_kill_stops_the_glue_run(runner) -> None:
 def _trigger_classes() -> list[type]:
     package = importlib.import_module("glue_workflow_provider.runtime.triggers")
     found = []
-    for module_info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+    for module_info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
+        module = importlib.import_module(module_info.name)
         found += [
             c for name, c in inspect.getmembers(module, inspect.isclass)
             if c.__module__ == module.__name__ and not name.startswith("_")
@@ -187,6 +187,9 @@ def test_every_trigger_survives_the_triggerer_serialization_round_trip() -> None
         "GlueCrawlEndedTrigger": {
             "crawler_name": "c", "run": {"previous_start": None}, "waiter_delay": 7, "waiter_max_attempts": 9
         },
+        "GlueEventBatchTrigger": {
+            "queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "batch_size": 5, "batch_window": 30
+        },
     }
     classes = _trigger_classes()
     assert {c.__name__ for c in classes} == set(samples)
@@ -195,7 +198,7 @@ def test_every_trigger_survives_the_triggerer_serialization_round_trip() -> None
         path, kwargs = trigger.serialize()
         rebuilt = import_string(path)(**kwargs)
         assert rebuilt.serialize() == (path, kwargs)
-        assert kwargs["waiter_max_attempts"] == 9
+        assert all(kwargs[key] == value for key, value in samples[cls.__name__].items())
 
 
 def test_job_trigger_fires_on_every_end_state_not_only_success(runner) -> None:

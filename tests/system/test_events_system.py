@@ -76,6 +76,9 @@ def test_event_batches_start_runs_on_a_real_scheduler_and_triggerer(tmp_path: Pa
         assert [asset_event_run_properties(e["extra"]) for e in events] == [
             {"aws:eventIds": json.dumps(["order-1", "order-2", "order-3"])}
         ]
+        xcom = f"/api/v2/dags/{DAG_ID}/dagRuns/{urllib.request.quote(run['dag_run_id'], safe='')}/taskInstances"
+        seen = demo.request("GET", f"{xcom}/load-orders/xcomEntries/run_properties?deserialize=true")["value"]
+        assert json.loads(seen["aws:eventIds"]) == ["order-1", "order-2", "order-3"], "the job sees the batch's ids"
         assert _in_flight(sqs, url) == (0, 0)  # the batch's messages were deleted
         assert len(_runs(demo)) == 1
 

@@ -17,6 +17,9 @@ AIRFLOW_FREE = (
     "glue_workflow_provider.sources.definition_file",
     "glue_workflow_provider.semantics.simulator",
     "glue_workflow_provider.compile.planner",
+    "glue_workflow_provider.compile.render",
+    "glue_workflow_provider.runtime.events",
+    "glue_workflow_provider.jobside.glue_airflow_run_properties",
 )
 
 #: The model layer is pure: no airflow, boto3 or yaml (STYLE.md §5 layout).
@@ -24,6 +27,7 @@ MODEL = (
     "glue_workflow_provider.model.workflow",
     "glue_workflow_provider.model.validation",
     "glue_workflow_provider.model.schedule",
+    "glue_workflow_provider.model.schedule_description",
     "glue_workflow_provider.model.graph",
     "glue_workflow_provider.model.states",
 )
