@@ -180,19 +180,58 @@ def _emulate_puts(values: dict[str, str], arguments: dict[str, str], endpoint_ur
 
 
 def serve(port: int) -> None:
-    """Serve on 127.0.0.1 until killed."""
-    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    """Serve on 127.0.0.1 until killed, counting the requests it answers.
+
+    ``GET /_glue_airflow/requests`` returns the counts as JSON: ``{"actions": {"GetJobRun": 12, ...},
+    "by_name": {"GetJobRun job-a": 4, ...}}`` (the Glue API action, from ``X-Amz-Target``, alone and with the
+    job or crawler it names); ``DELETE`` on the same path resets them. Used by ``benchmarks/runtime.py``.
+    """
+    import io
+    import json as json_module
+    import threading
+    from collections import Counter
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+    from werkzeug.serving import make_server
 
     install()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    _, bound = server.get_host_and_port()
-    print(f"PORT {bound}", flush=True)
+    counts: dict[str, Counter[str]] = {"actions": Counter(), "by_name": Counter()}
+    lock = threading.Lock()
+    moto_app = DomainDispatcherApplication(create_backend_app)
+
+    def counting_app(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO") == "/_glue_airflow/requests":
+            with lock:
+                body = json_module.dumps({kind: dict(counter) for kind, counter in counts.items()}).encode()
+                if environ.get("REQUEST_METHOD") == "DELETE":
+                    for counter in counts.values():
+                        counter.clear()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        action = target.rsplit(".", 1)[-1] if target else f"{environ.get('REQUEST_METHOD')} (no X-Amz-Target)"
+        name = ""
+        if target:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(raw)
+            try:
+                request = json_module.loads(raw or b"{}")
+                name = str(request.get("JobName") or request.get("Name") or "") if isinstance(request, dict) else ""
+            except ValueError:
+                name = ""
+        with lock:
+            counts["actions"][action] += 1
+            if name:
+                counts["by_name"][f"{action} {name}"] += 1
+        return moto_app(environ, start_response)
+
+    server = make_server("127.0.0.1", port, counting_app, True, request_handler=MotoRequestHandler)
+    print(f"PORT {server.server_address[1]}", flush=True)
     try:
-        while True:
-            time.sleep(3600)
+        server.serve_forever()
     except KeyboardInterrupt:
-        server.stop()
+        server.shutdown()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,288 @@
+"""Run-time overhead: Glue API calls per job run, hand-off delays between nodes, execution-API calls per node.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/runtime.py            # about 15 minutes
+    .venv/bin/python benchmarks/runtime.py --quick    # skips the amazon deferrable run and N=16
+
+Two parts, each against the local Glue endpoint, which counts every request it answers
+(``GET /_glue_airflow/requests``):
+
+1. A real Airflow (scheduler, DAG processor, triggerer, API server, LocalExecutor; ``local/demo.py``) runs a
+   4-job chain three times: compiled by the loader (our GlueWorkflowJobOperator with its defaults:
+   deferrable, ``poll_interval`` 10 s, first check one interval after deferring), then as hand-written
+   DAGs with the amazon provider's GlueJobOperator with its defaults (sync, ``job_poll_interval`` 6 s) and
+   with ``deferrable=True`` (``waiter_delay`` 60 s). Each job run stays RUNNING ``--running-seconds``.
+   Reported: Glue API calls per job run, the Airflow hand-off (a task's end to its successor's start), the
+   Glue-to-Glue gap (a run's end to its successor's run start), and how late each task saw its run end.
+2. ``dag.test()`` (Airflow's own scheduling logic, in one process) counts the Task-SDK messages each task
+   sends, i.e. the execution-API calls a worker makes, for workflows of 4, 8 and 16 nodes, and for the
+   amazon operator (job runs last 2 s, checks every 1 s, so every task defers and resumes once).
+
+Requests without ``X-Amz-Target`` are not Glue calls: they are the S3 requests of the run-properties
+channel (``GLUE_AIRFLOW_RUN_PROPERTIES_URI``, which the demo configures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import workload  # noqa: E402
+
+CHAIN = ("rt-a", "rt-b", "rt-c", "rt-d")
+OUR_DAG = "rt-chain"
+
+
+def chain_definition() -> dict[str, Any]:
+    triggers: list[dict[str, Any]] = [{"Name": "start", "Type": "ON_DEMAND", "Actions": [{"JobName": CHAIN[0]}]}]
+    for before, after in zip(CHAIN, CHAIN[1:]):
+        triggers.append({"Name": f"after-{before}", "Type": "CONDITIONAL", "StartOnCreation": True,
+                         "Predicate": {"Conditions": [{"LogicalOperator": "EQUALS", "JobName": before, "State": "SUCCEEDED"}]},
+                         "Actions": [{"JobName": after}]})
+    return {"Workflow": {"Name": OUR_DAG}, "Triggers": triggers}
+
+
+AMAZON_DAGS = '''"""The same 4-job chain with the amazon provider's GlueJobOperator, at its defaults (airflow DAG)."""
+
+import pendulum
+from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
+from airflow.sdk import DAG
+
+for dag_id, deferrable in (("amazon_glue_sync", False), ("amazon_glue_deferrable", True)):
+    with DAG(dag_id=dag_id, schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), catchup=False) as dag:
+        tasks = [GlueJobOperator(task_id=name, job_name=name, deferrable=deferrable) for name in JOBS]
+        for upstream, downstream in zip(tasks, tasks[1:]):
+            upstream >> downstream
+    globals()[dag_id] = dag
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _iso(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+# -- part 1: a real scheduler ----------------------------------------------------------------------------
+
+
+def real_scheduler(root: Path, running_seconds: float, quick: bool) -> dict[str, Any]:
+    from glue_workflow_provider.local.demo import Demo, running
+    from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+
+    dags = root / "dags"
+    (dags / "workflows").mkdir(parents=True, exist_ok=True)
+    (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
+    (dags / "workflows" / "rt_chain.yaml").write_text(yaml.safe_dump(chain_definition(), sort_keys=False))
+    (dags / "amazon_glue.py").write_text(AMAZON_DAGS.replace("in JOBS]", f"in {list(CHAIN)!r}]"))
+    demo = Demo(dags, root / "airflow-home", _free_port(), running_seconds)
+    results: dict[str, Any] = {}
+    with running(demo):
+        print("starting Airflow (API server, scheduler, DAG processor, triggerer) ...", flush=True)
+        demo.login()
+        for dag_id in (OUR_DAG, "amazon_glue_sync") + (() if quick else ("amazon_glue_deferrable",)):
+            results[dag_id] = _one_run(demo, dag_id, running_seconds)
+            print(f"  {dag_id}: {json.dumps(results[dag_id]['summary'])}", flush=True)
+    return results
+
+
+def _counts(demo: Any, method: str = "GET") -> dict[str, Any]:
+    request = urllib.request.Request(f"{demo.endpoint.url}/_glue_airflow/requests", method=method)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def _one_run(demo: Any, dag_id: str, running_seconds: float) -> dict[str, Any]:
+    _counts(demo, "DELETE")
+    run_id = demo.trigger(dag_id)
+    path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id, safe='')}"
+    run = demo.wait_for(f"run of {dag_id}", lambda: (r := demo.request("GET", path))["state"] in ("success", "failed") and r,
+                        timeout=1200)
+    counts = _counts(demo)
+    instances = {ti["task_id"]: ti for ti in demo.request("GET", f"{path}/taskInstances")["task_instances"]}
+    glue = demo.endpoint.client()
+    started = {name: max(r["StartedOn"] for r in glue.get_job_runs(JobName=name)["JobRuns"]) for name in CHAIN}
+    nodes = {}
+    for name in CHAIN:
+        ti = instances[name]
+        glue_end = started[name] + timedelta(seconds=running_seconds)
+        nodes[name] = {
+            "glue_calls": {k.split(" ")[0]: v for k, v in counts["by_name"].items() if k.endswith(f" {name}")},
+            "task_start": ti["start_date"], "task_end": ti["end_date"], "tries": ti["try_number"],
+            "seen_late_s": (_iso(ti["end_date"]) - glue_end).total_seconds(),
+        }
+    handoffs = [(_iso(instances[b]["start_date"]) - _iso(instances[a]["end_date"])).total_seconds()
+                for a, b in zip(CHAIN, CHAIN[1:])]
+    gaps = [(started[b] - started[a]).total_seconds() - running_seconds for a, b in zip(CHAIN, CHAIN[1:])]
+    per_run = Counter()
+    for node in nodes.values():
+        per_run.update(node["glue_calls"])
+    summary = {
+        "state": run["state"],
+        "glue_calls_per_job_run": {k: v / len(CHAIN) for k, v in sorted(per_run.items())},
+        "other_requests_per_job_run": {k.replace("(no X-Amz-Target)", "S3"): v / len(CHAIN)
+                                       for k, v in counts["actions"].items() if k not in per_run},
+        "handoff_s_median": statistics.median(handoffs),
+        "glue_gap_s_median": statistics.median(gaps),
+        "seen_late_s_median": statistics.median(n["seen_late_s"] for n in nodes.values()),
+    }
+    return {"summary": summary, "nodes": nodes, "handoffs_s": handoffs, "glue_gaps_s": gaps}
+
+
+# -- part 2: execution-API calls per task (dag.test, one process) -------------------------------------------
+
+
+def execution_api(sizes: tuple[int, ...]) -> dict[str, Any]:
+    """Runs in its own interpreter: LocalRunner must configure Airflow before it is imported."""
+    from glue_workflow_provider.local.runner import LocalRunner
+
+    results: dict[str, Any] = {}
+    with LocalRunner(running_seconds=2.0, poll_interval=1) as runner:  # runs outlast the first check: tasks defer
+        messages = _count_messages()
+        folder = Path(tempfile.mkdtemp(prefix="glue-airflow-rt-"))
+        for nodes in sizes:
+            path = folder / f"wf_{nodes}.yaml"
+            path.write_text(yaml.safe_dump(workload.definition(2 * nodes + 1, nodes), sort_keys=False))
+            messages.clear()
+            report = runner.run(path)
+            results[f"ours, {nodes} nodes"] = _per_task(messages, report.state)
+        results["amazon GlueJobOperator (sync)"] = _amazon_test_run(runner, messages)
+    return results
+
+
+def _count_messages() -> dict[str, Counter[str]]:
+    """Count the messages each task sends its supervisor (each is one execution-API call in a real worker)."""
+    from airflow.sdk.execution_time.supervisor import InProcessTestSupervisor
+
+    messages: dict[str, Counter[str]] = {}
+    original = InProcessTestSupervisor._handle_request
+
+    def counting(self: Any, msg: Any, log: Any, req_id: int) -> Any:
+        task_id = getattr(self.ti, "task_id", "?")
+        messages.setdefault(task_id, Counter())[type(msg).__name__] += 1
+        return original(self, msg, log, req_id)
+
+    InProcessTestSupervisor._handle_request = counting  # benchmark instrumentation of Airflow, not of our code
+    return messages
+
+
+def _per_task(messages: dict[str, Counter[str]], state: str) -> dict[str, Any]:
+    """Per node task: messages by type, execution-API calls (every message but MaskSecret, which the
+    supervisor handles itself) and XCom reads. '?' (the inline trigger) and the outcome task are left out."""
+    node_tasks = {t: c for t, c in messages.items() if t not in ("workflow_outcome", "?")}
+    reads = [sum(v for k, v in c.items() if k.startswith("GetXCom")) for c in node_tasks.values()]
+    calls = [sum(v for k, v in c.items() if k != "MaskSecret") for c in node_tasks.values()]
+    total: Counter[str] = Counter()
+    for counter in node_tasks.values():
+        total.update(counter)
+    return {
+        "state": state,
+        "node_tasks": len(node_tasks),
+        "api_calls_per_node": statistics.mean(calls) if calls else 0,
+        "xcom_reads_per_node": statistics.mean(reads) if reads else 0,
+        "messages_per_node": {k: round(v / max(1, len(node_tasks)), 2) for k, v in sorted(total.items())},
+    }
+
+
+def _amazon_test_run(runner: Any, messages: dict[str, Counter[str]]) -> dict[str, Any]:
+    from airflow.dag_processing.dagbag import DagBag
+
+    assert runner.home is not None and runner.endpoint is not None
+    runner.endpoint.deploy(_chain_model())
+    runner.endpoint.steer(_chain_model())
+    file = runner.home / "dags" / "amazon_glue.py"
+    file.write_text(AMAZON_DAGS.replace("in JOBS]", f"in {list(CHAIN)!r}]"))
+    try:
+        dag = DagBag(str(file)).dags["amazon_glue_sync"]
+        messages.clear()
+        run = dag.test()
+        return _per_task(messages, str(run.state))
+    finally:
+        file.unlink()
+
+
+def _chain_model() -> Any:
+    from glue_workflow_provider.sources.definition_file import load_data
+
+    return load_data(chain_definition()).require()
+
+
+# -- driver -------------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--running-seconds", type=float, default=20.0, help="how long each job run stays RUNNING")
+    parser.add_argument("--workdir", type=Path)
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--part", choices=("execution-api",), help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.part == "execution-api":
+        sizes = tuple(int(s) for s in args.sizes.split(","))
+        print("RESULT " + json.dumps(execution_api(sizes)), flush=True)
+        return 0
+    root = (args.workdir or Path(tempfile.mkdtemp(prefix="glue-airflow-runtime-"))).resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    sizes = "4,8" if args.quick else "4,8,16"
+    print("== execution-API calls per task (dag.test) ==", flush=True)
+    done = subprocess.run([sys.executable, __file__, "--part", "execution-api", "--sizes", sizes],
+                          capture_output=True, text=True, timeout=3600)
+    line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+    if line is None:
+        raise SystemExit(f"execution-API part failed:\n{done.stderr[-3000:]}")
+    execution = json.loads(line[7:])
+    for name, result in execution.items():
+        print(f"  {name}: {json.dumps(result)}", flush=True)
+    print(f"\n== a real scheduler, 4-job chain, each run {args.running_seconds:g} s ==", flush=True)
+    scheduler = real_scheduler(root, args.running_seconds, args.quick)
+    _table(execution, scheduler)
+    if args.json:
+        args.json.write_text(json.dumps({"execution_api": execution, "scheduler": scheduler}, indent=2, default=str))
+    return 0
+
+
+def _table(execution: dict[str, Any], scheduler: dict[str, Any]) -> None:
+    print("\n| Measurement | ours (loader) | amazon GlueJobOperator sync | amazon deferrable |\n| --- | --- | --- | --- |")
+    columns = [OUR_DAG, "amazon_glue_sync", "amazon_glue_deferrable"]
+
+    def cell(dag_id: str, key: str) -> str:
+        if dag_id not in scheduler:
+            return "(not run)"
+        value = scheduler[dag_id]["summary"][key]
+        return ", ".join(f"{k} {v:g}" for k, v in value.items()) if isinstance(value, dict) else f"{value:.1f} s"
+
+    for label, key in (("Glue API calls per job run", "glue_calls_per_job_run"),
+                       ("other requests per job run (S3: run-properties channel)", "other_requests_per_job_run"),
+                       ("Airflow hand-off (task end -> next task start), median", "handoff_s_median"),
+                       ("Glue gap (run end -> next run start), median", "glue_gap_s_median"),
+                       ("task end after its Glue run ended, median", "seen_late_s_median")):
+        print(f"| {label} | " + " | ".join(cell(c, key) for c in columns) + " |")
+    for name, result in execution.items():
+        print(f"| execution-API calls per node task, {name} | {result['api_calls_per_node']:.1f} "
+              f"(XCom reads {result['xcom_reads_per_node']:.1f}) | | |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
