@@ -143,7 +143,7 @@ def _load_all(folder: str | Path, cache: PlanCache | None, strict: bool) -> Load
             indexed[source.shown] = _indexed(source, key, entry)
         _register(report, entry, source.shown, owners, strict)
     if cache is not None:
-        _refresh_index(cache, FolderIndex(scanned_ns, indexed))
+        _refresh_index(cache, FolderIndex(scanned_ns, indexed), cache.read_index())
     if strict and report.invalid:
         raise DefinitionError([p for problems in report.invalid.values() for p in problems])
     return report
@@ -172,22 +172,21 @@ def _register(report: LoadReport, entry: CheckedEntry, shown: str, owners: dict[
 def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool) -> LoadReport | None:
     """Only the DAG ``wanted`` (an Airflow worker's parse), or None when anything calls for the full load.
 
-    Each file's dag_id comes from the folder index when its stat signature is unchanged, else from its
-    content hash (a cache hit, or a full check of that one file); the loader's ownership rules then say which
-    file defines ``wanted``. That file is read again and must still have the indexed content hash.
+    Each file's dag_id comes from the folder index when its stat signature is unchanged; else the file is
+    read and hashed and the dag_id read from the first line of its cache entry (or, on a miss, the file is
+    checked in full and cached). The loader's ownership rules then say which file defines ``wanted``; that
+    file is read again and must still have the same content hash. A missing or outdated index is rewritten.
     """
-    index = cache.read_index()
-    if index is None:
-        return None
+    scanned_ns = time.time_ns()
+    previous = cache.read_index()
+    index = previous or FolderIndex(0, {})  # no index: every file is identified by its content
     claims: list[tuple[DefinitionSource, IndexedFile]] = []
     for source in scan_folder(folder):
-        known = index.trusted(source.shown, source.signature)
+        known = index.trusted(source.shown, source.signature) or _identified(source, cache)
         if known is None:
-            entry, key = checked_entry(source.path, cache)
-            if key is None:
-                return None
-            known = _indexed(source, key, entry)
+            return None
         claims.append((source, known))
+    _refresh_index(cache, FolderIndex(scanned_ns, {s.shown: known for s, known in claims}), previous, prune=False)
     target = _owner_of(wanted, claims, strict)
     if target is None:
         return None
@@ -196,6 +195,21 @@ def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool) -
     if key != known.key or entry.plan is None or entry.definition is None or entry.plan.dag_id != wanted:
         return None
     return _built_one(entry, source.shown)
+
+
+def _identified(source: DefinitionSource, cache: PlanCache) -> IndexedFile | None:
+    """What the cache says about a file the index cannot vouch for: read and hash it, then read the first
+    line of its entry (a miss checks the file in full and caches it). None when the file cannot be read."""
+    try:
+        key = content_key(source.path.read_bytes(), _syntax(source.path))
+    except OSError:
+        return None
+    summary = cache.summary(key)
+    if summary is not None:
+        valid, dag_id, intended = summary
+        return IndexedFile(source.signature, key, valid, dag_id, intended)
+    entry, checked_key = checked_entry(source.path, cache)
+    return _indexed(source, checked_key, entry) if checked_key is not None else None
 
 
 def _owner_of(
@@ -241,7 +255,7 @@ def checked_entry(path: Path, cache: PlanCache | None) -> tuple[CheckedEntry, st
         text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text() reads
     except (OSError, UnicodeDecodeError):
         return _entry_of(load_definition(path)), None  # reports the problem exactly as before; not cached
-    key = content_key(content, "json" if str(path).endswith(".json") else "yaml")
+    key = content_key(content, _syntax(path))
     cached = cache.get(key)
     if cached is not None:
         return cached, key
@@ -283,14 +297,19 @@ def _indexed(source: DefinitionSource, key: str, entry: CheckedEntry) -> Indexed
     return IndexedFile(source.signature, key, entry.valid, dag_id, entry.intended_dag_id)
 
 
-def _refresh_index(cache: PlanCache, index: FolderIndex) -> None:
-    """Write the index when it says something new (a changed file, or a signature no longer too recent)."""
-    previous = cache.read_index()
+def _refresh_index(cache: PlanCache, index: FolderIndex, previous: FolderIndex | None, *, prune: bool = True) -> None:
+    """Write the index when it says something new than ``previous`` (a changed file, or a signature no longer
+    too recent to trust); the DAG processor's writes also prune the cache, workers' do not."""
     if previous is not None and previous.files == index.files and all(
         previous.trusted(shown, item.signature) for shown, item in index.files.items()
     ):
         return
-    cache.write_index(index)
+    cache.write_index(index, prune=prune)
+
+
+def _syntax(path: Path) -> str:
+    """The syntax ``load_text`` reads the file with (it decides by the name, case-sensitively)."""
+    return "json" if str(path).endswith(".json") else "yaml"
 
 
 def _parsing_context_dag_id() -> str | None:

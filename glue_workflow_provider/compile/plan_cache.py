@@ -6,11 +6,13 @@ so they are kept here (STYLE §5.9): the key is a hash of the package version, o
 that decides the result, of the document syntax and of the file's bytes, so an entry can never be stale. A
 changed file always gets the full validation.
 
-Layout: one directory per definitions folder under the cache root, holding ``<key>.json`` entries and an
-``index.json`` (each file's stat signature, key and dag_id) that lets an Airflow worker find the one file
-that defines its DAG without reading the others. Every write is atomic (temp file + ``os.replace``), so
-concurrent DAG processors never see half an entry; any unreadable, corrupt or foreign entry is ignored (a
-miss). Nothing here imports Airflow.
+Layout under the cache root: ``entries/<key>.json``, shared by every definitions folder (a file copied into
+another folder, or another checkout of a versioned DAG bundle, is not checked again), whose first line is a
+short summary (validity and dag_id) readable without the rest; and ``folders/<id>.json``, one index per
+definitions folder (each file's stat signature, key and dag_id) that lets an Airflow worker find the one
+file that defines its DAG without reading the others. Every write is atomic (temp file + ``os.replace``),
+so concurrent DAG processors never see half an entry; any unreadable, corrupt or foreign entry is ignored
+(a miss). Nothing here imports Airflow.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ FORMAT = 1
 _DECIDING = ("model", "sources", "semantics", "compile", "loader.py", "exceptions.py")
 #: Entries no index refers to are removed once this old (a concurrent processor may have just written them).
 _PRUNE_AFTER_SECONDS = 3600
+#: Folder indexes not rewritten for this long (old checkouts of a versioned bundle) stop keeping entries.
+_INDEX_EXPIRES_SECONDS = 7 * 24 * 3600
 
 
 def cache_root(environ: Mapping[str, str] | None = None) -> Path | None:
@@ -103,30 +107,41 @@ class CheckedEntry:
         return self.plan is not None and self.definition is not None
 
     def to_text(self) -> str:
-        """One JSON header line (diagnostics, intended id, plan), then the definition's JSON."""
-        header = {
+        """Three lines: the summary (format, validity, ids, diagnostics), the plan, the definition's JSON."""
+        valid = self.valid and self.plan is not None and self.definition is not None
+        summary = {
             "format": FORMAT,
-            "diagnostics": [[d.code, d.severity.value, d.path, d.message] for d in self.diagnostics],
+            "valid": valid,
+            "dag_id": self.plan.dag_id if valid and self.plan is not None else None,
             "intended_dag_id": self.intended_dag_id,
-            "plan": self.plan.to_json() if self.valid and self.plan is not None else None,
+            "diagnostics": [[d.code, d.severity.value, d.path, d.message] for d in self.diagnostics],
         }
-        body = self.definition.model_dump_json(by_alias=True, exclude_unset=True) if self.valid and self.definition else ""
-        return json.dumps(header, separators=(",", ":")) + "\n" + body
+        plan = json.dumps(self.plan.to_json(), separators=(",", ":")) if valid and self.plan is not None else ""
+        body = self.definition.model_dump_json(by_alias=True, exclude_unset=True) if valid and self.definition else ""
+        return "\n".join((json.dumps(summary, separators=(",", ":")), plan, body))
 
     @classmethod
     def from_text(cls, text: str) -> CheckedEntry:
         """The entry ``to_text`` wrote; raises ValueError (or a pydantic ValidationError) on anything else."""
-        first, _, body = text.partition("\n")
-        header = json.loads(first)
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise ValueError("not a plan cache entry of this format")
+        first, plan_text, body = text.split("\n", 2)
+        summary = _summary(first)
         diagnostics = tuple(
             Diagnostic(str(code), Severity(severity), str(path), str(message))
-            for code, severity, path, message in header["diagnostics"]
+            for code, severity, path, message in summary["diagnostics"]
         )
-        plan = DagPlan.from_json(header["plan"]) if header["plan"] is not None else None
-        definition = Definition.model_validate_json(body) if plan is not None else None
-        return cls(diagnostics, header["intended_dag_id"], plan, definition)
+        if not summary["valid"]:
+            return cls(diagnostics, summary["intended_dag_id"])
+        plan = DagPlan.from_json(json.loads(plan_text))
+        if plan.dag_id != summary["dag_id"]:
+            raise ValueError("plan cache entry: summary and plan disagree")
+        return cls(diagnostics, summary["intended_dag_id"], plan, Definition.model_validate_json(body))
+
+
+def _summary(line: str) -> dict[str, Any]:
+    summary = json.loads(line)
+    if not isinstance(summary, dict) or summary.get("format") != FORMAT:
+        raise ValueError("not a plan cache entry of this format")
+    return summary
 
 
 @dataclass(frozen=True)
@@ -176,11 +191,13 @@ def stat_signature(stat: os.stat_result) -> tuple[int, ...]:
 
 
 class PlanCache:
-    """The cache directory of one definitions folder: checked entries by content key, and the folder index."""
+    """The plan cache as seen from one definitions folder: shared checked entries, and the folder's index."""
 
     def __init__(self, root: Path, folder: str | Path) -> None:
         resolved = str(Path(folder).resolve())
-        self.directory = root / hashlib.sha256(resolved.encode()).hexdigest()[:24]
+        self.root = root
+        self.entries = root / "entries"
+        self.index_file = root / "folders" / f"{hashlib.sha256(resolved.encode()).hexdigest()[:24]}.json"
         self._writable = True
 
     @classmethod
@@ -192,22 +209,33 @@ class PlanCache:
     def get(self, key: str) -> CheckedEntry | None:
         """The entry for ``key``; None when absent, unreadable or corrupt (a miss, never an error)."""
         try:
-            text = (self.directory / f"{key}.json").read_text(encoding="utf-8")
-            return CheckedEntry.from_text(text)
+            return CheckedEntry.from_text((self.entries / f"{key}.json").read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
         except Exception as exc:  # any corrupt or foreign entry is a miss
             log.debug("Ignoring unreadable plan cache entry %s: %s", key, exc)
             return None
 
+    def summary(self, key: str) -> tuple[bool, str | None, str | None] | None:
+        """(valid, dag_id, intended dag_id) of the entry for ``key``, reading only its first line; None on a miss."""
+        try:
+            with open(self.entries / f"{key}.json", encoding="utf-8") as stream:
+                summary = _summary(stream.readline())
+            return bool(summary["valid"]), summary["dag_id"], summary["intended_dag_id"]
+        except FileNotFoundError:
+            return None
+        except Exception as exc:
+            log.debug("Ignoring unreadable plan cache entry %s: %s", key, exc)
+            return None
+
     def put(self, key: str, entry: CheckedEntry) -> None:
         """Store ``entry`` atomically; a cache that cannot be written is skipped (logged once)."""
-        self._write(f"{key}.json", entry.to_text())
+        self._write(self.entries / f"{key}.json", entry.to_text())
 
     def read_index(self) -> FolderIndex | None:
         """The folder index when it exists and was written by this code; else None."""
         try:
-            data = json.loads((self.directory / "index.json").read_text(encoding="utf-8"))
+            data = json.loads(self.index_file.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT or data.get("fingerprint") != code_fingerprint():
                 return None
             files = {shown: IndexedFile.from_json(item) for shown, item in data["files"].items()}
@@ -215,45 +243,62 @@ class PlanCache:
         except FileNotFoundError:
             return None
         except Exception as exc:
-            log.debug("Ignoring unreadable plan cache index in %s: %s", self.directory, exc)
+            log.debug("Ignoring unreadable plan cache index %s: %s", self.index_file, exc)
             return None
 
-    def write_index(self, index: FolderIndex) -> None:
-        """Replace the folder index atomically, then remove old entries it no longer refers to."""
+    def write_index(self, index: FolderIndex, *, prune: bool = True) -> None:
+        """Replace the folder index atomically; with ``prune``, then remove entries no index refers to."""
         data = {
             "format": FORMAT,
             "fingerprint": code_fingerprint(),
             "scanned_ns": index.scanned_ns,
             "files": {shown: item.to_json() for shown, item in index.files.items()},
         }
-        if self._write("index.json", json.dumps(data, separators=(",", ":"))):
-            self._prune({f"{item.key}.json" for item in index.files.values()} | {"index.json"})
+        if self._write(self.index_file, json.dumps(data, separators=(",", ":"))) and prune:
+            self._prune()
 
-    def _write(self, name: str, text: str) -> bool:
+    def _write(self, path: Path, text: str) -> bool:
         if not self._writable:
             return False
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
                     stream.write(text)
-                os.replace(temporary, self.directory / name)
+                os.replace(temporary, path)
             except BaseException:
                 os.unlink(temporary)
                 raise
         except OSError as exc:
             self._writable = False
-            log.warning("Glue workflow plan cache %s is not writable (%s); definitions are checked in full", self.directory, exc)
+            log.warning("Glue workflow plan cache %s is not writable (%s); definitions are checked in full", self.root, exc)
             return False
         return True
 
-    def _prune(self, keep: set[str]) -> None:
-        cutoff = time.time() - _PRUNE_AFTER_SECONDS
+    def _prune(self) -> None:
+        """Remove entries that no recent folder index refers to (and indexes not rewritten for a week)."""
+        now = time.time()
+        keep: set[str] = set()
         try:
-            with os.scandir(self.directory) as entries:
+            with os.scandir(self.index_file.parent) as indexes:
+                for item in indexes:
+                    if item.stat().st_mtime < now - _INDEX_EXPIRES_SECONDS:
+                        os.unlink(item.path)
+                    elif not item.name.startswith(".tmp-"):
+                        keep.update(_index_keys(Path(item.path)))
+            with os.scandir(self.entries) as entries:
                 for entry in entries:
-                    if entry.name not in keep and entry.stat().st_mtime < cutoff:
+                    if entry.name not in keep and entry.stat().st_mtime < now - _PRUNE_AFTER_SECONDS:
                         os.unlink(entry.path)
         except OSError as exc:
-            log.debug("Could not prune the plan cache %s: %s", self.directory, exc)
+            log.debug("Could not prune the plan cache %s: %s", self.root, exc)
+
+
+def _index_keys(path: Path) -> set[str]:
+    """The entry file names a folder index refers to (none when it cannot be read)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {f"{item[1]}.json" for item in data["files"].values()}
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return set()

@@ -39,7 +39,7 @@ def _loader_messages(caplog: pytest.LogCaptureFixture) -> list[str]:
 def test_dags_are_identical_without_cache_cold_and_warm(tmp_path: Path, plan_cache: Path, monkeypatch) -> None:
     folder = dags_folder(tmp_path, EXTRA)
     cold = bag(folder)
-    assert list(plan_cache.rglob("index.json"))
+    assert list((plan_cache / "folders").glob("*.json"))
     warm = bag(folder)
     monkeypatch.setenv("GLUE_AIRFLOW_PLAN_CACHE", "off")
     uncached = bag(folder)
@@ -111,7 +111,7 @@ def test_a_disabled_cache_writes_nothing(tmp_path: Path, plan_cache: Path, monke
 def test_cache_dir_argument_overrides_the_environment(tmp_path: Path, plan_cache: Path) -> None:
     folder = dags_folder(tmp_path)
     load_dags({}, folder / "workflows", cache_dir=tmp_path / "elsewhere")
-    assert list((tmp_path / "elsewhere").rglob("index.json")) and not plan_cache.exists()
+    assert list((tmp_path / "elsewhere" / "folders").glob("*.json")) and not plan_cache.exists()
 
 
 def test_strict_mode_still_fails_with_a_warm_cache(tmp_path: Path, plan_cache: Path, monkeypatch) -> None:

@@ -77,10 +77,33 @@ def test_other_definitions_are_not_checked(tmp_path: Path, caplog: pytest.LogCap
     assert not [r for r in caplog.records if r.name == "glue_workflow_provider.loader"]
 
 
-def test_without_an_index_the_worker_builds_everything(tmp_path: Path) -> None:
+def test_without_an_index_the_worker_checks_the_files_and_still_builds_one_dag(tmp_path: Path,
+                                                                                plan_cache: Path) -> None:
     folder = dags_folder(tmp_path)
-    assert len(worker_bag(folder, "Month_close").dags) == 6  # first parse on this machine: full, writes the index
-    assert list(worker_bag(folder, "Month_close").dags) == ["Month_close"]
+    one = worker_bag(folder, "Month_close")  # first parse on this machine: every file checked, one DAG built
+    assert list(one.dags) == ["Month_close"]
+    assert list((plan_cache / "folders").glob("*.json"))  # the worker wrote the index for next time
+    assert serialised(one.dags["Month_close"]) == serialised(bag(folder).dags["Month_close"])
+
+
+def test_another_folder_with_the_same_files_reuses_the_entries(tmp_path: Path) -> None:
+    """A new checkout of a versioned DAG bundle: no index for its path, but every entry is already there."""
+    from dataclasses import replace
+
+    from glue_workflow_provider.compile.plan_cache import PlanCache, content_key
+
+    first = dags_folder(tmp_path / "v1")
+    bag(first)
+    path = first / "workflows" / "month_close.yaml"
+    cache = PlanCache.for_folder(first / "workflows")
+    assert cache is not None
+    key = content_key(path.read_bytes(), "yaml")
+    entry = cache.get(key)
+    assert entry is not None and entry.plan is not None
+    cache.put(key, replace(entry, plan=replace(entry.plan, description="from the shared entry")))
+    second = dags_folder(tmp_path / "v2")
+    one = worker_bag(second, "Month_close")
+    assert list(one.dags) == ["Month_close"] and one.dags["Month_close"].description == "from the shared entry"
 
 
 def test_a_file_changed_after_the_index_is_read_again(tmp_path: Path) -> None:

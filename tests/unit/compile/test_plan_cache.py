@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -107,25 +108,28 @@ def test_put_then_get_and_misses(tmp_path: Path) -> None:
     cache.put("a" * 64, entry)
     got = cache.get("a" * 64)
     assert got is not None and got.plan == entry.plan and got.definition == entry.definition
-    assert [p.name for p in cache.directory.iterdir()] == ["a" * 64 + ".json"]  # no temporary file left
+    assert entry.plan is not None
+    assert cache.summary("a" * 64) == (True, entry.plan.dag_id, entry.intended_dag_id)
+    assert cache.summary("0" * 64) is None
+    assert [p.name for p in cache.entries.iterdir()] == ["a" * 64 + ".json"]  # no temporary file left
 
 
 @pytest.mark.parametrize(
     "text",
-    ["", "not json", '{"format": 1}', '{"format": 99, "diagnostics": []}\n', '{"format": 1, "diagnostics": [], '
-     '"intended_dag_id": null, "plan": {"dag_id": "x"}}\n{}', "\x00\xff"],
+    ["", "not json", '{"format": 1}', '{"format": 99, "valid": false}\n\n', '{"format": 1, "valid": true, '
+     '"dag_id": "x", "intended_dag_id": null, "diagnostics": []}\n{"dag_id": "x"}\n{}', "\x00\xff"],
 )
 def test_corrupt_or_foreign_entries_are_misses(tmp_path: Path, text: str) -> None:
     cache = PlanCache(tmp_path, "workflows")
-    cache.directory.mkdir(parents=True)
-    (cache.directory / f"{'b' * 64}.json").write_text(text, encoding="utf-8", errors="surrogateescape")
+    cache.entries.mkdir(parents=True)
+    (cache.entries / f"{'b' * 64}.json").write_text(text, encoding="utf-8", errors="surrogateescape")
     assert cache.get("b" * 64) is None
 
 
 def test_a_truncated_entry_is_a_miss(tmp_path: Path) -> None:
     cache = PlanCache(tmp_path, "workflows")
     cache.put("c" * 64, _entry(DEFINITIONS[0]))
-    path = cache.directory / f"{'c' * 64}.json"
+    path = cache.entries / f"{'c' * 64}.json"
     text = path.read_text()
     for cut in (len(text) // 3, len(text) - 5):
         path.write_text(text[:cut])
@@ -160,7 +164,7 @@ def test_concurrent_writers_never_expose_a_partial_entry(tmp_path: Path) -> None
         results = pool.starmap(_hammer, [(str(tmp_path), n, 40, text) for n in range(4)])
     assert [p for problems in results for p in problems] == []
     cache = PlanCache(tmp_path, "workflows")
-    assert [p.name for p in cache.directory.iterdir()] == ["e" * 64 + ".json"]
+    assert [p.name for p in cache.entries.iterdir()] == ["e" * 64 + ".json"]
 
 
 def test_index_round_trip_and_racy_signatures(tmp_path: Path) -> None:
@@ -177,16 +181,21 @@ def test_index_round_trip_and_racy_signatures(tmp_path: Path) -> None:
     assert index.trusted("workflows/c.yaml", old.signature) is None  # unknown
 
 
-def test_old_unreferenced_entries_are_pruned_with_the_index(tmp_path: Path) -> None:
-    cache = PlanCache(tmp_path, "workflows")
+def test_entries_no_recent_index_refers_to_are_pruned(tmp_path: Path) -> None:
+    mine, other = PlanCache(tmp_path, tmp_path / "a"), PlanCache(tmp_path, tmp_path / "b")
     entry = _entry(DEFINITIONS[0])
-    for key in ("1" * 64, "2" * 64, "3" * 64):
-        cache.put(key, entry)
-    os.utime(cache.directory / f"{'2' * 64}.json", (0, 0))  # old and unreferenced: pruned
-    cache.write_index(FolderIndex(1, {"workflows/x.yaml": IndexedFile((1, 1, 1, 1), "1" * 64, True, "x", "x")}))
-    assert sorted(p.name for p in cache.directory.iterdir()) == sorted(
-        ["index.json", "1" * 64 + ".json", "3" * 64 + ".json"]  # "3": recent, maybe another processor's
-    )
+    for key in ("1" * 64, "2" * 64, "3" * 64, "4" * 64, "5" * 64):
+        mine.put(key, entry)
+    for key in ("2" * 64, "4" * 64, "5" * 64):
+        os.utime(mine.entries / f"{key}.json", (0, 0))  # old
+    item = IndexedFile((1, 1, 1, 1), "5" * 64, True, "x", "x")
+    other.write_index(FolderIndex(1, {"workflows/y.yaml": item}), prune=False)  # another folder still uses "5"
+    expired = PlanCache(tmp_path, tmp_path / "c")
+    expired.write_index(FolderIndex(1, {"workflows/z.yaml": replace(item, key="4" * 64)}), prune=False)
+    os.utime(expired.index_file, (0, 0))  # an index not rewritten for a week (an old checkout) keeps nothing
+    mine.write_index(FolderIndex(1, {"workflows/x.yaml": replace(item, key="1" * 64)}))
+    assert sorted(p.name[0] for p in mine.entries.iterdir()) == ["1", "3", "5"]  # "3": recent, maybe in use
+    assert not expired.index_file.exists() and other.index_file.exists()
 
 
 def test_cache_root_follows_the_environment(tmp_path: Path) -> None:
@@ -199,9 +208,10 @@ def test_cache_root_follows_the_environment(tmp_path: Path) -> None:
     assert PlanCache.for_folder("workflows", root=None) is not None or cache_root() is None
 
 
-def test_each_folder_has_its_own_directory(tmp_path: Path) -> None:
-    assert PlanCache(tmp_path, tmp_path / "a").directory != PlanCache(tmp_path, tmp_path / "b").directory
-    assert PlanCache(tmp_path, tmp_path / "a").directory == PlanCache(tmp_path, tmp_path / "x" / ".." / "a").directory
+def test_folders_share_entries_and_have_their_own_index(tmp_path: Path) -> None:
+    a, b = PlanCache(tmp_path, tmp_path / "a"), PlanCache(tmp_path, tmp_path / "b")
+    assert a.entries == b.entries and a.index_file != b.index_file
+    assert a.index_file == PlanCache(tmp_path, tmp_path / "x" / ".." / "a").index_file
 
 
 def test_the_definition_round_trip_is_exact_for_every_example() -> None:
