@@ -62,13 +62,18 @@ class LoadReport:
     invalid: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DefinitionSource:
     """One definition file found under a folder: its path, its name as users know it, its stat signature."""
 
-    path: Path
+    file: str
     shown: str
     signature: tuple[int, ...]
+
+    @property
+    def path(self) -> Path:
+        """The file as a Path."""
+        return Path(self.file)
 
 
 def definition_files(folder: str | Path) -> list[Path]:
@@ -97,9 +102,14 @@ def scan_folder(folder: str | Path) -> list[DefinitionSource]:
         except OSError:
             continue
     found.sort(key=lambda item: item[0])
+    named = bool(root.name) and root.name != ".."
     return [
-        DefinitionSource(Path(path), _shown_path(Path(path), root, parts), stat_signature(stat))
-        for parts, path, stat in found
+        DefinitionSource(
+            file,
+            os.path.join(root.name, *parts) if named else _shown_path(Path(file), root),
+            stat_signature(stat),
+        )
+        for parts, file, stat in found
     ]
 
 
@@ -156,8 +166,8 @@ def _register(report: LoadReport, entry: CheckedEntry, shown: str, owners: dict[
     diagnostics, plan = _claim(entry, shown, owners)
     for warning in (d for d in diagnostics if not d.is_error):
         log.warning("Glue workflow definition: %s", warning)
-    if plan is not None and entry.definition is not None:
-        report.dags[plan.dag_id] = build_dag(plan, entry.definition)
+    if plan is not None:
+        report.dags[plan.dag_id] = build_dag(plan, entry.definition if entry.definition is not None else entry.model)
         return
     errors = tuple(d for d in diagnostics if d.is_error)
     report.invalid[shown] = errors
@@ -192,7 +202,7 @@ def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool) -
         return None
     source, known = target
     entry, key = checked_entry(source.path, cache)
-    if key != known.key or entry.plan is None or entry.definition is None or entry.plan.dag_id != wanted:
+    if key != known.key or not entry.valid or entry.plan is None or entry.plan.dag_id != wanted:
         return None
     return _built_one(entry, source.shown)
 
@@ -234,11 +244,11 @@ def _owner_of(
 def _built_one(entry: CheckedEntry, shown: str) -> LoadReport:
     from glue_workflow_provider.compile.dag_builder import build_dag
 
-    assert entry.plan is not None and entry.definition is not None
+    assert entry.plan is not None
     for warning in (d for d in entry.diagnostics if not d.is_error):
         log.warning("Glue workflow definition: %s", warning.in_file(shown))
     report = LoadReport()
-    report.dags[entry.plan.dag_id] = build_dag(entry.plan, entry.definition)
+    report.dags[entry.plan.dag_id] = build_dag(entry.plan, entry.definition if entry.definition is not None else entry.model)
     return report
 
 
@@ -277,7 +287,7 @@ def _entry_of(result: LoadResult) -> CheckedEntry:
 def _claim(entry: CheckedEntry, shown: str, owners: dict[str, str]) -> tuple[tuple[Diagnostic, ...], DagPlan | None]:
     """The entry's diagnostics in file ``shown``, and its plan unless another file already owns its dag_id."""
     diagnostics = tuple(d.in_file(shown) for d in entry.diagnostics)
-    if entry.plan is None or entry.definition is None:
+    if not entry.valid or entry.plan is None:
         return diagnostics, None
     dag_id = entry.plan.dag_id
     if dag_id in owners:
@@ -386,15 +396,10 @@ def _intended_dag_id(document: Any) -> str | None:
     return airflow_id(name) if isinstance(name, str) and name else None
 
 
-def _shown_path(path: Path, folder: Path, parts: tuple[str, ...] = ()) -> str:
-    """The file as users know it: relative to the folder's parent (``workflows/month_close.yaml``).
-
-    :param parts: The path's parts below ``folder`` when known (saves computing them again).
-    """
-    if parts and folder.name and folder.name != "..":
-        return os.path.join(folder.name, *parts)
+def _shown_path(path: Path, folder: str | Path) -> str:
+    """The file as users know it: relative to the folder's parent (``workflows/month_close.yaml``)."""
     try:
-        return str(path.relative_to(folder.parent))
+        return str(path.relative_to(Path(folder).parent))
     except ValueError:
         return str(path)
 

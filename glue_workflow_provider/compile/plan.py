@@ -11,7 +11,7 @@ import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -120,10 +120,8 @@ class DagPlan:
         return {t.glue_name: t.task_id for t in self.tasks if t.is_node and t.glue_name}
 
     def to_json(self) -> dict[str, Any]:
-        """The plan as JSON-ready data."""
-        data = asdict(self)
-        data.pop("_index", None)
-        return data
+        """The plan as JSON-ready data (what ``dataclasses.asdict`` gives, without the task index)."""
+        return typing.cast(dict[str, Any], _encode(self))
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> DagPlan:
@@ -167,7 +165,24 @@ class DagPlan:
         return failed and settled.is_complete(graph) and run_outcome(graph, settled.ended) == "success"
 
 
-# -- from_json: decoders derived from the dataclasses' field types, built once per type ---------------------
+# -- to_json / from_json: as dataclasses.asdict, minus its deep copies; decoders built once per type -------
+
+
+@functools.cache
+def _public_fields(cls: type[Any]) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+
+
+def _encode(value: Any) -> Any:
+    """``dataclasses.asdict`` for plans: dataclasses become dicts (private fields left out), containers keep
+    their type, and immutable leaves are shared rather than deep-copied."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _encode(getattr(value, name)) for name in _public_fields(type(value))}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_encode(item) for item in value)
+    if isinstance(value, dict):
+        return type(value)((key, _encode(item)) for key, item in value.items())
+    return value
 
 
 def _identity(value: Any) -> Any:

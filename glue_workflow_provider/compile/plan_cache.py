@@ -25,7 +25,7 @@ import os
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -93,36 +93,51 @@ class CheckedEntry:
     :param diagnostics: Every problem (warnings included), not yet placed in a file.
     :param intended_dag_id: The dag_id the document asks for, even when invalid (a placeholder takes it).
     :param plan: The plan when the definition compiles, else None.
-    :param definition: The validated definition when ``plan`` is set.
+    :param definition: The validated definition when ``plan`` is set (checked just now), or
+    :param definition_json: its JSON, when the entry comes from the cache: it is validated into a model only
+        when something needs it (a task runs), never while the DAG processor parses.
     """
 
     diagnostics: tuple[Diagnostic, ...]
     intended_dag_id: str | None
     plan: DagPlan | None = None
     definition: Definition | None = None
+    definition_json: str | None = field(default=None, repr=False)
 
     @property
     def valid(self) -> bool:
         """Whether the definition compiles to a plan."""
-        return self.plan is not None and self.definition is not None
+        return self.plan is not None and (self.definition is not None or self.definition_json is not None)
+
+    def model(self) -> Definition:
+        """The definition (validated from its JSON when the entry came from the cache)."""
+        if self.definition is not None:
+            return self.definition
+        if self.definition_json is None:
+            raise ValueError("an invalid definition has no model")
+        return Definition.model_validate_json(self.definition_json)
 
     def to_text(self) -> str:
-        """Three lines: the summary (format, validity, ids, diagnostics), the plan, the definition's JSON."""
-        valid = self.valid and self.plan is not None and self.definition is not None
+        """Three lines: the summary (format, validity, ids, diagnostics, body hash), the plan, the definition."""
+        valid = self.valid and self.plan is not None
+        body = ""
+        if valid:
+            body = self.definition_json or self.model().model_dump_json(by_alias=True, exclude_unset=True)
         summary = {
             "format": FORMAT,
             "valid": valid,
             "dag_id": self.plan.dag_id if valid and self.plan is not None else None,
             "intended_dag_id": self.intended_dag_id,
             "diagnostics": [[d.code, d.severity.value, d.path, d.message] for d in self.diagnostics],
+            "definition_sha256": hashlib.sha256(body.encode()).hexdigest(),
         }
         plan = json.dumps(self.plan.to_json(), separators=(",", ":")) if valid and self.plan is not None else ""
-        body = self.definition.model_dump_json(by_alias=True, exclude_unset=True) if valid and self.definition else ""
         return "\n".join((json.dumps(summary, separators=(",", ":")), plan, body))
 
     @classmethod
     def from_text(cls, text: str) -> CheckedEntry:
-        """The entry ``to_text`` wrote; raises ValueError (or a pydantic ValidationError) on anything else."""
+        """The entry ``to_text`` wrote; raises ValueError on anything else (a torn or altered definition
+        included: its hash is checked here, since it is validated only later)."""
         first, plan_text, body = text.split("\n", 2)
         summary = _summary(first)
         diagnostics = tuple(
@@ -131,10 +146,12 @@ class CheckedEntry:
         )
         if not summary["valid"]:
             return cls(diagnostics, summary["intended_dag_id"])
+        if hashlib.sha256(body.encode()).hexdigest() != summary["definition_sha256"] or not body:
+            raise ValueError("plan cache entry: the definition does not match its hash")
         plan = DagPlan.from_json(json.loads(plan_text))
         if plan.dag_id != summary["dag_id"]:
             raise ValueError("plan cache entry: summary and plan disagree")
-        return cls(diagnostics, summary["intended_dag_id"], plan, Definition.model_validate_json(body))
+        return cls(diagnostics, summary["intended_dag_id"], plan, definition_json=body)
 
 
 def _summary(line: str) -> dict[str, Any]:

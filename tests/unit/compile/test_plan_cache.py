@@ -50,8 +50,19 @@ def test_plan_and_definition_survive_the_json_round_trip(path: Path) -> None:
     assert DagPlan.from_json(json.loads(json.dumps(entry.plan.to_json()))) == entry.plan
     back = _round_trip(entry)
     assert back.plan == entry.plan and back.plan.to_json() == entry.plan.to_json()
-    assert back.definition == entry.definition
+    assert back.definition is None and back.model() == entry.definition  # validated only when asked for
     assert back.diagnostics == tuple(d.in_file("<definition>") for d in entry.diagnostics)
+
+
+@pytest.mark.parametrize("path", DEFINITIONS, ids=lambda p: p.name)
+def test_to_json_is_asdict_without_the_task_index(path: Path) -> None:
+    from dataclasses import asdict
+
+    plan = _entry(path).plan
+    assert plan is not None
+    expected = asdict(plan)
+    expected.pop("_index")
+    assert plan.to_json() == expected and repr(plan.to_json()) == repr(expected)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -64,7 +75,7 @@ def test_random_workflows_survive_the_round_trip(document: dict) -> None:
         return
     entry = CheckedEntry(result.diagnostics, planned.plan.dag_id, planned.plan, result.definition)
     back = _round_trip(entry)
-    assert (back.plan, back.definition) == (entry.plan, entry.definition)
+    assert (back.plan, back.model()) == (entry.plan, entry.definition)
     assert back.diagnostics == tuple(d.in_file("<definition>") for d in entry.diagnostics)
 
 
@@ -73,7 +84,7 @@ def test_an_invalid_definition_keeps_its_problems_and_intended_id() -> None:
     assert not result.ok
     entry = CheckedEntry(result.diagnostics, "broken")
     back = _round_trip(entry)
-    assert not back.valid and back.plan is None and back.definition is None
+    assert not back.valid and back.plan is None and back.definition is None and back.definition_json is None
     assert back.intended_dag_id == "broken"
     assert [(d.code, d.severity, d.path, d.message) for d in back.diagnostics] == [
         (d.code, d.severity, d.path, d.message) for d in result.diagnostics
@@ -107,7 +118,7 @@ def test_put_then_get_and_misses(tmp_path: Path) -> None:
     assert cache.get("0" * 64) is None
     cache.put("a" * 64, entry)
     got = cache.get("a" * 64)
-    assert got is not None and got.plan == entry.plan and got.definition == entry.definition
+    assert got is not None and got.plan == entry.plan and got.model() == entry.definition
     assert entry.plan is not None
     assert cache.summary("a" * 64) == (True, entry.plan.dag_id, entry.intended_dag_id)
     assert cache.summary("0" * 64) is None
@@ -124,6 +135,29 @@ def test_corrupt_or_foreign_entries_are_misses(tmp_path: Path, text: str) -> Non
     cache.entries.mkdir(parents=True)
     (cache.entries / f"{'b' * 64}.json").write_text(text, encoding="utf-8", errors="surrogateescape")
     assert cache.get("b" * 64) is None
+
+
+def test_an_altered_definition_is_a_miss(tmp_path: Path) -> None:
+    cache = PlanCache(tmp_path, "workflows")
+    cache.put("9" * 64, _entry(DEFINITIONS[0]))
+    path = cache.entries / f"{'9' * 64}.json"
+    path.write_text(path.read_text().replace('"Name":', '"Name" :', 1))  # still JSON, not what was hashed
+    assert cache.get("9" * 64) is None
+
+
+def test_the_deferred_graph_is_built_on_first_use_and_equals_the_graph() -> None:
+    from glue_workflow_provider.compile.dag_builder import DeferredWorkflowGraph
+    from glue_workflow_provider.model.graph import WorkflowGraph
+
+    definition = _entry(DEFINITIONS[1]).definition
+    assert definition is not None
+    calls = []
+    deferred = DeferredWorkflowGraph(lambda: calls.append(1) or definition)
+    assert calls == []
+    real = WorkflowGraph.of(definition)
+    assert deferred.start_triggers == real.start_triggers and calls == [1]
+    assert deferred == real and real == deferred and list(deferred.successors("De-duplicate"))
+    assert calls == [1]
 
 
 def test_a_truncated_entry_is_a_miss(tmp_path: Path) -> None:
