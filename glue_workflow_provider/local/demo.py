@@ -96,7 +96,9 @@ class Demo:
         for name, port_flag in COMPONENTS:
             command = [sys.executable, "-m", "airflow", name] + ([port_flag, str(self.port)] if port_flag else [])
             log = open(logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-            self.processes[name] = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.processes[name] = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
 
     def deploy_definitions(self) -> list[str]:
         """Create on the endpoint the jobs and crawlers of every valid definition (new files included)."""
@@ -111,15 +113,18 @@ class Demo:
         return deployed
 
     def stop(self) -> None:
-        """Stop every process (components first, then the endpoint)."""
+        """Stop every process and its children (each component runs in its own process group, so the
+        scheduler's LocalExecutor workers and log server go too), then the endpoint."""
         for process in self.processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+            _signal_group(process, signal.SIGTERM)
         for process in self.processes.values():
             try:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, signal.SIGKILL)
+        time.sleep(1)
+        for process in self.processes.values():
+            _signal_group(process, signal.SIGKILL)
         if self.endpoint is not None:
             self.endpoint.stop()
 
@@ -184,6 +189,14 @@ class Demo:
         path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id, safe='')}/taskInstances"
         items = self.request("GET", path)["task_instances"]
         return sorted((item.get("task_display_name") or item["task_id"], str(item["state"])) for item in items)
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    """Send ``sig`` to the process's whole group (it leads one: started with a new session)."""
+    try:
+        os.killpg(process.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _found(call: Any) -> Any:
