@@ -1,9 +1,10 @@
 """Each node's exact Glue end state in XCom, and the pruning that keeps the DAG exact (README "How triggers compile").
 
 A node task records its end state *before* it reports its own Airflow state, then reads every node's
-recorded state and skips the tasks that can no longer run. Because every node writes before it reads, the
-last one to end sees every state that decides a task, so no task is left for the scheduler to mark
-upstream_failed and no trigger fires on the wrong failure state.
+state and skips the tasks that can no longer run. Because every node writes before it reads (a running
+task's record is always read, runtime/task_states.py), the last one to end sees every state that decides
+a task, so no task is left for the scheduler to mark upstream_failed and no trigger fires on the wrong
+failure state.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan, StartPlan
 from glue_workflow_provider.model.graph import WorkflowGraph
+from glue_workflow_provider.model.states import SUCCEEDED
+from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED, task_states
 from glue_workflow_provider.semantics.predicates import trigger_fires
 from glue_workflow_provider.semantics.progress import Settled, settle
 
@@ -44,12 +47,22 @@ class WorkflowRuntime:
     def node_states(self, ti: Any, only: Iterable[str] | None = None) -> dict[str, str]:
         """Recorded end states in this DAG run of every node (or of the nodes in ``only``); absent if not ended.
 
-        One read per node through the XCom sequence API, which answers "none yet" without logging an error.
+        Airflow's task states come first, in one call: a node task succeeds only when its Glue run
+        SUCCEEDED, so a successful task needs no read, and a task that cannot have recorded its state in
+        its current try is not read either. The rest (failed, running, up for retry) are read one by one
+        through the XCom sequence API, which answers "none yet" without logging an error.
         """
         wanted = set(only) if only is not None else None
+        airflow_states = task_states(ti)
         states: dict[str, str] = {}
         for name, task_id in self.plan.node_task_ids().items():
             if wanted is not None and name not in wanted:
+                continue
+            airflow_state = airflow_states.get(task_id)
+            if airflow_state == "success":
+                states[name] = SUCCEEDED
+                continue
+            if airflow_state not in MAY_HAVE_RECORDED:
                 continue
             value = ti.xcom_pull(task_ids=task_id, key=GLUE_STATE_KEY)
             if isinstance(value, list):

@@ -25,6 +25,7 @@ from typing import Any
 from glue_workflow_provider.jobside.glue_airflow_run_properties import IN_OBJECT, LOCATION_ARG, OUT_OBJECT
 from glue_workflow_provider.runtime.events import merged_run_properties
 from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
+from glue_workflow_provider.runtime.task_states import may_have_recorded
 
 SEEN_KEY = "run_properties"
 PUT_KEY = "run_properties_put"
@@ -182,10 +183,12 @@ def put_run_properties(values: Mapping[str, str], context: Mapping[str, Any] | N
 
 
 def putting_tasks(ti: Any, exclude: str | None = None) -> list[str]:
-    """Every task of the DAG that may put run properties (not the gates or the outcome task)."""
+    """The tasks of this DAG run that may have recorded a put: not the gates or the outcome task, and only
+    those whose Airflow state says they ran in their current try (one call for all, then a read of each)."""
     from airflow.providers.standard.operators.empty import EmptyOperator
 
-    return [t.task_id for t in ti.task.dag.tasks if not isinstance(t, EmptyOperator) and t.task_id != exclude]
+    candidates = [t.task_id for t in ti.task.dag.tasks if not isinstance(t, EmptyOperator) and t.task_id != exclude]
+    return may_have_recorded(ti, candidates)
 
 
 def _current_context() -> Mapping[str, Any]:
