@@ -52,6 +52,7 @@ CODES: dict[str, str] = {
     "GWF041": "workflow has jobs or crawlers but no start trigger",
     "GWF042": "EVENT start trigger without Airflow.event_queue_url (no queue to read its events from)",
     "GWF043": "Airflow.event_queue_url set but the start trigger is not EVENT (ignored)",
+    "GWF044": "the same job or crawler listed twice in one trigger's actions (it runs once)",
 }
 
 

@@ -155,6 +155,7 @@ def _check_actions(graph: WorkflowGraph, path: str, trigger: Trigger) -> Iterato
     trigger_names = {t.name for t in graph.triggers}
     for number, action in enumerate(trigger.actions):
         yield from _check_action(f"{path}.Actions[{number}]", action, trigger_names)
+    yield from _check_repeated_actions(path, trigger)
     crawlers = [a.crawler_name for a in trigger.actions if a.crawler_name and not a.job_name]
     if len(crawlers) > MAX_CRAWLERS_PER_TRIGGER:
         yield error(
@@ -169,6 +170,24 @@ def _check_actions(graph: WorkflowGraph, path: str, trigger: Trigger) -> Iterato
             f"{path}.Actions",
             f"trigger '{trigger.name}' starts {len(trigger.actions)} jobs and crawlers; Glue's default quota "
             f"is {MAX_ACTIONS_PER_TRIGGER}: split them across triggers with the same predicate",
+        )
+
+
+def _check_repeated_actions(path: str, trigger: Trigger) -> Iterator[Diagnostic]:
+    """A node runs once per run (README "How it runs"): a repeat in one trigger would silently lose its Arguments."""
+    first: dict[str, int] = {}
+    for number, action in enumerate(trigger.actions):
+        if not action.node_name or bool(action.job_name) == bool(action.crawler_name):
+            continue
+        if action.node_name not in first:
+            first[action.node_name] = number
+            continue
+        yield warning(
+            "GWF044",
+            f"{path}.Actions[{number}]",
+            f"'{action.node_name}' is already started by Actions[{first[action.node_name]}] of trigger "
+            f"'{trigger.name}'; it runs once per workflow run, with the arguments of Actions"
+            f"[{first[action.node_name]}]: remove this action, or merge its Arguments into the first one",
         )
 
 

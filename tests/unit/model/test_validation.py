@@ -112,6 +112,8 @@ CASES = [
      "Triggers[0].Type", ERROR, "set Airflow.event_queue_url", ("Type: EVENT", 1)),
     ("GWF043", HEAD + START + "Airflow:\n  event_queue_url: https://sqs.us-east-1.amazonaws.com/1/q\n",
      "Airflow.event_queue_url", WARNING, "only an EVENT start trigger reads events", ("event_queue_url", 1)),
+    ("GWF044", HEAD + START + "      - JobName: a\n        Arguments: {--day: '1'}\n",
+     "Triggers[0].Actions[1]", WARNING, "merge its Arguments into the first one", ("- JobName: a", 2)),
 ]
 
 
