@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from typing import TextIO
 
 from glue_workflow_provider import __version__
 from glue_workflow_provider.cli.arguments import node_pairs, pairs
@@ -121,8 +123,10 @@ def _run_inputs(args: argparse.Namespace):  # noqa: ANN202 - returns (definition
     return definition, plan, outcomes, puts, pairs(args.conf, "--conf")
 
 
-def _print_report(report, as_json: bool) -> int:  # noqa: ANN001 - a RunReport
-    print(json.dumps(report.to_json(), indent=2) if as_json else report.to_text())
+def _print_report(report, as_json: bool, out: TextIO | None = None) -> int:  # noqa: ANN001 - a RunReport
+    out = out or sys.stdout
+    print(json.dumps(report.to_json(), indent=2) if as_json else report.to_text(), file=out)
+    out.flush()
     return EXIT_OK
 
 
@@ -137,9 +141,23 @@ def _run(args: argparse.Namespace) -> int:
     from glue_workflow_provider.local.runner import LocalRunner
 
     _, _, outcomes, puts, conf = _run_inputs(args)
+    report_out = _standard_output_for_the_report_only()
     with LocalRunner(running_seconds=args.running_seconds) as runner:
         report = runner.run(args.definition, outcomes, conf, puts=puts)
-    return _print_report(report, args.json)
+    return _print_report(report, args.json, report_out)
+
+
+def _standard_output_for_the_report_only() -> TextIO:
+    """Send everything else this process writes to standard output to standard error, from now on.
+
+    Airflow, the tasks it runs and the loader log to standard output; ``run --json`` must print nothing there
+    but its JSON, which scripts parse. The redirect is at the file-descriptor level, so loggers that already
+    hold ``sys.stdout`` are covered too. Returns a stream on the original standard output.
+    """
+    sys.stdout.flush()
+    report_out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding=sys.stdout.encoding or "utf-8")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    return report_out
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -137,6 +137,24 @@ def test_run_json_is_a_real_local_run() -> None:
     assert nodes["De-duplicate"]["arguments"]["--WORKFLOW_RUN_ID"].startswith("manual__")
 
 
+def test_run_json_keeps_standard_output_for_the_json(tmp_path: Path) -> None:
+    """Airflow's and the loader's log lines (here a GWF044 warning) go to standard error, never into the JSON."""
+    definition = tmp_path / "repeated.yaml"
+    definition.write_text(
+        "Workflow: {Name: repeated}\n"
+        "Triggers:\n"
+        "  - Name: start\n"
+        "    Type: ON_DEMAND\n"
+        "    Actions: [{JobName: a, Arguments: {--day: '1'}}, {JobName: a, Arguments: {--day: '2'}}]\n"
+    )
+    result = glue_airflow("run", str(definition), "--running-seconds", "0", "--json", timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert report["state"] == "success"
+    assert report["nodes"]["a"]["arguments"]["--day"] == "1"
+    assert "GWF044" in result.stderr
+
+
 def test_simulate_put_is_seen_by_successors_not_by_siblings() -> None:
     result = glue_airflow(
         "simulate", VAULT, "--put", "load-links:links_rows=10", "--put", "load-hubs:hubs=ok", "--json"
