@@ -53,6 +53,8 @@ class WorkflowRuntime:
         through the XCom sequence API, which answers "none yet" without logging an error.
         """
         wanted = set(only) if only is not None else None
+        if wanted is not None and not wanted:
+            return {}  # nothing to ask: nodes started by the start trigger watch no node
         airflow_states = task_states(ti)
         states: dict[str, str] = {}
         for name, task_id in self.plan.node_task_ids().items():
