@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -167,16 +167,39 @@ def _register(report: LoadReport, entry: CheckedEntry, shown: str, owners: dict[
     for warning in (d for d in diagnostics if not d.is_error):
         log.warning("Glue workflow definition: %s", warning)
     if plan is not None:
-        report.dags[plan.dag_id] = build_dag(plan, entry.definition if entry.definition is not None else entry.model)
-        return
+        dag, failure = _guarded(lambda: build_dag(plan, entry.definition if entry.definition is not None else entry.model), shown)
+        if dag is not None:
+            report.dags[plan.dag_id] = dag
+            return
+        assert failure is not None
+        diagnostics += (failure,)
+        owners.pop(plan.dag_id, None)  # the placeholder takes the id
     errors = tuple(d for d in diagnostics if d.is_error)
     report.invalid[shown] = errors
     for problem in errors:
         log.error("Invalid Glue workflow definition: %s", problem)
     if not strict:
-        placeholder = build_invalid_dag(_placeholder_id(entry.intended_dag_id, shown, owners), shown, errors)
-        owners[placeholder.dag_id] = shown
-        report.dags[placeholder.dag_id] = placeholder
+        for dag_id in dict.fromkeys([_placeholder_id(entry.intended_dag_id, shown, owners), _fallback_id(shown)]):
+            placeholder, failure = _guarded(lambda: build_invalid_dag(dag_id, shown, errors), shown)
+            if placeholder is not None:
+                owners[placeholder.dag_id] = shown
+                report.dags[placeholder.dag_id] = placeholder
+                return
+            log.error("Could not register a placeholder DAG '%s' for %s: %s", dag_id, shown, failure)
+
+
+def _guarded(build: Callable[[], Any], shown: str) -> tuple[Any, Diagnostic | None]:
+    """``build()``, or None and a diagnostic saying why it failed: nothing one file holds stops the others."""
+    try:
+        return build(), None
+    except Exception as exc:  # noqa: BLE001 - isolation is the point: any failure becomes this file's problem
+        log.exception("Building the DAG of %s failed", shown)
+        return None, error(
+            "GWF045",
+            "(document)",
+            f"Airflow refused the DAG built from this definition ({type(exc).__name__}: {exc}); "
+            "fix the field it names, or report it if the definition validates",
+        ).in_file(shown)
 
 
 def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool) -> LoadReport | None:
@@ -241,14 +264,18 @@ def _owner_of(
     return target
 
 
-def _built_one(entry: CheckedEntry, shown: str) -> LoadReport:
+def _built_one(entry: CheckedEntry, shown: str) -> LoadReport | None:
     from glue_workflow_provider.compile.dag_builder import build_dag
 
     assert entry.plan is not None
     for warning in (d for d in entry.diagnostics if not d.is_error):
         log.warning("Glue workflow definition: %s", warning.in_file(shown))
     report = LoadReport()
-    report.dags[entry.plan.dag_id] = build_dag(entry.plan, entry.definition if entry.definition is not None else entry.model)
+    plan, model = entry.plan, entry.definition if entry.definition is not None else entry.model
+    dag, _ = _guarded(lambda: build_dag(plan, model), shown)
+    if dag is None:
+        return None  # the full load registers its placeholder
+    report.dags[plan.dag_id] = dag
     return report
 
 
@@ -382,6 +409,11 @@ def _placeholder_id(intended: str | None, shown: str, owners: dict[str, str]) ->
     """
     if intended and intended not in owners:
         return intended
+    return _fallback_id(shown)
+
+
+def _fallback_id(shown: str) -> str:
+    """A placeholder id made from the file name alone."""
     return airflow_id(f"invalid__{shown}")
 
 

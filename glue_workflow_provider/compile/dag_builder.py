@@ -23,6 +23,7 @@ from glue_workflow_provider.model.workflow import Definition
 START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
 _RUNTIME = "glue_workflow_provider.runtime.node_state.WorkflowRuntime"
 _TIMETABLE = "glue_workflow_provider.runtime.timetables.GlueCronTimetable"
+_NEVER = "glue_workflow_provider.runtime.timetables.NeverTimetable"
 _EVENT_TRIGGER = "glue_workflow_provider.runtime.triggers.events.sqs.GlueEventBatchTrigger"
 _DURATION_ARGS = ("retry_delay", "max_retry_delay", "execution_timeout")
 
@@ -169,6 +170,10 @@ def _operator_kwargs(plan: DagPlan, task: TaskPlan, runtime: Any, task_args: dic
     }
 
 
+#: The only run type a placeholder allows: scheduled, from a timetable that never fires, so no run is ever made.
+PLACEHOLDER_RUN_TYPE = "scheduled"
+
+
 def build_invalid_dag(dag_id: str, file: str, problems: tuple[Any, ...]) -> Any:
     """A placeholder DAG for a definition that cannot be compiled: no schedule, its problems shown everywhere."""
     from airflow.sdk import DAG
@@ -181,11 +186,14 @@ def build_invalid_dag(dag_id: str, file: str, problems: tuple[Any, ...]) -> Any:
         dag_id=dag_id,
         dag_display_name=f"INVALID Glue workflow definition: {file}",
         description=(first + more)[:1000],
-        schedule=None,
+        schedule=import_string(_NEVER)(),
         start_date=START_DATE,
         catchup=False,
         tags=["glue-workflow", "invalid-definition"],
         is_paused_upon_creation=True,
+        # No run of it can ever be created (trigger form, REST API, backfill, another DAG): a run accepted now
+        # would wait in the queue and run the real jobs once the file is fixed.
+        allowed_run_types=[PLACEHOLDER_RUN_TYPE],
         doc_md="\n".join(
             [f"# Invalid Glue workflow definition `{file}`", "", "Fix these problems, then the DAG is rebuilt:", ""]
             + [f"- `{line}`" for line in lines]

@@ -53,6 +53,7 @@ CODES: dict[str, str] = {
     "GWF042": "EVENT start trigger without Airflow.event_queue_url (no queue to read its events from)",
     "GWF043": "Airflow.event_queue_url set but the start trigger is not EVENT (ignored)",
     "GWF044": "the same job or crawler listed twice in one trigger's actions (it runs once)",
+    "GWF045": "Airflow refused the DAG built from a definition (the loader registers its placeholder instead)",
 }
 
 

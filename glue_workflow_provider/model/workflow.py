@@ -86,7 +86,8 @@ class AirflowSettings(GlueShape):
 
     model_config = ConfigDict(alias_generator=None, extra="forbid")
 
-    dag_id: Annotated[StrictStr, Field(min_length=1, max_length=250)] | None = None
+    #: Airflow's own rule for ids (``airflow.sdk`` KEY_REGEX): a bad one would fail ``DAG()`` in the loader.
+    dag_id: Annotated[StrictStr, Field(min_length=1, max_length=250, pattern=r"^[\w.-]+$")] | None = None
     aws_conn_id: StrictStr = "aws_default"
     region_name: StrictStr | None = None
     #: Where run properties travel between Airflow and the Glue jobs (README "Run properties").

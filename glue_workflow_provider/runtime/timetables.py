@@ -97,3 +97,33 @@ class GlueCronTimetable(Timetable):
             return self._cron.next_after(restriction.earliest, inclusive=True)
         floor = max(now, restriction.earliest) if restriction.earliest else now
         return self._cron.next_after(floor, inclusive=True)
+
+
+class NeverTimetable(Timetable):
+    """A schedule with no fire times, for placeholder DAGs of invalid definitions.
+
+    Paired with ``allowed_run_types=["scheduled"]`` it makes a DAG of which no run can be created by any
+    means (trigger form, REST API, backfill, another DAG), since Airflow only lets a DAG with no schedule
+    refuse manual runs when it has a schedule. A run accepted for a placeholder would otherwise wait in the
+    queue and run the real jobs once the file is fixed.
+    """
+
+    periodic = False
+    can_be_scheduled = True
+    summary = "never"
+    description = "Never: the definition is invalid; fix it and the workflow's own schedule returns"
+
+    def serialize(self) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def deserialize(cls, data: dict[str, Any]) -> Timetable:
+        return cls()
+
+    def infer_manual_data_interval(self, *, run_after: DateTime) -> DataInterval:
+        return DataInterval.exact(run_after)
+
+    def next_dagrun_info(
+        self, *, last_automated_data_interval: DataInterval | None, restriction: TimeRestriction
+    ) -> DagRunInfo | None:
+        return None

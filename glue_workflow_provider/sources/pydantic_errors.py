@@ -11,6 +11,14 @@ from pydantic import BaseModel, ValidationError
 from glue_workflow_provider.model.diagnostics import Diagnostic, error
 
 
+#: What a field with a pattern must look like, said as a person would (pydantic only prints the pattern).
+PATTERN_HINTS = {
+    "dag_id": "may hold only letters, digits, '-', '_' and '.' (Airflow's rule for ids)",
+    "run_properties_uri": "must be an S3 prefix such as 's3://my-bucket/glue-airflow'",
+    "event_queue_url": "must be an SQS queue URL such as 'https://sqs.us-east-1.amazonaws.com/123456789012/my-queue'",
+}
+
+
 def describe(exc: ValidationError, prefix: str | tuple[()] = ()) -> list[Diagnostic]:
     """One GWF002 diagnostic per pydantic error, at ``prefix`` + the error's location."""
     base = prefix if isinstance(prefix, str) else ""
@@ -40,6 +48,9 @@ def _message(item: Any) -> str:
         return f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {_shown(value)}"
     if kind in ("less_than_equal", "less_than"):
         return f"must be at most {ctx.get('le', ctx.get('lt'))}, got {_shown(value)}"
+    if kind == "string_pattern_mismatch":
+        hint = PATTERN_HINTS.get(str(item["loc"][-1]), f"must match {ctx.get('pattern')}")
+        return f"{hint}, got {_shown(value)}"
     if kind == "string_too_short":
         return f"must not be empty (at least {ctx.get('min_length')} character)"
     if kind == "string_too_long":

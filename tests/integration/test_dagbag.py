@@ -93,7 +93,9 @@ def test_broken_definition_becomes_a_placeholder_and_hides_nothing(tmp_path: Pat
     assert {"Month_close", "data-vault-load"} <= set(bag.dag_ids)
     placeholder = bag.dags["broken-flow"]
     assert "invalid-definition" in placeholder.tags
-    assert type(placeholder.timetable).__name__ == "NullTimetable"
+    # no run can ever be made: the only run type allowed is "scheduled", from a timetable that never fires
+    assert {t.value for t in placeholder.allowed_run_types} == {"scheduled"}
+    assert type(placeholder.timetable).__name__ == "NeverTimetable"
     assert "workflows/broken.yaml: Triggers[0].Schedule:" in placeholder.description
     assert "Triggers[1].Predicate.Conditions[0].State" in placeholder.doc_md
     assert placeholder.task_ids == ["definition_errors"]
@@ -124,3 +126,48 @@ def test_placeholder_task_fails_with_the_problems(tmp_path: Path) -> None:
 
     with pytest.raises(AirflowFailException, match="Triggers\\[0\\].Schedule"):
         task.execute({})
+
+
+BAD_DAG_IDS = {
+    "space.yaml": 'Workflow: {Name: space}\nAirflow: {dag_id: "my dag!"}\n',
+    "long.yaml": "Workflow: {Name: long}\nAirflow: {dag_id: " + "x" * 251 + "}\n",
+    "control.json": '{"Workflow": {"Name": "ctl"}, "Airflow": {"dag_id": "a\\u0007b"}}',
+}
+
+
+def test_a_bad_dag_id_is_a_validation_error_and_hides_no_other_dag(tmp_path: Path) -> None:
+    """Issue 9.5: one bad dag_id used to make the whole loader file an import error."""
+    from glue_workflow_provider.loader import check_paths
+
+    folder = _dags_folder_with(tmp_path, BAD_DAG_IDS)
+    for checked in check_paths([folder / "workflows" / name for name in BAD_DAG_IDS]):
+        [problem] = [d for d in checked.diagnostics if d.is_error and d.path == "Airflow.dag_id"]
+        assert "letters, digits" in problem.message or "at most 250" in problem.message, problem
+    bag = _bag(folder)
+    assert bag.import_errors == {}
+    assert {"Month_close", "data-vault-load"} <= set(bag.dag_ids)
+    placeholders = [dag for dag in bag.dags.values() if "invalid-definition" in dag.tags]
+    assert len(placeholders) == len(BAD_DAG_IDS)
+
+
+def test_a_dag_that_airflow_refuses_becomes_a_placeholder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever makes DAG() raise for one valid file (here an id Airflow refuses, planted past validation),
+    that file becomes its placeholder and the rest of the folder loads."""
+    from glue_workflow_provider.compile import plan as plan_module
+
+    original = plan_module.DagPlan.__post_init__
+
+    def bad_id_for_month_close(self: plan_module.DagPlan) -> None:
+        original(self)
+        if self.dag_id == "Month_close":
+            object.__setattr__(self, "dag_id", "Month close!")
+
+    monkeypatch.setattr(plan_module.DagPlan, "__post_init__", bad_id_for_month_close)
+    from glue_workflow_provider.loader import load_dags
+
+    report = load_dags({}, _dags_folder_with(tmp_path, {}) / "workflows", use_cache=False)
+    assert "data-vault-load" in report.dags
+    [(shown, problems)] = report.invalid.items()
+    assert shown.endswith("month_close.yaml")
+    assert "GWF045" in str(problems[-1]) and "Month close!" in str(problems[-1])
+    assert any("invalid-definition" in dag.tags for dag in report.dags.values())

@@ -44,6 +44,12 @@ def _context(run_id: str = "manual__test") -> dict:
     return {"dag_run": SimpleNamespace(run_id=run_id, clear_number=0), "ti": ti, "pushed": pushed}
 
 
+def _record():
+    from glue_workflow_provider.runtime.run_record import RunRecord
+
+    return RunRecord(lineage=0, token="wf/manual__test/t/-1@0", intent={}, seen={})
+
+
 def test_missing_job_fails_clearly_and_is_never_created(runner, tmp_path: Path) -> None:
     from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
     from glue_workflow_provider.runtime.operators.job import GlueWorkflowJobOperator
@@ -54,7 +60,7 @@ def test_missing_job_fails_clearly_and_is_never_created(runner, tmp_path: Path) 
     assert (report.state, node.glue_state, node.airflow_state) == ("failed", None, "failed")
     operator = GlueWorkflowJobOperator(task_id="t", glue_name="never-deployed-job", workflow_name="wf")
     with pytest.raises(GlueNodeNotFoundError, match="Glue job 'never-deployed-job' does not exist"):
-        operator.submit(_context(), StartPlan(trigger="start"), {})
+        operator.submit(_context(), StartPlan(trigger="start"), {}, _record())
     with pytest.raises(ClientError, match="EntityNotFound"):
         runner.endpoint.client().get_job(JobName="never-deployed-job")
 
@@ -65,7 +71,9 @@ def test_missing_crawler_fails_clearly(runner) -> None:
 
     operator = GlueWorkflowCrawlerOperator(task_id="t", glue_name="never-deployed-crawler", workflow_name="wf")
     with pytest.raises(GlueNodeNotFoundError, match="Glue crawler 'never-deployed-crawler' does not exist"):
-        operator.submit(_context(), StartPlan(trigger="start"), {})
+        operator.prepare()
+    with pytest.raises(GlueNodeNotFoundError, match="Glue crawler 'never-deployed-crawler' does not exist"):
+        operator.submit(_context(), StartPlan(trigger="start"), {}, _record())
 
 
 def test_action_arguments_timeout_and_properties_reach_the_job_run(runner, tmp_path: Path) -> None:
@@ -145,24 +153,6 @@ def test_clearing_a_node_starts_a_new_glue_run(runner, tmp_path: Path) -> None:
     runs = runner.endpoint.job_runs("cleared-job")
     assert len(runs) == 2
     assert first.nodes["cleared-job"].glue_state == second.nodes["cleared-job"].glue_state == "SUCCEEDED"
-
-
-def test_on_kill_stops_the_glue_run(runner) -> None:
-    from glue_workflow_provider.runtime.operators.job import GlueWorkflowJobOperator
-
-    glue = runner.endpoint.client()
-    glue.create_job(Name="killed-job", Role="arn:aws:iam::123456789012:role/r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/k.py"})
-    glue.tag_resource(
-        ResourceArn="arn:aws:glue:us-east-1:123456789012:job/killed-job",
-        TagsToAdd={"glue-airflow:running-seconds": "60"},
-    )
-    operator = GlueWorkflowJobOperator(task_id="t", glue_name="killed-job", workflow_name="wf")
-    context = _context()
-    run = operator.submit(context, StartPlan(trigger="start"), {})
-    operator._active_run = run
-    assert operator.end_state(run) is None
-    operator.on_kill()
-    assert operator.end_state(run) == "STOPPED"
 
 
 def _trigger_classes() -> list[type]:

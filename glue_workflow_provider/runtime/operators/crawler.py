@@ -13,6 +13,8 @@ from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError, Glu
 from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
+from glue_workflow_provider.runtime.run_record import RunRecord
+from glue_workflow_provider.runtime.start_call import start_once
 from glue_workflow_provider.runtime.triggers.glue_run import GlueCrawlEndedTrigger
 
 #: Crawls have no Glue timeout; waiting stops after this long (a week, Glue's longest job limit).
@@ -35,27 +37,56 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
     def _crawler(self) -> dict[str, Any]:
         return self.hook.conn.get_crawler(Name=self.glue_name)["Crawler"]
 
-    def submit(self, context: Any, start: StartPlan, seen: dict[str, str]) -> dict[str, Any]:
-        """StartCrawler, remembering which crawl was the last before ours."""
+    def prepare(self) -> dict[str, Any]:
+        """Which crawl was the last before ours (ours is the first newer one)."""
         try:
-            previous = _iso((self._crawler().get("LastCrawl") or {}).get("StartTime"))
-            self.hook.conn.start_crawler(Name=self.glue_name)
+            return {"previous_start": _iso((self._crawler().get("LastCrawl") or {}).get("StartTime"))}
         except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code")
-            if code == "EntityNotFoundException":
-                raise GlueNodeNotFoundError(
-                    f"Glue crawler '{self.glue_name}' does not exist (region {self.hook.conn_region_name}); "
-                    "glue-airflow never creates crawlers while running: deploy it or fix its name"
-                ) from exc
-            if code == "CrawlerRunningException":
+            self._raise_not_found(exc)
+            raise
+
+    def submit(self, context: Any, start: StartPlan, seen: dict[str, str], record: RunRecord) -> dict[str, Any]:
+        """StartCrawler (waiting out a crawl that is still running, within the start budget)."""
+        run = {"previous_start": record.intent.get("previous_start")}
+
+        def start_crawl() -> dict[str, Any]:
+            self.hook.start_client.start_crawler(Name=self.glue_name)
+            return run
+
+        try:
+            start_once(start_crawl, lambda: self.find_started(record), f"Glue crawler '{self.glue_name}'")
+        except ClientError as exc:
+            self._raise_not_found(exc)
+            if exc.response.get("Error", {}).get("Code") == "CrawlerRunningException":
                 raise GlueNodeWaitError(
-                    f"Glue crawler '{self.glue_name}' is already running a crawl started elsewhere; "
+                    f"Glue crawler '{self.glue_name}' is still running a crawl started elsewhere; "
                     "this node starts it when that crawl ends (retry)"
                 ) from exc
             raise
         self.log.info("Started Glue crawler '%s'", self.glue_name)
-        context["ti"].xcom_push(key=GLUE_RUN_KEY, value=previous or "first crawl")
-        return {"previous_start": previous}
+        self.reattached(context, run)
+        return run
+
+    def find_started(self, record: RunRecord) -> dict[str, Any] | None:
+        """The crawl started for ``record``: the crawler is crawling, or has crawled since the intent."""
+        if "previous_start" not in record.intent:
+            return None
+        crawler = self._crawler()
+        latest = _iso((crawler.get("LastCrawl") or {}).get("StartTime"))
+        if crawler.get("State") in ("RUNNING", "STOPPING") or latest != record.intent["previous_start"]:
+            return {"previous_start": record.intent["previous_start"]}
+        return None
+
+    def reattached(self, context: Any, run: dict[str, Any]) -> None:
+        """Which crawl this node waits for, in XCom (Airflow clears XCom between tries)."""
+        context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run.get("previous_start") or "first crawl")
+
+    def _raise_not_found(self, exc: ClientError) -> None:
+        if exc.response.get("Error", {}).get("Code") == "EntityNotFoundException":
+            raise GlueNodeNotFoundError(
+                f"Glue crawler '{self.glue_name}' does not exist (region {self.hook.conn_region_name}); "
+                "glue-airflow never creates crawlers while running: deploy it or fix its name"
+            ) from exc
 
     def end_state(self, run: dict[str, Any]) -> str | None:
         """LastCrawl.Status once the crawler is READY again after a crawl newer than the one before ours."""
@@ -79,8 +110,13 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
         return GlueCrawlEndedTrigger(crawler_name=self.glue_name, **self.trigger_kwargs(run, attempts))
 
     def stop(self, run: dict[str, Any]) -> None:
-        """StopCrawler."""
-        self.hook.conn.stop_crawler(Name=self.glue_name)
+        """StopCrawler (a crawler that is not crawling any more is left as it is)."""
+        try:
+            self.hook.conn.stop_crawler(Name=self.glue_name)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "CrawlerNotRunningException":
+                raise
+            self.log.info("Glue crawler '%s' was not running any more", self.glue_name)
 
     def describe(self, run: dict[str, Any]) -> str:
         """The crawl's start time, and Glue's error message when there is one."""

@@ -16,6 +16,8 @@ from glue_workflow_provider.runtime.hooks import GlueWorkflowJobHook
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.run_properties import LOCATION_ARG, RunPropertiesChannel, puts_so_far, record_put
+from glue_workflow_provider.runtime.run_record import TASK_ARG, RunRecord
+from glue_workflow_provider.runtime.start_call import start_once
 from glue_workflow_provider.runtime.triggers.glue_run import GlueJobRunEndedTrigger
 from glue_workflow_provider.semantics.arguments import WORKFLOW_NAME_ARG, WORKFLOW_RUN_ID_ARG
 
@@ -23,6 +25,8 @@ from glue_workflow_provider.semantics.arguments import WORKFLOW_NAME_ARG, WORKFL
 DEFAULT_JOB_TIMEOUT_MINUTES = 2880
 #: Extra time allowed after the run's timeout for Glue to report TIMEOUT.
 GRACE_MINUTES = 15
+#: GetJobRuns pages (of 200, newest first) searched for a run a lost worker started.
+SEARCH_PAGES = 5
 
 
 class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
@@ -41,11 +45,12 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
     operator_extra_links = (GlueJobRunDetailsLink(),)
     ui_color = "#6b4fbb"
 
-    def submit(self, context: Any, start: StartPlan, seen: dict[str, str]) -> dict[str, Any]:
+    def submit(self, context: Any, start: StartPlan, seen: dict[str, str], record: RunRecord) -> dict[str, Any]:
         """StartJobRun with the action's arguments; a missing job is an error, never created."""
         arguments = dict(start.arguments or {})
         arguments[WORKFLOW_NAME_ARG] = self.workflow_name
         arguments[WORKFLOW_RUN_ID_ARG] = context["dag_run"].run_id
+        arguments[TASK_ARG] = record.token
         location = self._publish_properties(context, seen)
         if location is not None:
             arguments[LOCATION_ARG] = location
@@ -56,8 +61,14 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
             request["SecurityConfiguration"] = start.security_configuration
         if start.notify_delay_after:
             request["NotificationProperty"] = {"NotifyDelayAfter": start.notify_delay_after}
+        client = self.hook.start_client
+
+        def start_run() -> dict[str, Any]:
+            run_id = client.start_job_run(**request)["JobRunId"]
+            return {"run_id": run_id, "timeout": start.timeout, "properties": location}
+
         try:
-            run_id = self.hook.conn.start_job_run(**request)["JobRunId"]
+            run = start_once(start_run, lambda: self.find_started(record), f"Glue job '{self.glue_name}'")
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") == "EntityNotFoundException":
                 raise GlueNodeNotFoundError(
@@ -65,17 +76,34 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
                     "glue-airflow never creates jobs while running: deploy the job or fix its name"
                 ) from exc
             raise
-        self.log.info("Started Glue job '%s' run %s with arguments %s", self.glue_name, run_id, sorted(arguments))
-        context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run_id)
+        self.log.info("Started Glue job '%s' run %s with arguments %s", self.glue_name, run["run_id"], sorted(arguments))
+        self.reattached(context, run)
+        return run
+
+    def find_started(self, record: RunRecord) -> dict[str, Any] | None:
+        """The job run carrying this lineage's ``--GLUE_AIRFLOW_TASK`` argument, newest first (GetJobRuns)."""
+        pages = self.hook.conn.get_paginator("get_job_runs").paginate(
+            JobName=self.glue_name, PaginationConfig={"MaxItems": 200 * SEARCH_PAGES, "PageSize": 200}
+        )
+        for page in pages:
+            for job_run in page.get("JobRuns", []):
+                arguments = job_run.get("Arguments") or {}
+                if arguments.get(TASK_ARG) == record.token:
+                    self.log.info("Found Glue job '%s' run %s started for this task", self.glue_name, job_run["Id"])
+                    return {"run_id": job_run["Id"], "timeout": job_run.get("Timeout"), "properties": arguments.get(LOCATION_ARG)}
+        return None
+
+    def reattached(self, context: Any, run: dict[str, Any]) -> None:
+        """The run id in XCom and the console link (both cleared by Airflow between tries)."""
+        context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run["run_id"])
         GlueJobRunDetailsLink.persist(
             context=context,
             operator=self,
             region_name=self.hook.conn_region_name,
             aws_partition=self.hook.conn_partition,
             job_name=urllib.parse.quote(self.glue_name, safe=""),
-            job_run_id=run_id,
+            job_run_id=run["run_id"],
         )
-        return {"run_id": run_id, "timeout": start.timeout, "properties": location}
 
     @cached_property
     def _channel(self) -> RunPropertiesChannel | None:
@@ -132,8 +160,10 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
         return GlueJobRunEndedTrigger(job_name=self.glue_name, **self.trigger_kwargs(run, attempts))
 
     def stop(self, run: dict[str, Any]) -> None:
-        """BatchStopJobRun for this run."""
-        self.hook.conn.batch_stop_job_run(JobName=self.glue_name, JobRunIds=[run["run_id"]])
+        """BatchStopJobRun for this run (a run that already ended is left as it is)."""
+        reply = self.hook.conn.batch_stop_job_run(JobName=self.glue_name, JobRunIds=[run["run_id"]])
+        for error in reply.get("Errors") or []:
+            self.log.warning("Glue declined to stop job '%s' run %s: %s", self.glue_name, run["run_id"], error)
 
     def describe(self, run: dict[str, Any]) -> str:
         """The run id, and Glue's error message when there is one."""

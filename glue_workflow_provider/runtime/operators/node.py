@@ -1,14 +1,16 @@
 """The lifecycle shared by the job and crawler operators: start by name, wait, record the exact end state, prune.
 
-A run is started at most once per try lineage: its reference is kept in Airflow's task_state_store with the
-DAG run's ``clear_number``, so a retry after a crash reattaches to the same Glue run while clearing the task
-(Glue's ResumeWorkflowRun) always starts a new one (§10.13).
+A run is started at most once per try lineage (runtime/run_record.py): a retry after a crash reattaches to
+the same Glue run, even when the worker died between the start call and the record, while clearing the task
+(Glue's ResumeWorkflowRun) stops the old run and starts exactly one new one (§10.13). Stopping a task, a
+deferred one included, stops its Glue run: ``on_kill`` here, ``on_kill`` of the waiting trigger there.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, TypeVar
@@ -23,6 +25,7 @@ from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
 from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY, WorkflowRuntime
+from glue_workflow_provider.runtime.run_record import Lineage, RunRecord, load_record, save_record
 from glue_workflow_provider.runtime.run_properties import (
     AFTER_KEY,
     SEEN_KEY,
@@ -35,8 +38,8 @@ from glue_workflow_provider.runtime.run_properties import (
 
 HookT = TypeVar("HookT", bound=AwsGenericHook)
 
-#: task_state_store key for the run this task started: {"run": {...}, "clear_number": N}.
-RUN_STORE_KEY = "glue_run"
+#: How long a new try waits for the run of an earlier lineage (stopped by a clear) to end before starting.
+RETIRE_SECONDS = 600
 
 
 class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
@@ -81,9 +84,17 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
 
     # -- what each kind of node does ---------------------------------------------------------------------
 
+    def prepare(self) -> dict[str, Any]:
+        """What must be known before the start call to recognise the run afterwards (the record's intent)."""
+        return {}
+
     @abstractmethod
-    def submit(self, context: Any, start: StartPlan, seen: dict[str, str]) -> dict[str, Any]:
+    def submit(self, context: Any, start: StartPlan, seen: dict[str, str], record: RunRecord) -> dict[str, Any]:
         """Start the Glue run (which may see run properties ``seen``); return a JSON-able reference to it."""
+
+    @abstractmethod
+    def find_started(self, record: RunRecord) -> dict[str, Any] | None:
+        """The run that the start call of ``record`` started, if it did (a worker died before recording it)."""
 
     @abstractmethod
     def end_state(self, run: dict[str, Any]) -> str | None:
@@ -173,18 +184,50 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
         return start
 
     def _reattach_or_submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
+        """Reattach to this lineage's run; otherwise retire an earlier lineage's run and start one."""
         store = context.get("task_state_store")
-        clear_number = getattr(context.get("dag_run"), "clear_number", 0) or 0
-        saved = store.get(RUN_STORE_KEY) if store is not None else None
-        if isinstance(saved, dict) and saved.get("clear_number") == clear_number and saved.get("run"):
-            self.log.info("Reattaching to the Glue run started by an earlier try: %s", saved["run"])
-            context["ti"].xcom_push(key=SEEN_KEY, value=saved.get("seen") or {})
-            return dict(saved["run"])
+        lineage = Lineage.of(context)
+        saved = load_record(store)
+        earlier = saved.run or self.find_started(saved) if saved is not None else None
+        if saved is not None and saved.lineage == lineage.number and earlier is not None:
+            self.log.info("Reattaching to the Glue run started by an earlier try: %s", earlier)
+            if saved.run is None:
+                save_record(store, replace(saved, run=earlier))
+            context["ti"].xcom_push(key=SEEN_KEY, value=saved.seen)
+            self.reattached(context, earlier)
+            return earlier
+        if earlier is not None:
+            self._retire(earlier)
         seen = self._seen_properties(context)
-        run = self.submit(context, start, seen)
-        if store is not None:
-            store.set(RUN_STORE_KEY, {"run": run, "clear_number": clear_number, "seen": seen})
+        record = RunRecord(lineage.number, lineage.token, self.prepare(), seen)
+        save_record(store, record)
+        run = self.submit(context, start, seen, record)
+        save_record(store, replace(record, run=run))
         return run
+
+    def reattached(self, context: Any, run: dict[str, Any]) -> None:
+        """Publish again what the first try published about ``run`` (Airflow clears XCom between tries)."""
+
+    def _retire(self, run: dict[str, Any]) -> None:
+        """Stop the run an earlier lineage of this task started (the task was cleared) and wait until it ends.
+
+        The waiting trigger's ``on_kill`` usually stopped it already; this covers a clear while the task was not
+        running or a stop the triggerer could not make, and keeps the new run from being refused as a
+        concurrent run of the old one.
+        """
+        if self.end_state(run) is not None:
+            return
+        self.log.info("Stopping Glue %s '%s' (%s), started before this task was cleared", self._kind, self.glue_name,
+                      self.describe(run))
+        self.stop(run)
+        deadline = time.monotonic() + RETIRE_SECONDS
+        while self.end_state(run) is None:
+            if time.monotonic() > deadline:
+                raise GlueNodeWaitError(
+                    f"Glue {self._kind} '{self.glue_name}' ({self.describe(run)}), started before this task was "
+                    f"cleared, did not stop within {RETIRE_SECONDS} s; a retry tries again"
+                )
+            time.sleep(min(self.poll_interval, 5))
 
     def _seen_properties(self, context: Any) -> dict[str, str]:
         """What this node sees: defaults, start values, and the puts of the tasks that already ended."""

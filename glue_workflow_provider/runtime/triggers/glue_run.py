@@ -3,13 +3,17 @@
 Waiting is configured as data (waiters/glue_workflow.json); the operator reads the exact end state when it
 resumes, so a TIMEOUT is never read as a FAILED and ERROR ends the wait at once. Each event carries the
 operator's run reference (``run``), so resuming needs nothing else (dag.test() keeps only the event).
+
+A deferred task has no worker to stop its run: when a user marks it failed or success, or clears it, Airflow
+cancels its trigger and calls the trigger's ``on_kill`` (never on a triggerer restart or redistribution),
+which stops the Glue run here, best effort, as the operator's ``on_kill`` does for a running task.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
 from airflow.triggers.base import TriggerEvent
@@ -33,7 +37,29 @@ class _FirstCheckAfterOneDelay:
             yield event
 
 
-class GlueJobRunEndedTrigger(_FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
+class _StopOnKill:
+    """``on_kill``: stop the Glue run through the hook's async client, logging a stop Glue declines."""
+
+    if TYPE_CHECKING:  # provided by AwsBaseWaiterTrigger
+
+        def hook(self) -> Any: ...
+
+        log: Any
+
+    async def stop(self, client: Any) -> None:
+        """Ask Glue to stop the run."""
+        raise NotImplementedError
+
+    async def on_kill(self) -> None:
+        """The user stopped the deferred task (mark failed / success, clear): stop its Glue run."""
+        try:
+            async with await self.hook().get_async_conn() as client:
+                await self.stop(client)
+        except Exception:
+            self.log.exception("Could not stop the Glue run; it may still be running (a new try stops it)")
+
+
+class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
     """Wait until job run ``run_id`` of ``job_name`` is in a Glue end state."""
 
     aws_hook_class = GlueWorkflowJobHook
@@ -63,9 +89,17 @@ class GlueJobRunEndedTrigger(_FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
             aws_conn_id=aws_conn_id,
             **kwargs,
         )
+        self.job_name, self.run_id = job_name, run_id
+
+    async def stop(self, client: Any) -> None:
+        """BatchStopJobRun."""
+        self.log.info("Stopping Glue job %s run %s (the task was stopped in Airflow)", self.job_name, self.run_id)
+        reply = await client.batch_stop_job_run(JobName=self.job_name, JobRunIds=[self.run_id])
+        for error in reply.get("Errors") or []:
+            self.log.warning("Glue declined to stop job %s run %s: %s", self.job_name, self.run_id, error)
 
 
-class GlueCrawlEndedTrigger(_FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
+class GlueCrawlEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
     """Wait until crawler ``crawler_name`` is READY again (its crawl has ended)."""
 
     aws_hook_class = GlueWorkflowCrawlerHook
@@ -94,3 +128,12 @@ class GlueCrawlEndedTrigger(_FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
             aws_conn_id=aws_conn_id,
             **kwargs,
         )
+        self.crawler_name = crawler_name
+
+    async def stop(self, client: Any) -> None:
+        """StopCrawler (a crawler that is not crawling any more is left as it is)."""
+        self.log.info("Stopping Glue crawler %s (the task was stopped in Airflow)", self.crawler_name)
+        try:
+            await client.stop_crawler(Name=self.crawler_name)
+        except client.exceptions.CrawlerNotRunningException:
+            self.log.info("Glue crawler %s was not running any more", self.crawler_name)

@@ -1,0 +1,81 @@
+"""Which Glue run belongs to which try of a node task: the task's lineage and its record in task_state_store.
+
+A retry (a lost worker, an API outage) must reattach to the Glue run its task already started; a clear (Glue's
+ResumeWorkflowRun), a mark-failed then clear, or a clear while running must start a new one, after the old one
+has stopped. Airflow tells the two apart for each task instance on its own: clearing a task sets its
+``max_tries`` to ``try_number + retries`` (``clear_task_instances``, and the scheduler for a task cleared while
+running), while a retry leaves it as it was. ``max_tries`` is therefore the lineage: the same for every try
+between two clears of this task, and changed by nothing another task does (the DAG run's ``clear_number``
+rises when any task is cleared, so it cannot be a task's own lineage).
+
+The record is written twice per start: an *intent* before the start call (so a worker killed between the
+call and the record is noticed) and the run reference after it. A retry that finds only the intent looks
+for the run by what it was started with (the job run's ``--GLUE_AIRFLOW_TASK`` argument, or a crawl newer
+than the one before the intent) before it starts anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+#: task_state_store key of the record (one per task instance, shared by its tries).
+RUN_STORE_KEY = "glue_run"
+#: Job argument naming the task lineage that started the run: ``dag_id/run_id/task_id/map_index@lineage``.
+TASK_ARG = "--GLUE_AIRFLOW_TASK"
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """The try lineage of one task instance."""
+
+    number: int
+    token: str
+
+    @classmethod
+    def of(cls, context: Any) -> Lineage:
+        """The lineage of the task instance running in ``context``."""
+        ti = context["ti"]
+        number = int(getattr(ti, "max_tries", 0) or 0)
+        map_index = getattr(ti, "map_index", -1)
+        return cls(number, f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{map_index}@{number}")
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """What the store holds: the lineage, what was known before the start call, and the run once started."""
+
+    lineage: int
+    token: str
+    intent: dict[str, Any]
+    seen: dict[str, str]
+    run: dict[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as stored."""
+        return {"lineage": self.lineage, "token": self.token, "intent": self.intent, "seen": self.seen, "run": self.run}
+
+    @classmethod
+    def from_json(cls, value: Any) -> RunRecord | None:
+        """The stored record, or None when there is none (or it was written by an older version)."""
+        if not isinstance(value, dict) or "lineage" not in value or "token" not in value:
+            return None
+        run = value.get("run")
+        return cls(
+            lineage=int(value["lineage"]),
+            token=str(value["token"]),
+            intent=dict(value.get("intent") or {}),
+            seen=dict(value.get("seen") or {}),
+            run=dict(run) if isinstance(run, dict) else None,
+        )
+
+
+def load_record(store: Any) -> RunRecord | None:
+    """The record in ``store`` (None without a store or a record)."""
+    return RunRecord.from_json(store.get(RUN_STORE_KEY)) if store is not None else None
+
+
+def save_record(store: Any, record: RunRecord) -> None:
+    """Write ``record`` (no-op without a store: crash recovery is then off, as Airflow warns)."""
+    if store is not None:
+        store.set(RUN_STORE_KEY, record.to_json())
