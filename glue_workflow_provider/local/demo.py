@@ -48,6 +48,8 @@ class Demo:
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     endpoint: LocalGlueEndpoint | None = None
     token: str = ""
+    #: More settings for every component (tests shorten Airflow's timeouts with these).
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -80,6 +82,7 @@ class Demo:
                 "GLUE_AIRFLOW_RUN_PROPERTIES_URI": self.endpoint.ensure_run_properties_bucket(),
             }
         )
+        env.update(self.extra_env)
         return env
 
     def start(self) -> None:

@@ -136,6 +136,16 @@ class LocalGlueEndpoint:
             s3.create_bucket(Bucket=bucket)
         return RUN_PROPERTIES_URI
 
+    def request_counts(self, *, reset: bool = False) -> dict[str, dict[str, int]]:
+        """The calls this endpoint answered: ``{"actions": {"StartJobRun": 3}, "by_name": {"StartJobRun a": 1}}``;
+        ``reset`` starts the counts again from zero."""
+        import urllib.request
+
+        request = urllib.request.Request(f"{self.url}/_glue_airflow/requests", method="DELETE" if reset else "GET")
+        with urllib.request.urlopen(request, timeout=10) as response:
+            counts: dict[str, dict[str, int]] = json.loads(response.read())
+        return counts
+
     def job_runs(self, job_name: str) -> list[dict[str, Any]]:
         """Every run of ``job_name`` on this endpoint, newest first."""
         runs = self.client().get_job_runs(JobName=job_name).get("JobRuns", [])

@@ -21,7 +21,14 @@ RUNNING_SECONDS_TAG = "glue-airflow:running-seconds"
 GET_FAILURES_TAG = "glue-airflow:get-job-run-failures"
 #: Run properties (JSON) each run of the tagged job puts, as a job using glue_airflow_run_properties would.
 PUTS_TAG = "glue-airflow:puts"
+#: Faults to inject, JSON ``{"StartJobRun": ["ThrottlingException", "500", "500-after", "delay:5"], ...}``: each
+#: call of that action naming the tagged job or crawler takes the first entry. A code answers with that error
+#: before anything is done; ``500-after`` does the call, then answers 500 (the caller cannot know it worked);
+#: ``delay:S`` does the call and answers after S seconds (a worker can be killed in between).
+FAULTS_TAG = "glue-airflow:faults"
 DEFAULT_RUNNING_SECONDS = 2.0
+ACCOUNT, REGION = "123456789012", "us-east-1"
+_FAULT_STATUS = {"500": (500, "InternalServiceException"), "503": (503, "ServiceUnavailableException")}
 
 
 def _steering(backend: Any, arn: str) -> tuple[str, float, float]:
@@ -107,12 +114,17 @@ def install() -> None:
         return "RUNNING" if self.crawls[-1].status == "RUNNING" else "READY"
 
     def crawler_as_dict(self: Any) -> dict[str, Any]:
+        """As Glue: ``LastCrawl`` is the last crawl that ended (none while the first one runs)."""
         data = original_as_dict(self)
-        if self.crawls and data.get("LastCrawl"):
-            last = self.crawls[-1]
-            data["LastCrawl"]["Status"] = last.status if last.status != "RUNNING" else "RUNNING"
-            if last.status == "FAILED":
-                data["LastCrawl"]["ErrorMessage"] = "FAILED (steered by the local Glue endpoint)"
+        ended = [crawl for crawl in self.crawls if crawl.status != "RUNNING"]
+        if not ended:
+            data.pop("LastCrawl", None)
+            return data
+        last = ended[-1]
+        data["LastCrawl"] = {"LogGroup": last.log_group, "LogStream": last.log_stream,
+                             "MessagePrefix": last.message_prefix, "StartTime": last.start_time, "Status": last.status}
+        if last.status == "FAILED":
+            data["LastCrawl"]["ErrorMessage"] = "FAILED (steered by the local Glue endpoint)"
         return data
 
     original_as_dict = models.FakeCrawler.as_dict
@@ -179,6 +191,47 @@ def _emulate_puts(values: dict[str, str], arguments: dict[str, str], endpoint_ur
         module.put_run_properties(values, argv, endpoint_url=endpoint_url, region_name="us-east-1")
 
 
+def _next_fault(action: str, name: str) -> str | None:
+    """Take the next fault steered for ``action`` on the job or crawler ``name`` (None: answer normally)."""
+    from moto.glue.models import glue_backends
+
+    kind = "crawler" if "Crawler" in action else "job"
+    backend = glue_backends[ACCOUNT][REGION]
+    arn = f"arn:aws:glue:{REGION}:{ACCOUNT}:{kind}/{name}"
+    try:
+        faults = json.loads(backend.get_tags(arn).get(FAULTS_TAG) or "{}")
+    except Exception:  # noqa: BLE001 - unknown resource: no fault
+        return None
+    queue = faults.get(action) or []
+    if not queue:
+        return None
+    faults[action] = queue[1:]
+    backend.tag_resource(arn, {FAULTS_TAG: json.dumps(faults)})
+    return str(queue[0])
+
+
+def _error_response(start_response: Any, code: str) -> list[bytes]:
+    status, kind = _FAULT_STATUS.get(code, (400, code))
+    body = json.dumps({"__type": kind, "message": f"{kind} steered by the local Glue endpoint"}).encode()
+    start_response(f"{status} Steered", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _with_fault(fault: str | None, app: Any, environ: dict[str, Any], start_response: Any) -> Any:
+    """Answer as ``fault`` says, around the real ``app``."""
+    if fault is None:
+        return app(environ, start_response)
+    if fault == "500-after" or fault.startswith("delay:"):
+        captured: dict[str, Any] = {}
+        body = b"".join(app(environ, lambda status, headers, *_: captured.update(status=status, headers=headers)))
+        if fault == "500-after":
+            return _error_response(start_response, "500")
+        time.sleep(float(fault.split(":", 1)[1]))
+        start_response(captured["status"], captured["headers"])
+        return [body]
+    return _error_response(start_response, fault)
+
+
 def serve(port: int) -> None:
     """Serve on 127.0.0.1 until killed, counting the requests it answers.
 
@@ -224,7 +277,8 @@ def serve(port: int) -> None:
             counts["actions"][action] += 1
             if name:
                 counts["by_name"][f"{action} {name}"] += 1
-        return moto_app(environ, start_response)
+            fault = _next_fault(action, name) if name else None
+        return _with_fault(fault, moto_app, environ, start_response)
 
     server = make_server("127.0.0.1", port, counting_app, True, request_handler=MotoRequestHandler)
     print(f"PORT {server.server_address[1]}", flush=True)

@@ -10,7 +10,7 @@ failure state.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,10 @@ GLUE_STATE_KEY = "glue_state"
 GLUE_RUN_KEY = "glue_run_id"
 #: XCom key naming the trigger that started the node.
 STARTED_BY_KEY = "glue_started_by"
+#: How a node task that failed without a Glue end state counts (marked failed by hand, its job missing, its
+#: retries spent on an outage): ended, in a state no trigger can watch, so nothing waits on it (rule 5) and
+#: the run fails unless something else decides it (rule 6).
+NO_GLUE_STATE = "ERROR"
 
 
 @dataclass(frozen=True)
@@ -50,28 +54,13 @@ class WorkflowRuntime:
         Airflow's task states come first, in one call: a node task succeeds only when its Glue run
         SUCCEEDED, so a successful task needs no read, and a task that cannot have recorded its state in
         its current try is not read either. The rest (failed, running, up for retry) are read one by one
-        through the XCom sequence API, which answers "none yet" without logging an error.
+        through the XCom sequence API, which answers "none yet" without logging an error. A failed task
+        that recorded nothing counts as NO_GLUE_STATE.
         """
         wanted = set(only) if only is not None else None
         if wanted is not None and not wanted:
             return {}  # nothing to ask: nodes started by the start trigger watch no node
-        airflow_states = task_states(ti)
-        states: dict[str, str] = {}
-        for name, task_id in self.plan.node_task_ids().items():
-            if wanted is not None and name not in wanted:
-                continue
-            airflow_state = airflow_states.get(task_id)
-            if airflow_state == "success":
-                states[name] = SUCCEEDED
-                continue
-            if airflow_state not in MAY_HAVE_RECORDED:
-                continue
-            value = ti.xcom_pull(task_ids=task_id, key=GLUE_STATE_KEY)
-            if isinstance(value, list):
-                value = value[0] if value else None
-            if isinstance(value, str) and value:
-                states[name] = value
-        return states
+        return ended_states(self.plan, task_states(ti), lambda task_id: _recorded(ti, task_id), wanted)
 
     def watched_by_starters(self, node: str) -> set[str]:
         """The nodes whose states decide whether a trigger of ``node`` has fired."""
@@ -86,18 +75,52 @@ class WorkflowRuntime:
                 return start
         return None
 
-    def settle(self, ti: Any) -> Settled:
-        """What the recorded states decide."""
-        return settle(self.graph, self.node_states(ti))
+    def settle(self, ti: Any, also: Mapping[str, str] | None = None) -> Settled:
+        """What the recorded states (and ``also``, states not recorded yet) decide."""
+        return settle(self.graph, {**self.node_states(ti), **(also or {})})
 
-    def prune(self, ti: Any, own_task_id: str) -> list[str]:
+    def prune(self, ti: Any, own_task_id: str, also: Mapping[str, str] | None = None) -> list[str]:
         """Skip every task that can no longer run (and the outcome task if every failure was handled)."""
-        settled = self.settle(ti)
+        settled = self.settle(ti, also)
         skip = [task for task in self.plan.tasks_to_skip(self.graph, settled) if task != own_task_id]
         if skip:
             _skip_tasks(skip)
             log.info("Skipped tasks that can no longer run in this workflow run: %s", ", ".join(sorted(skip)))
         return skip
+
+
+def ended_states(
+    plan: DagPlan,
+    airflow_states: Mapping[str, str | None],
+    recorded: Callable[[str], str | None],
+    wanted: set[str] | None = None,
+) -> dict[str, str]:
+    """The end state of each node (in ``wanted``) that has ended, from Airflow's task states and, where the
+    task may have recorded one (MAY_HAVE_RECORDED), its recorded Glue state; a failed task that recorded
+    nothing counts as NO_GLUE_STATE. Used by node tasks (execution API) and manual marks (database) alike."""
+    states: dict[str, str] = {}
+    for name, task_id in plan.node_task_ids().items():
+        if wanted is not None and name not in wanted:
+            continue
+        airflow_state = airflow_states.get(task_id)
+        if airflow_state == "success":
+            states[name] = SUCCEEDED
+            continue
+        if airflow_state not in MAY_HAVE_RECORDED:
+            continue
+        value = recorded(task_id)
+        if value:
+            states[name] = value
+        elif airflow_state == "failed":
+            states[name] = NO_GLUE_STATE
+    return states
+
+
+def _recorded(ti: Any, task_id: str) -> str | None:
+    value = ti.xcom_pull(task_ids=task_id, key=GLUE_STATE_KEY)
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, str) and value else None
 
 
 def _skip_tasks(task_ids: list[str]) -> None:

@@ -1,9 +1,10 @@
-"""The provider's Airflow plugin: registers its timetables so the scheduler and the UI can load them."""
+"""The provider's Airflow plugin: its timetables (for the scheduler and the UI) and its listener for manual marks."""
 
 from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
 
+from glue_workflow_provider.runtime.manual_marks import ManualMarkListener
 from glue_workflow_provider.runtime.timetables import GlueCronTimetable, NeverTimetable
 
 
@@ -12,3 +13,4 @@ class GlueWorkflowPlugin(AirflowPlugin):
 
     name = "glue_workflow"
     timetables = [GlueCronTimetable, NeverTimetable]
+    listeners = [ManualMarkListener()]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -15,7 +14,7 @@ from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.run_record import RunRecord
 from glue_workflow_provider.runtime.start_call import start_once
-from glue_workflow_provider.runtime.triggers.glue_run import GlueCrawlEndedTrigger
+from glue_workflow_provider.runtime.triggers.glue_run import GlueCrawlEndedTrigger, crawl_is_ours, iso_time
 
 #: Crawls have no Glue timeout; waiting stops after this long (a week, Glue's longest job limit).
 MAX_CRAWL_MINUTES = 7 * 24 * 60
@@ -40,7 +39,7 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
     def prepare(self) -> dict[str, Any]:
         """Which crawl was the last before ours (ours is the first newer one)."""
         try:
-            return {"previous_start": _iso((self._crawler().get("LastCrawl") or {}).get("StartTime"))}
+            return {"previous_start": iso_time((self._crawler().get("LastCrawl") or {}).get("StartTime"))}
         except ClientError as exc:
             self._raise_not_found(exc)
             raise
@@ -72,7 +71,7 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
         if "previous_start" not in record.intent:
             return None
         crawler = self._crawler()
-        latest = _iso((crawler.get("LastCrawl") or {}).get("StartTime"))
+        latest = iso_time((crawler.get("LastCrawl") or {}).get("StartTime"))
         if crawler.get("State") in ("RUNNING", "STOPPING") or latest != record.intent["previous_start"]:
             return {"previous_start": record.intent["previous_start"]}
         return None
@@ -92,7 +91,7 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
         """LastCrawl.Status once the crawler is READY again after a crawl newer than the one before ours."""
         crawler = self._crawler()
         last = crawler.get("LastCrawl") or {}
-        started = _iso(last.get("StartTime"))
+        started = iso_time(last.get("StartTime"))
         if crawler.get("State") != "READY" or not last or started == run.get("previous_start"):
             return None
         run["started"] = started
@@ -110,7 +109,10 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
         return GlueCrawlEndedTrigger(crawler_name=self.glue_name, **self.trigger_kwargs(run, attempts))
 
     def stop(self, run: dict[str, Any]) -> None:
-        """StopCrawler (a crawler that is not crawling any more is left as it is)."""
+        """StopCrawler, if the crawl running is the one of ``run`` (a crawler that is not is left as it is)."""
+        if not crawl_is_ours(self._crawler(), run):
+            self.log.info("Glue crawler '%s' is not running the crawl of this task; left as it is", self.glue_name)
+            return
         try:
             self.hook.conn.stop_crawler(Name=self.glue_name)
         except ClientError as exc:
@@ -123,8 +125,3 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
         error = f": {run['error']}" if run.get("error") else ""
         return f"crawl started {run.get('started') or 'after ' + str(run.get('previous_start'))}{error}"
 
-
-def _iso(value: object) -> str | None:
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value) if value else None

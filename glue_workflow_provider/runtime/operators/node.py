@@ -12,19 +12,20 @@ import math
 import time
 from dataclasses import replace
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, ClassVar, Generic, TypeVar
 
 from airflow.providers.amazon.aws.hooks.base_aws import AwsGenericHook
 from airflow.providers.amazon.aws.operators.base_aws import AwsBaseOperator
 from airflow.providers.amazon.aws.utils.mixins import aws_template_fields
-from airflow.sdk.exceptions import AirflowSkipException
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException, TaskDeferred
 from airflow.triggers.base import BaseTrigger
 
 from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
-from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY, WorkflowRuntime
+from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, NO_GLUE_STATE, STARTED_BY_KEY, WorkflowRuntime
 from glue_workflow_provider.runtime.run_record import Lineage, RunRecord, load_record, save_record
 from glue_workflow_provider.runtime.run_properties import (
     AFTER_KEY,
@@ -139,13 +140,33 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
 
     def execute(self, context: Any) -> Any:
         """Start (or reattach to) the Glue run, then wait for it, deferring by default."""
-        start = self._start_plan(context)
-        context["ti"].xcom_push(key=STARTED_BY_KEY, value=start.trigger)
-        run = self._reattach_or_submit(context, start)
-        return self._wait(context, run)
+        with self._pruned_on_final_failure(context):
+            start = self._start_plan(context)
+            context["ti"].xcom_push(key=STARTED_BY_KEY, value=start.trigger)
+            run = self._reattach_or_submit(context, start)
+            return self._wait(context, run)
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None, run: dict[str, Any] | None = None) -> Any:
         """Resume after the trigger: read the exact end state and finish."""
+        with self._pruned_on_final_failure(context):
+            return self._complete(context, event, run)
+
+    @contextmanager
+    def _pruned_on_final_failure(self, context: Any) -> Iterator[None]:
+        """A last try that fails without a Glue end state (job missing, retries spent on an outage) skips what
+        can no longer run, as an end state would: its successors never ran, so they are skipped (rule 5)."""
+        try:
+            yield
+        except (GlueNodeEndedError, AirflowSkipException, TaskDeferred):
+            raise
+        except Exception as exc:
+            ti = context["ti"]
+            retried = not isinstance(exc, AirflowFailException) and 0 < ti.try_number <= (ti.max_tries or 0)
+            if self.runtime is not None and not retried:
+                self.runtime.prune(ti, self.task_id, also={self.glue_name: NO_GLUE_STATE})
+            raise
+
+    def _complete(self, context: Any, event: dict[str, Any] | None, run: dict[str, Any] | None) -> Any:
         run = run or (event or {}).get("run")
         if run is None:
             raise GlueNodeWaitError(f"Glue {self._kind} '{self.glue_name}': resumed without a run reference")

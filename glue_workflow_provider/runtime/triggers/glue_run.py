@@ -12,6 +12,7 @@ which stops the Glue run here, best effort, as the operator's ``on_kill`` does f
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,28 @@ class _FirstCheckAfterOneDelay:
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         await asyncio.sleep(self.waiter_delay)
-        async for event in super().run():  # type: ignore[misc]
+        async for event in _cancellable_here(super().run()):  # type: ignore[misc]
             yield event
+
+
+async def _cancellable_here(events: AsyncIterator[TriggerEvent]) -> AsyncIterator[TriggerEvent]:
+    """``events``, each step run in a task of its own, so that a cancel lands on this frame with its message.
+
+    Airflow tells a user's action (mark failed / success, clear) from a triggerer shutdown by the message of
+    the CancelledError ("user-action"), and calls ``on_kill`` only for the first. A cancel that lands inside
+    aiobotocore's client set-up comes out as a new CancelledError without that message, and the Glue run was
+    left running (seen with a crawler trigger cancelled during its first GetCrawler).
+    """
+    while True:
+        step = asyncio.ensure_future(anext(events))
+        try:
+            event = await asyncio.shield(step)
+        except StopAsyncIteration:
+            return
+        except asyncio.CancelledError:
+            step.cancel()
+            raise
+        yield event
 
 
 class _StopOnKill:
@@ -128,12 +149,34 @@ class GlueCrawlEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiter
             aws_conn_id=aws_conn_id,
             **kwargs,
         )
-        self.crawler_name = crawler_name
+        self.crawler_name, self.crawl = crawler_name, run
 
     async def stop(self, client: Any) -> None:
-        """StopCrawler (a crawler that is not crawling any more is left as it is)."""
+        """StopCrawler, if the crawl running is still the one this task started (a new try may own it now)."""
+        crawler = (await client.get_crawler(Name=self.crawler_name))["Crawler"]
+        if not crawl_is_ours(crawler, self.crawl):
+            self.log.info("Glue crawler %s is not running the crawl of this try; left as it is", self.crawler_name)
+            return
         self.log.info("Stopping Glue crawler %s (the task was stopped in Airflow)", self.crawler_name)
         try:
             await client.stop_crawler(Name=self.crawler_name)
         except client.exceptions.CrawlerNotRunningException:
             self.log.info("Glue crawler %s was not running any more", self.crawler_name)
+
+
+def crawl_is_ours(crawler: dict[str, Any], run: dict[str, Any]) -> bool:
+    """Whether the crawler is running the crawl of ``run``: crawling, with the crawl before ours still its last.
+
+    ``LastCrawl`` is the last crawl that ended (its Status is SUCCEEDED, CANCELLED or FAILED), so while ours
+    runs it still is the one recorded before we started; a crawl started since ours ended would follow a newer
+    one. StopCrawler names no crawl, so it is only called when this holds.
+    """
+    last = iso_time((crawler.get("LastCrawl") or {}).get("StartTime"))
+    return crawler.get("State") == "RUNNING" and last == run.get("previous_start")
+
+
+def iso_time(value: object) -> str | None:
+    """A crawl's start time as text (boto3 gives datetimes), so it can be kept in JSON and compared."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value) if value else None

@@ -1,0 +1,150 @@
+"""A node task marked failed (or success) by hand: stop its Glue run, and skip what can no longer run.
+
+When a node ends, its task skips every task that can no longer run (node_state.py), so nothing downstream
+is ever left for the scheduler to mark ``upstream_failed``. A task marked failed in the UI or through the REST
+API does not end on a worker (a deferred one has no worker at all), so the provider's plugin listens for
+Airflow's ``on_task_instance_failed`` hook, which the API server calls for a manual mark, and does that
+pruning there: the marked node counts as ended with no Glue state (``NO_GLUE_STATE``), its successors that
+can no longer fire are skipped (rule 5), and the DAG run fails because a node failed and no trigger handles
+it (rule 6).
+
+The same listener stops the node's Glue run if it has not ended, whether the task was marked failed or
+success. The waiting trigger's ``on_kill`` does this too, in the triggerer; but a trigger that no triggerer
+has picked up yet (the first seconds after the deferral, or while the triggerer restarts) is dropped without
+``on_kill``, and its run would be left running.
+
+The DAG is rebuilt from its file (the loader and the plan cache; no AWS call) to read its trigger graph and
+its operators. Best effort: if the file is not on the API server's disk, nothing is done here and the
+triggerer's ``on_kill`` and the scheduler's ``upstream_failed`` stand (README, "Failure modes").
+"""
+
+from __future__ import annotations
+
+import logging
+import runpy
+from typing import Any
+
+from airflow.listeners import hookimpl
+
+from glue_workflow_provider.runtime.node_state import (
+    GLUE_RUN_KEY,
+    GLUE_STATE_KEY,
+    NO_GLUE_STATE,
+    WorkflowRuntime,
+    ended_states,
+)
+from glue_workflow_provider.semantics.progress import settle
+
+log = logging.getLogger(__name__)
+
+NODE_OPERATORS = frozenset({"GlueWorkflowJobOperator", "GlueWorkflowCrawlerOperator"})
+#: Airflow's words for a manual mark (api_fastapi/core_api/services/public/task_instances.py).
+MANUAL_MARK = "manually set"
+#: States of a task the scheduler has not run yet, or has marked upstream_failed because of the mark.
+NOT_RUN = (None, "scheduled", "upstream_failed")
+
+
+class ManualMarkListener:
+    """Registered by the provider's plugin; acts only on manual marks of node tasks, in the API server."""
+
+    @hookimpl
+    def on_task_instance_failed(self, previous_state: Any, task_instance: Any, error: Any) -> None:
+        """Stop the marked node's run; skip what it can no longer start."""
+        if MANUAL_MARK in str(error or "") and getattr(task_instance, "operator", None) in NODE_OPERATORS:
+            _best_effort(task_instance, failed=True)
+
+    @hookimpl
+    def on_task_instance_success(self, previous_state: Any, task_instance: Any) -> None:
+        """Stop the run of a node marked success (the API server calls this with no previous state)."""
+        if previous_state is None and hasattr(task_instance, "dag_model") and task_instance.operator in NODE_OPERATORS:
+            _best_effort(task_instance, failed=False)
+
+
+def _best_effort(ti: Any, *, failed: bool) -> None:
+    try:
+        skipped = after_manual_mark(ti, failed=failed)
+    except Exception:  # noqa: BLE001 - a listener must never break the API call it rides on
+        log.exception("Could not act on the manual mark of %s", ti.task_id)
+        return
+    if skipped:
+        log.info("%s marked failed: skipped %s, which can no longer run", ti.task_id, ", ".join(skipped))
+
+
+def after_manual_mark(ti: Any, *, failed: bool) -> list[str]:
+    """Stop ``ti``'s Glue run if it has not ended; when marked failed, skip the tasks of its DAG run that can
+    no longer run. Returns the skipped task ids."""
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from sqlalchemy import select, update
+
+    with create_session() as session:
+        task = _task_of(ti, session)
+        if task is None:
+            return []
+        _stop_if_running(task, _xcom(session, ti, GLUE_RUN_KEY).get(ti.task_id))
+        if not failed:
+            return []
+        runtime: WorkflowRuntime = task.runtime
+        rows = session.execute(
+            select(TaskInstance.task_id, TaskInstance.state).where(
+                TaskInstance.dag_id == ti.dag_id, TaskInstance.run_id == ti.run_id
+            )
+        ).all()
+        states = {task_id: (str(state.value if hasattr(state, "value") else state) if state else None) for task_id, state in rows}
+        recorded = _xcom(session, ti, GLUE_STATE_KEY)
+        ended = ended_states(runtime.plan, states, recorded.get)
+        ended[_node_of(runtime, ti.task_id)] = NO_GLUE_STATE
+        settled = settle(runtime.graph, ended)
+        skip = [t for t in runtime.plan.tasks_to_skip(runtime.graph, settled) if states.get(t) in NOT_RUN]
+        if skip:
+            session.execute(
+                update(TaskInstance)
+                .where(TaskInstance.dag_id == ti.dag_id, TaskInstance.run_id == ti.run_id, TaskInstance.task_id.in_(skip))
+                .values(state="skipped")
+                .execution_options(synchronize_session=False)
+            )
+    return sorted(skip)
+
+
+def _stop_if_running(task: Any, run_id: str | None) -> None:
+    """Stop the node's Glue run through its own operator (its connection and region) unless it has ended."""
+    if task.node_type.value == "JOB":
+        if not run_id:
+            return
+        run: dict[str, Any] = {"run_id": run_id}
+    else:
+        run = {"previous_start": None if run_id in (None, "first crawl") else run_id}
+    if task.end_state(run) is None:
+        log.info("Stopping Glue %s '%s': its task was marked by hand", task.node_type.value.lower(), task.glue_name)
+        task.stop(run)
+
+
+def _task_of(ti: Any, session: Any) -> Any:
+    """The node operator of ``ti``, from the DAG file the DAG processor parsed (None if not found)."""
+    from airflow.models.dag import DagModel
+    from sqlalchemy import select
+
+    fileloc = session.scalar(select(DagModel.fileloc).where(DagModel.dag_id == ti.dag_id))
+    if not fileloc:
+        return None
+    for value in runpy.run_path(fileloc).values():
+        task = getattr(value, "task_dict", {}).get(ti.task_id) if getattr(value, "dag_id", None) == ti.dag_id else None
+        if task is not None and isinstance(getattr(task, "runtime", None), WorkflowRuntime):
+            return task
+    log.warning("DAG %s was not found in %s; nothing skipped", ti.dag_id, fileloc)
+    return None
+
+
+def _xcom(session: Any, ti: Any, key: str) -> dict[str, str]:
+    """XCom ``key`` of every task of ``ti``'s DAG run, by task id."""
+    from airflow.models.xcom import XComModel
+    from sqlalchemy import select
+
+    rows = session.scalars(
+        select(XComModel).where(XComModel.dag_id == ti.dag_id, XComModel.run_id == ti.run_id, XComModel.key == key)
+    ).all()
+    return {row.task_id: str(XComModel.deserialize_value(row)) for row in rows}
+
+
+def _node_of(runtime: WorkflowRuntime, task_id: str) -> str:
+    return next(name for name, node_task in runtime.plan.node_task_ids().items() if node_task == task_id)

@@ -1,0 +1,185 @@
+"""One running Airflow (the demo's components: API server, scheduler, DAG processor, triggerer, LocalExecutor)
+and the local Glue endpoint, shared by the tests in which Airflow itself stops, clears, retries and parses.
+
+Every scenario has a DAG of its own (so counts taken at the endpoint are per scenario); the tests act only
+through Airflow's REST API and by killing processes by their PID, and count Glue calls at the endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from glue_workflow_provider.local.glue_server import FAULTS_TAG, GET_FAILURES_TAG, RUNNING_SECONDS_TAG
+from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+LONG = "300"  # seconds a run stays RUNNING until a test shortens it (or stops it)
+
+
+def _job(name: str, dag: str, *, after: str | None = None, deferrable: bool = True, extra: str = "") -> str:
+    """A definition: an ON_DEMAND trigger starts ``name``; a conditional trigger starts ``after`` on SUCCEEDED."""
+    text = f"""Workflow: {{Name: {dag}}}
+Triggers:
+  - {{Name: start, Type: ON_DEMAND, Actions: [{{JobName: {name}}}{extra}]}}
+"""
+    if after:
+        text += f"""  - Name: after-{name}
+    Type: CONDITIONAL
+    Predicate: {{Conditions: [{{JobName: {name}, State: SUCCEEDED}}]}}
+    Actions: [{{JobName: {after}}}]
+"""
+    return text + f"""Airflow:
+  poll_interval: 2
+  deferrable: {str(deferrable).lower()}
+  default_args: {{retries: 1, retry_delay: 3}}
+"""
+
+
+def _crawler(name: str, dag: str) -> str:
+    return f"""Workflow: {{Name: {dag}}}
+Triggers:
+  - {{Name: start, Type: ON_DEMAND, Actions: [{{CrawlerName: {name}}}]}}
+Airflow: {{poll_interval: 2, default_args: {{retries: 1, retry_delay: 3}}}}
+"""
+
+
+DEFINITIONS = {
+    "run_failed.yaml": """Workflow: {Name: op-run-failed}
+Triggers:
+  - {Name: start, Type: ON_DEMAND, Actions: [{JobName: rf-job}, {CrawlerName: rf-crawler}]}
+Airflow: {poll_interval: 2}
+""",
+    "task_failed.yaml": _job("tf-job", "op-task-failed", after="tf-next"),
+    "clear_job.yaml": _job("cj-job", "op-clear-job", after="cj-next"),
+    "clear_crawler.yaml": _crawler("cc-crawler", "op-clear-crawler"),
+    "sync_clear.yaml": _job("sc-job", "op-sync-clear", after="sc-next", deferrable=False),
+    "sync_failed.yaml": _job("sf-job", "op-sync-failed", deferrable=False),
+    "crash.yaml": _job("cr-job", "op-crash"),
+    "lineage.yaml": """Workflow: {Name: op-lineage}
+Triggers:
+  - {Name: start, Type: ON_DEMAND, Actions: [{JobName: ln-long}, {JobName: ln-short}]}
+Airflow: {poll_interval: 2, default_args: {retries: 1, retry_delay: 10}}
+""",
+    # two files the loader must isolate: a dag_id Airflow refuses, and a syntax error
+    "bad_dag_id.yaml": "Workflow: {Name: op-bad-id}\nAirflow: {dag_id: 'my dag!'}\n"
+    "Triggers: [{Name: s, Type: ON_DEMAND, Actions: [{JobName: bad-id-job}]}]\n",
+    "broken.yaml": "Workflow: {Name: op-broken}\nTriggers: [{Name: s, Type: SCHEDULED, Schedule: 'cron(bad)'}]\n",
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """The running demo, with the REST calls and endpoint counts the tests use."""
+
+    demo: Any
+
+    @property
+    def glue(self) -> Any:
+        return self.demo.endpoint.client()
+
+    def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        return self.demo.request(method, path, body)
+
+    def trigger(self, dag_id: str) -> str:
+        return str(self.demo.trigger(dag_id))
+
+    def _run_path(self, dag_id: str, run_id: str) -> str:
+        return f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id, safe='')}"
+
+    def ti(self, dag_id: str, run_id: str, task_id: str) -> dict[str, Any]:
+        return dict(self.api("GET", f"{self._run_path(dag_id, run_id)}/taskInstances/{task_id}"))
+
+    def wait_ti(self, dag_id: str, run_id: str, task_id: str, states: set[str], timeout: float = 180) -> dict[str, Any]:
+        def probe() -> dict[str, Any] | None:
+            ti = self.ti(dag_id, run_id, task_id)
+            return ti if str(ti["state"]) in states else None
+
+        return dict(self.demo.wait_for(f"{dag_id}.{task_id} in {sorted(states)}", probe, timeout=timeout))
+
+    def wait_run(self, dag_id: str, run_id: str) -> dict[str, Any]:
+        return dict(self.demo.wait_for_run(dag_id, run_id))
+
+    def mark_run(self, dag_id: str, run_id: str, state: str) -> None:
+        self.api("PATCH", self._run_path(dag_id, run_id), {"state": state})
+
+    def mark_task(self, dag_id: str, run_id: str, task_id: str, state: str) -> None:
+        self.api("PATCH", f"{self._run_path(dag_id, run_id)}/taskInstances/{task_id}", {"new_state": state})
+
+    def clear_task(self, dag_id: str, run_id: str, task_id: str) -> None:
+        body = {"dry_run": False, "task_ids": [task_id], "dag_run_id": run_id, "only_failed": False,
+                "include_downstream": False, "reset_dag_runs": True}
+        self.api("POST", f"/api/v2/dags/{dag_id}/clearTaskInstances", body)
+
+    def calls(self, action: str, name: str) -> int:
+        return int(self.demo.endpoint.request_counts()["by_name"].get(f"{action} {name}", 0))
+
+    def tag(self, kind: str, name: str, tags: dict[str, str]) -> None:
+        self.glue.tag_resource(ResourceArn=f"arn:aws:glue:{REGION}:{ACCOUNT}:{kind}/{name}", TagsToAdd=tags)
+
+    def runs_of(self, job: str) -> list[dict[str, Any]]:
+        return list(self.demo.endpoint.job_runs(job))
+
+    def crawler(self, name: str) -> dict[str, Any]:
+        return dict(self.glue.get_crawler(Name=name)["Crawler"])
+
+    def eventually(self, what: str, probe: Callable[[], Any], timeout: float = 120) -> Any:
+        return self.demo.wait_for(what, probe, timeout=timeout)
+
+
+def start_stack(tmp: Path) -> Iterator[Stack]:
+    """Start the stack on a dags folder holding DEFINITIONS (jobs stay RUNNING for LONG seconds)."""
+    from glue_workflow_provider.local.demo import Demo, running
+
+    dags = tmp / "dags"
+    (dags / "workflows").mkdir(parents=True)
+    (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
+    for name, text in DEFINITIONS.items():
+        (dags / "workflows" / name).write_text(text)
+    demo = Demo(
+        dags,
+        tmp / "home",
+        port=free_port(),
+        running_seconds=float(LONG),
+        extra_env={
+            # a killed task is noticed within seconds, not Airflow's default five minutes
+            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "15",
+            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+        },
+    )
+    with running(demo):
+        demo.login()
+        yield Stack(demo)
+
+
+def shorten(stack: Stack, kind: str, name: str, seconds: float = 2) -> None:
+    """Runs of ``name`` started from now on stay RUNNING ``seconds`` only."""
+    stack.tag(kind, name, {RUNNING_SECONDS_TAG: str(seconds)})
+
+
+def faults(stack: Stack, kind: str, name: str, plan: dict[str, list[str]]) -> None:
+    stack.tag(kind, name, {FAULTS_TAG: json.dumps(plan)})
+
+
+def outage(stack: Stack, job: str, calls: int) -> None:
+    stack.tag("job", job, {GET_FAILURES_TAG: str(calls)})
+
+
+def run_state(job_run: dict[str, Any]) -> str:
+    return str(job_run["JobRunState"])
+
+
+def wait(seconds: float) -> None:
+    time.sleep(seconds)
