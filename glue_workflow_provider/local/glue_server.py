@@ -191,6 +191,21 @@ def _emulate_puts(values: dict[str, str], arguments: dict[str, str], endpoint_ur
         module.put_run_properties(values, argv, endpoint_url=endpoint_url, region_name="us-east-1")
 
 
+def _iam_action(target: str, environ: dict[str, Any]) -> str:
+    """The IAM action a request needs: ``glue:GetJobRun`` from its X-Amz-Target, or the S3 action of a REST call."""
+    if target:
+        service, _, action = target.partition(".")
+        prefix = {"AWSGlue": "glue", "AmazonSQS": "sqs"}.get(service, service.lower())
+        return f"{prefix}:{action}"
+    method = environ.get("REQUEST_METHOD", "GET")
+    has_key = "/" in environ.get("PATH_INFO", "").strip("/")
+    if not has_key:
+        return "s3:ListBucket" if method in ("GET", "HEAD") else f"s3:{method} bucket"
+    return {"GET": "s3:GetObject", "HEAD": "s3:GetObject", "PUT": "s3:PutObject", "DELETE": "s3:DeleteObject"}.get(
+        method, f"s3:{method} object"
+    )
+
+
 def _next_fault(action: str, name: str) -> str | None:
     """Take the next fault steered for ``action`` on the job or crawler ``name`` (None: answer normally)."""
     from moto.glue.models import glue_backends
@@ -236,8 +251,11 @@ def serve(port: int) -> None:
     """Serve on 127.0.0.1 until killed, counting the requests it answers.
 
     ``GET /_glue_airflow/requests`` returns the counts as JSON: ``{"actions": {"GetJobRun": 12, ...},
-    "by_name": {"GetJobRun job-a": 4, ...}}`` (the Glue API action, from ``X-Amz-Target``, alone and with the
-    job or crawler it names); ``DELETE`` on the same path resets them. Used by ``benchmarks/runtime.py``.
+    "by_name": {"GetJobRun job-a": 4, ...}, "airflow": {"glue:GetJobRun": 12, "s3:PutObject": 2, ...}}`` (the
+    Glue API action, from ``X-Amz-Target``, alone and with the job or crawler it names; and, for the requests
+    Airflow made (its User-Agent says ``Airflow/``), the IAM action each needs, and ``airflow_by_name`` as
+    ``by_name`` for those alone); ``DELETE`` on the same path
+    resets them. Used by ``benchmarks/runtime.py`` and the least-privilege test.
     """
     import io
     import json as json_module
@@ -248,7 +266,9 @@ def serve(port: int) -> None:
     from werkzeug.serving import make_server
 
     install()
-    counts: dict[str, Counter[str]] = {"actions": Counter(), "by_name": Counter()}
+    counts: dict[str, Counter[str]] = {
+        "actions": Counter(), "by_name": Counter(), "airflow": Counter(), "airflow_by_name": Counter()
+    }
     lock = threading.Lock()
     moto_app = DomainDispatcherApplication(create_backend_app)
 
@@ -277,6 +297,10 @@ def serve(port: int) -> None:
             counts["actions"][action] += 1
             if name:
                 counts["by_name"][f"{action} {name}"] += 1
+            if "Airflow/" in environ.get("HTTP_USER_AGENT", ""):
+                counts["airflow"][_iam_action(target, environ)] += 1
+                if name:
+                    counts["airflow_by_name"][f"{action} {name}"] += 1
             fault = _next_fault(action, name) if name else None
         return _with_fault(fault, moto_app, environ, start_response)
 

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import logging
 import runpy
+import threading
+import time
+from types import SimpleNamespace
 from typing import Any
 
 from airflow.listeners import hookimpl
@@ -42,6 +45,8 @@ NODE_OPERATORS = frozenset({"GlueWorkflowJobOperator", "GlueWorkflowCrawlerOpera
 MANUAL_MARK = "manually set"
 #: States of a task the scheduler has not run yet, or has marked upstream_failed because of the mark.
 NOT_RUN = (None, "scheduled", "upstream_failed")
+#: Tries of the database writes (SQLite answers "database is locked" while another writer holds it).
+ATTEMPTS = 10
 
 
 class ManualMarkListener:
@@ -61,13 +66,25 @@ class ManualMarkListener:
 
 
 def _best_effort(ti: Any, *, failed: bool) -> None:
-    try:
-        skipped = after_manual_mark(ti, failed=failed)
-    except Exception:  # noqa: BLE001 - a listener must never break the API call it rides on
-        log.exception("Could not act on the manual mark of %s", ti.task_id)
+    """Act in a thread of its own, after the API call's transaction has committed (the listener runs inside it,
+    and on SQLite a second writer would wait for it until timing out)."""
+    mark = SimpleNamespace(dag_id=ti.dag_id, run_id=ti.run_id, task_id=ti.task_id)
+    threading.Thread(target=_act, args=(mark, failed), name=f"glue-airflow-mark-{ti.task_id}", daemon=True).start()
+
+
+def _act(ti: Any, failed: bool) -> None:
+    for attempt in range(ATTEMPTS):
+        time.sleep(0.2 * (attempt + 1))
+        try:
+            skipped = after_manual_mark(ti, failed=failed)
+        except Exception as exc:  # noqa: BLE001 - a listener must never break the API server
+            if "locked" in str(exc) and attempt + 1 < ATTEMPTS:
+                continue
+            log.exception("Could not act on the manual mark of %s", ti.task_id)
+            return
+        if skipped:
+            log.info("%s marked failed: skipped %s, which can no longer run", ti.task_id, ", ".join(skipped))
         return
-    if skipped:
-        log.info("%s marked failed: skipped %s, which can no longer run", ti.task_id, ", ".join(skipped))
 
 
 def after_manual_mark(ti: Any, *, failed: bool) -> list[str]:

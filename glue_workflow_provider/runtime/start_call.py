@@ -67,7 +67,7 @@ def start_once(
     find_started: Callable[[], T | None],
     what: str,
     *,
-    budget: float = START_BUDGET_SECONDS,
+    budget: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """Call ``start`` until it succeeds; after an ambiguous failure, ``find_started`` first.
@@ -75,7 +75,7 @@ def start_once(
     :raises ClientError: a failure that is neither a refusal nor ambiguous (it is the caller's to explain),
         or the last failure once ``budget`` seconds have passed.
     """
-    deadline = time.monotonic() + budget
+    deadline = time.monotonic() + (START_BUDGET_SECONDS if budget is None else budget)
     delay, ambiguous = FIRST_DELAY, False
     while True:
         if ambiguous:

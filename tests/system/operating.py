@@ -67,6 +67,15 @@ Triggers:
   - {Name: start, Type: ON_DEMAND, Actions: [{JobName: ln-long}, {JobName: ln-short}]}
 Airflow: {poll_interval: 2, default_args: {retries: 1, retry_delay: 10}}
 """,
+    "secrets.yaml": """Workflow:
+  Name: op-secrets
+  DefaultRunProperties: {api_token: tok-run-property-secret, region: eu-west-1}
+Triggers:
+  - Name: start
+    Type: ON_DEMAND
+    Actions: [{JobName: sec-job, Arguments: {--db_password: hunter2-argument-secret, --day: '2026-12-01'}}]
+Airflow: {poll_interval: 2}
+""",
     # two files the loader must isolate: a dag_id Airflow refuses, and a syntax error
     "bad_dag_id.yaml": "Workflow: {Name: op-bad-id}\nAirflow: {dag_id: 'my dag!'}\n"
     "Triggers: [{Name: s, Type: ON_DEMAND, Actions: [{JobName: bad-id-job}]}]\n",
@@ -124,7 +133,7 @@ class Stack:
         self.api("POST", f"/api/v2/dags/{dag_id}/clearTaskInstances", body)
 
     def calls(self, action: str, name: str) -> int:
-        return int(self.demo.endpoint.request_counts()["by_name"].get(f"{action} {name}", 0))
+        return int(self.demo.endpoint.request_counts()["airflow_by_name"].get(f"{action} {name}", 0))
 
     def tag(self, kind: str, name: str, tags: dict[str, str]) -> None:
         self.glue.tag_resource(ResourceArn=f"arn:aws:glue:{REGION}:{ACCOUNT}:{kind}/{name}", TagsToAdd=tags)

@@ -151,3 +151,31 @@ def test_a_bad_file_hides_no_dag_and_a_placeholder_refuses_every_run(stack: Stac
             stack.api("POST", f"/api/v2/dags/{placeholder}/dagRuns", {"logical_date": None})
         assert refused.value.code == 400
         assert stack.api("GET", f"/api/v2/dags/{placeholder}/dagRuns")["total_entries"] == 0
+
+
+def test_secret_looking_arguments_and_run_properties_are_masked_in_the_task_log(stack: Stack) -> None:
+    shorten(stack, "job", "sec-job")
+    run_id = stack.trigger("op-secrets")
+    assert stack.wait_run("op-secrets", run_id)["state"] == "success"
+    [log_file] = (stack.demo.home / "logs" / "dag_id=op-secrets").glob("run_id=*/task_id=sec-job/attempt=1.log")
+    text = log_file.read_text()
+    assert "Started Glue job 'sec-job'" in text and "Run properties seen by Glue job 'sec-job'" in text
+    for secret in ("hunter2-argument-secret", "tok-run-property-secret"):
+        assert secret not in text, f"{secret} is in {log_file}"
+    assert "***" in text
+    assert "2026-12-01" in text and "eu-west-1" in text  # values that do not look secret stay readable
+    [job_run] = stack.runs_of("sec-job")
+    assert job_run["Arguments"]["--db_password"] == "hunter2-argument-secret"  # the job itself gets the value
+
+
+def test_every_call_airflow_made_is_in_the_documented_policy(stack: Stack) -> None:
+    """Runs last in this module: every Glue, S3 and SQS call of the scenarios above (stops, clears, retries,
+    the crash, the manual marks in the API server) was one the README's IAM policy allows."""
+    from glue_workflow_provider.runtime.permissions import all_actions, policy_document
+
+    made = stack.demo.endpoint.request_counts()["airflow"]
+    assert {"glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun", "glue:StartCrawler",
+            "glue:GetCrawler", "glue:StopCrawler", "s3:PutObject"} <= set(made), made
+    assert set(made) <= all_actions(), f"outside the documented policy: {sorted(set(made) - all_actions())}"
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert policy_document() in readme, "the README shows the policy permissions.policy_document() gives"

@@ -15,7 +15,13 @@ from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
 from glue_workflow_provider.runtime.hooks import GlueWorkflowJobHook
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
-from glue_workflow_provider.runtime.run_properties import LOCATION_ARG, RunPropertiesChannel, puts_so_far, record_put
+from glue_workflow_provider.runtime.run_properties import (
+    LOCATION_ARG,
+    RunPropertiesChannel,
+    mask_sensitive,
+    puts_so_far,
+    record_put,
+)
 from glue_workflow_provider.runtime.run_record import TASK_ARG, RunRecord
 from glue_workflow_provider.runtime.start_call import start_once
 from glue_workflow_provider.runtime.triggers.glue_run import GlueJobRunEndedTrigger
@@ -76,7 +82,8 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
                     "glue-airflow never creates jobs while running: deploy the job or fix its name"
                 ) from exc
             raise
-        self.log.info("Started Glue job '%s' run %s with arguments %s", self.glue_name, run["run_id"], sorted(arguments))
+        mask_sensitive(arguments)  # the log shows values; secret-looking ones (--db_password, ...) as ***
+        self.log.info("Started Glue job '%s' run %s with arguments %s", self.glue_name, run["run_id"], arguments)
         self.reattached(context, run)
         return run
 

@@ -257,7 +257,7 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
         seen = visible(start_properties(context, defaults), puts_so_far(ti, putting_tasks(ti, self.task_id)))
         mask_sensitive(seen)
         ti.xcom_push(key=SEEN_KEY, value=seen)
-        self.log.info("Run properties seen by Glue %s '%s': %s", self._kind, self.glue_name, sorted(seen))
+        self.log.info("Run properties seen by Glue %s '%s': %s", self._kind, self.glue_name, seen)
         return seen
 
     def _wait(self, context: Any, run: dict[str, Any]) -> Any:
