@@ -65,6 +65,25 @@ def test_missing_job_fails_clearly_and_is_never_created(runner, tmp_path: Path) 
         runner.endpoint.client().get_job(JobName="never-deployed-job")
 
 
+def test_a_missing_job_never_makes_its_successor_upstream_failed(runner, tmp_path: Path) -> None:
+    """The last try of a node that fails without a Glue state skips what it can no longer start (rule 5)."""
+    document = _one_job("never-deployed-first")
+    document["Triggers"].append({
+        "Name": "then", "Type": "CONDITIONAL", "Actions": [{"JobName": "deployed-second"}],
+        "Predicate": {"Conditions": [{"JobName": "never-deployed-first", "State": "SUCCEEDED"}]},
+    })
+    document["Airflow"] = {"default_args": {"retries": 0}}
+    path = _write(tmp_path, document)
+    glue = runner.endpoint.client()
+    glue.create_job(Name="deployed-second", Role="arn:aws:iam::123456789012:role/r",
+                    Command={"Name": "glueetl", "ScriptLocation": "s3://b/k.py"})
+    report = runner.run(path, deploy=False)
+    assert report.state == "failed"
+    assert report.nodes["never-deployed-first"].airflow_state == "failed"
+    assert report.nodes["deployed-second"].airflow_state == "skipped"
+    assert runner.endpoint.job_runs("deployed-second") == []
+
+
 def test_missing_crawler_fails_clearly(runner) -> None:
     from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
     from glue_workflow_provider.runtime.operators.crawler import GlueWorkflowCrawlerOperator

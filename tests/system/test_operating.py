@@ -58,6 +58,7 @@ def test_clearing_a_deferred_job_stops_its_run_and_starts_exactly_one_new_run(st
     shorten(stack, "job", "cj-next")
     run_id = _started(stack, "op-clear-job", "cj-job")
     shorten(stack, "job", "cj-job")
+    faults(stack, "job", "cj-job", {"BatchStopJobRun": ["ThrottlingException", "503"]})  # outlasted
     stack.clear_task("op-clear-job", run_id, "cj-job")
     run = stack.wait_run("op-clear-job", run_id)
     assert run["state"] == "success"
@@ -70,6 +71,7 @@ def test_clearing_a_deferred_job_stops_its_run_and_starts_exactly_one_new_run(st
 def test_clearing_a_deferred_crawler_stops_its_crawl_and_crawls_once_more(stack: Stack) -> None:
     run_id = _started(stack, "op-clear-crawler", "cc-crawler")
     shorten(stack, "crawler", "cc-crawler")
+    faults(stack, "crawler", "cc-crawler", {"StopCrawler": ["500"], "GetCrawler": ["ThrottlingException"]})
     stack.clear_task("op-clear-crawler", run_id, "cc-crawler")
     run = stack.wait_run("op-clear-crawler", run_id)
     assert run["state"] == "success"
