@@ -12,6 +12,7 @@ one dag_id, only that DAG's definition is read and built (README, Performance).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -33,7 +34,12 @@ from glue_workflow_provider.compile.plan_cache import (
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.exceptions import DefinitionError
 from glue_workflow_provider.model.diagnostics import Diagnostic, error
-from glue_workflow_provider.sources.definition_file import SUFFIXES, LoadResult, load_definition, load_text
+from glue_workflow_provider.sources.definition_file import (
+    SUFFIXES,
+    LoadResult,
+    load_definition,
+    load_text,
+)
 
 log = logging.getLogger(__name__)
 STRICT_ENV = "GLUE_AIRFLOW_STRICT"
@@ -180,7 +186,7 @@ def _register(report: LoadReport, entry: CheckedEntry, shown: str, owners: dict[
         log.error("Invalid Glue workflow definition: %s", problem)
     if not strict:
         for dag_id in dict.fromkeys([_placeholder_id(entry.intended_dag_id, shown, owners), _fallback_id(shown)]):
-            placeholder, failure = _guarded(lambda: build_invalid_dag(dag_id, shown, errors), shown)
+            placeholder, failure = _guarded(functools.partial(build_invalid_dag, dag_id, shown, errors), shown)
             if placeholder is not None:
                 owners[placeholder.dag_id] = shown
                 report.dags[placeholder.dag_id] = placeholder
@@ -192,7 +198,7 @@ def _guarded(build: Callable[[], Any], shown: str) -> tuple[Any, Diagnostic | No
     """``build()``, or None and a diagnostic saying why it failed: nothing one file holds stops the others."""
     try:
         return build(), None
-    except Exception as exc:  # noqa: BLE001 - isolation is the point: any failure becomes this file's problem
+    except Exception as exc:
         log.exception("Building the DAG of %s failed", shown)
         return None, error(
             "GWF045",

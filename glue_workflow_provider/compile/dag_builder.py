@@ -193,7 +193,7 @@ def build_invalid_dag(dag_id: str, file: str, problems: tuple[Any, ...]) -> Any:
         is_paused_upon_creation=True,
         # No run of it can ever be created (trigger form, REST API, backfill, another DAG): a run accepted now
         # would wait in the queue and run the real jobs once the file is fixed.
-        allowed_run_types=[PLACEHOLDER_RUN_TYPE],
+        allowed_run_types=[PLACEHOLDER_RUN_TYPE],  # type: ignore[list-item]  # DagRunType is a str enum
         doc_md="\n".join(
             [f"# Invalid Glue workflow definition `{file}`", "", "Fix these problems, then the DAG is rebuilt:", ""]
             + [f"- `{line}`" for line in lines]

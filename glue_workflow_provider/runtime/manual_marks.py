@@ -77,7 +77,7 @@ def _act(ti: Any, failed: bool) -> None:
         time.sleep(0.2 * (attempt + 1))
         try:
             skipped = after_manual_mark(ti, failed=failed)
-        except Exception as exc:  # noqa: BLE001 - a listener must never break the API server
+        except Exception as exc:
             if "locked" in str(exc) and attempt + 1 < ATTEMPTS:
                 continue
             log.exception("Could not act on the manual mark of %s", ti.task_id)

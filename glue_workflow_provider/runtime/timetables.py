@@ -110,8 +110,16 @@ class NeverTimetable(Timetable):
 
     periodic = False
     can_be_scheduled = True
-    summary = "never"
-    description = "Never: the definition is invalid; fix it and the workflow's own schedule returns"
+
+    @property
+    def summary(self) -> str:
+        """Shown in the UI's schedule column."""
+        return "never"
+
+    @property
+    def description(self) -> str:
+        """Shown as the schedule's tooltip."""
+        return "Never: the definition is invalid; fix it and the workflow's own schedule returns"
 
     def serialize(self) -> dict[str, Any]:
         return {}

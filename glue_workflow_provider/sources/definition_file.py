@@ -8,53 +8,35 @@ Two document shapes are accepted as they stand: the authored form (``Workflow``,
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from glue_workflow_provider.exceptions import DefinitionError
 from glue_workflow_provider.model.diagnostics import Diagnostic, error, has_errors
-from glue_workflow_provider.model.validation import validate
-from glue_workflow_provider.model.workflow import AirflowSettings, Crawler, Definition, Job, Workflow
 from glue_workflow_provider.model.trigger import Trigger
+from glue_workflow_provider.model.validation import validate
+from glue_workflow_provider.model.workflow import (
+    AirflowSettings,
+    Crawler,
+    Definition,
+    Job,
+    Workflow,
+)
 from glue_workflow_provider.sources import yaml_lines
+from glue_workflow_provider.sources.limits import (
+    MAX_BYTES,
+    DocumentProblem,
+    check_shape,
+    too_big,
+)
 from glue_workflow_provider.sources.pydantic_errors import describe
+from glue_workflow_provider.sources.syntax import parse_text
 
 SUFFIXES = (".json", ".yaml", ".yml")
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int) -> None:
-        super().__init__(key)
-        self.key, self.line = key, line
-
-
-class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """YAML's safe loader (libyaml when available) that rejects a key given twice in one mapping."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key, 0)
-        result[key] = value
-    return result
 _READ_ONLY_WORKFLOW_KEYS = ("CreatedOn", "LastModifiedOn", "LastRun", "Graph", "BlueprintDetails")
 
 
@@ -91,6 +73,9 @@ def load_definition(path: str | Path) -> LoadResult:
     """Read and validate one definition file; never raises for problems in the file itself."""
     file = str(path)
     try:
+        size = Path(path).stat().st_size
+        if size > MAX_BYTES:
+            return LoadResult(file, None, (too_big(size).in_file(file),))
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return LoadResult(file, None, (error("GWF001", "(file)", f"cannot read the file: {exc}").in_file(file),))
@@ -104,9 +89,12 @@ def read_definition(path: str | Path) -> Definition:
 
 def load_text(text: str, file: str) -> LoadResult:
     """Parse and validate a definition given as text; ``file`` names it in diagnostics and picks the syntax."""
+    if len(text) > MAX_BYTES:
+        return LoadResult(file, None, (too_big(len(text.encode("utf-8", "replace"))).in_file(file),))
     try:
-        data = _parse_text(text, file)
-    except _SyntaxProblem as problem:
+        data = parse_text(text, file)
+        check_shape(data)
+    except (DocumentProblem) as problem:
         return LoadResult(file, None, (problem.diagnostic.in_file(file),))
     result = load_data(data, file)
     if result.diagnostics:
@@ -127,40 +115,6 @@ def load_data(data: object, file: str = "<definition>") -> LoadResult:
     located = tuple(_relocate(p, document.renames).in_file(file) for p in problems)
     valid = definition if not has_errors(list(located)) else None
     return LoadResult(file, valid, located, document.data)
-
-
-class _SyntaxProblem(Exception):
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(str(diagnostic))
-        self.diagnostic = diagnostic
-
-
-def _parse_text(text: str, file: str) -> object:
-    try:
-        return _parse_syntax(text, file)
-    except _DuplicateKey as exc:
-        where = f"(line {exc.line})" if exc.line else "(document)"
-        message = f"key '{exc.key}' is given twice in one mapping; keep one (the others would be silently lost)"
-        raise _SyntaxProblem(error("GWF001", where, message)) from exc
-
-
-def _parse_syntax(text: str, file: str) -> object:
-    if file.endswith(".json"):
-        try:
-            return json.loads(text, object_pairs_hook=_json_pairs)
-        except json.JSONDecodeError as exc:
-            where = f"(line {exc.lineno}, column {exc.colno})"
-            message = f"JSON syntax error: {exc.msg}; fix the file at that line"
-            raise _SyntaxProblem(error("GWF001", where, message)) from exc
-    try:
-        return yaml.load(text, Loader=_StrictLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"(line {mark.line + 1}, column {mark.column + 1})" if mark else "(file)"
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise _SyntaxProblem(error("GWF001", where, f"YAML syntax error: {message}; fix the file there")) from exc
-    except yaml.YAMLError as exc:
-        raise _SyntaxProblem(error("GWF001", "(file)", f"YAML syntax error: {exc}")) from exc
 
 
 def _normalise(data: object) -> _Document | Diagnostic:

@@ -10,7 +10,6 @@ from pydantic import BaseModel, ValidationError
 
 from glue_workflow_provider.model.diagnostics import Diagnostic, error
 
-
 #: What a field with a pattern must look like, said as a person would (pydantic only prints the pattern).
 PATTERN_HINTS = {
     "dag_id": "may hold only letters, digits, '-', '_' and '.' (Airflow's rule for ids)",

@@ -16,8 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from glue_workflow_provider.local.glue_server import FAULTS_TAG, GET_FAILURES_TAG, RUNNING_SECONDS_TAG
 from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+from glue_workflow_provider.local.glue_server import (
+    FAULTS_TAG,
+    GET_FAILURES_TAG,
+    RUNNING_SECONDS_TAG,
+)
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 LONG = "300"  # seconds a run stays RUNNING until a test shortens it (or stops it)

@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.system.operating import Stack, faults, outage, run_state, shorten, start_stack
+from tests.system.operating import (
+    Stack,
+    faults,
+    outage,
+    run_state,
+    shorten,
+    start_stack,
+)
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
 

@@ -8,13 +8,20 @@ from botocore.exceptions import ClientError
 
 from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import NodeType, is_end_state
-from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError, GlueNodeWaitError
+from glue_workflow_provider.runtime.exceptions import (
+    GlueNodeNotFoundError,
+    GlueNodeWaitError,
+)
 from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.run_record import RunRecord
 from glue_workflow_provider.runtime.start_call import start_once
-from glue_workflow_provider.runtime.triggers.glue_run import GlueCrawlEndedTrigger, crawl_is_ours, iso_time
+from glue_workflow_provider.runtime.triggers.glue_run import (
+    GlueCrawlEndedTrigger,
+    crawl_is_ours,
+    iso_time,
+)
 
 #: Crawls have no Glue timeout; waiting stops after this long (a week, Glue's longest job limit).
 MAX_CRAWL_MINUTES = 7 * 24 * 60

@@ -25,7 +25,10 @@ from glue_workflow_provider.runtime.run_properties import (
 from glue_workflow_provider.runtime.run_record import TASK_ARG, RunRecord
 from glue_workflow_provider.runtime.start_call import start_once
 from glue_workflow_provider.runtime.triggers.glue_run import GlueJobRunEndedTrigger
-from glue_workflow_provider.semantics.arguments import WORKFLOW_NAME_ARG, WORKFLOW_RUN_ID_ARG
+from glue_workflow_provider.semantics.arguments import (
+    WORKFLOW_NAME_ARG,
+    WORKFLOW_RUN_ID_ARG,
+)
 
 #: Glue's default job timeout when neither the action nor the job says (minutes, Glue 4.0 and earlier).
 DEFAULT_JOB_TIMEOUT_MINUTES = 2880

@@ -10,31 +10,48 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
 from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, ClassVar, Generic, TypeVar
 
 from airflow.providers.amazon.aws.hooks.base_aws import AwsGenericHook
 from airflow.providers.amazon.aws.operators.base_aws import AwsBaseOperator
 from airflow.providers.amazon.aws.utils.mixins import aws_template_fields
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException, TaskDeferred
+from airflow.sdk.exceptions import (
+    AirflowFailException,
+    AirflowSkipException,
+    TaskDeferred,
+)
 from airflow.triggers.base import BaseTrigger
 
 from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
-from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
-from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, NO_GLUE_STATE, STARTED_BY_KEY, WorkflowRuntime
-from glue_workflow_provider.runtime.run_record import Lineage, RunRecord, load_record, save_record
+from glue_workflow_provider.runtime.exceptions import (
+    GlueNodeEndedError,
+    GlueNodeWaitError,
+)
+from glue_workflow_provider.runtime.node_state import (
+    GLUE_STATE_KEY,
+    NO_GLUE_STATE,
+    STARTED_BY_KEY,
+    WorkflowRuntime,
+)
 from glue_workflow_provider.runtime.run_properties import (
     AFTER_KEY,
     SEEN_KEY,
     mask_sensitive,
-    putting_tasks,
     puts_so_far,
+    putting_tasks,
     start_properties,
     visible,
+)
+from glue_workflow_provider.runtime.run_record import (
+    Lineage,
+    RunRecord,
+    load_record,
+    save_record,
 )
 
 HookT = TypeVar("HookT", bound=AwsGenericHook)

@@ -12,14 +12,17 @@ which stops the Glue run here, best effort, as the operator's ``on_kill`` does f
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
 from airflow.triggers.base import TriggerEvent
 
-from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook, GlueWorkflowJobHook
+from glue_workflow_provider.runtime.hooks import (
+    GlueWorkflowCrawlerHook,
+    GlueWorkflowJobHook,
+)
 
 
 class _FirstCheckAfterOneDelay:
