@@ -40,6 +40,7 @@ from glue_workflow_provider.sources.definition_file import (
     load_definition,
     load_text,
 )
+from glue_workflow_provider.sources.limits import MAX_BYTES
 
 log = logging.getLogger(__name__)
 STRICT_ENV = "GLUE_AIRFLOW_STRICT"
@@ -239,6 +240,8 @@ def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool) -
 def _identified(source: DefinitionSource, cache: PlanCache) -> IndexedFile | None:
     """What the cache says about a file the index cannot vouch for: read and hash it, then read the first
     line of its entry (a miss checks the file in full and caches it). None when the file cannot be read."""
+    if _too_big(source.path):
+        return None  # the full load reports it
     try:
         key = content_key(source.path.read_bytes(), _syntax(source.path))
     except OSError:
@@ -291,8 +294,8 @@ def checked_entry(path: Path, cache: PlanCache | None) -> tuple[CheckedEntry, st
     The file is read once; its bytes are both hashed and checked, so an entry always matches its key.
     Without a cache the file is checked exactly as ``check_file`` checks it, and no key is computed.
     """
-    if cache is None:
-        return _entry_of(load_definition(path)), None
+    if cache is None or _too_big(path):
+        return _entry_of(load_definition(path)), None  # load_definition refuses a file past MAX_BYTES unread
     try:
         content = path.read_bytes()
         text = content.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")  # as read_text() reads
@@ -348,6 +351,13 @@ def _refresh_index(cache: PlanCache, index: FolderIndex, previous: FolderIndex |
     ):
         return
     cache.write_index(index, prune=prune)
+
+
+def _too_big(path: Path) -> bool:
+    try:
+        return path.stat().st_size > MAX_BYTES
+    except OSError:
+        return False
 
 
 def _syntax(path: Path) -> str:

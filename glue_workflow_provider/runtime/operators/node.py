@@ -56,9 +56,6 @@ from glue_workflow_provider.runtime.run_record import (
 
 HookT = TypeVar("HookT", bound=AwsGenericHook)
 
-#: How long a new try waits for the run of an earlier lineage (stopped by a clear) to end before starting.
-RETIRE_SECONDS = 600
-
 
 class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
     """Run one existing Glue job or crawler as a node of a Glue workflow (never creates or changes it).
@@ -235,7 +232,7 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
             self.reattached(context, earlier)
             return earlier
         if earlier is not None:
-            self._retire(earlier)
+            retire(self, earlier)
         seen = self._seen_properties(context)
         record = RunRecord(lineage.number, lineage.token, self.prepare(), seen)
         save_record(store, record)
@@ -245,27 +242,6 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
 
     def reattached(self, context: Any, run: dict[str, Any]) -> None:
         """Publish again what the first try published about ``run`` (Airflow clears XCom between tries)."""
-
-    def _retire(self, run: dict[str, Any]) -> None:
-        """Stop the run an earlier lineage of this task started (the task was cleared) and wait until it ends.
-
-        The waiting trigger's ``on_kill`` usually stopped it already; this covers a clear while the task was not
-        running or a stop the triggerer could not make, and keeps the new run from being refused as a
-        concurrent run of the old one.
-        """
-        if self.end_state(run) is not None:
-            return
-        self.log.info("Stopping Glue %s '%s' (%s), started before this task was cleared", self._kind, self.glue_name,
-                      self.describe(run))
-        self.stop(run)
-        deadline = time.monotonic() + RETIRE_SECONDS
-        while self.end_state(run) is None:
-            if time.monotonic() > deadline:
-                raise GlueNodeWaitError(
-                    f"Glue {self._kind} '{self.glue_name}' ({self.describe(run)}), started before this task was "
-                    f"cleared, did not stop within {RETIRE_SECONDS} s; a retry tries again"
-                )
-            time.sleep(min(self.poll_interval, 5))
 
     def _seen_properties(self, context: Any) -> dict[str, str]:
         """What this node sees: defaults, start values, and the puts of the tasks that already ended."""
