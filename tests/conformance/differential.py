@@ -10,6 +10,7 @@ from glue_workflow_provider.model.graph import WorkflowGraph
 from glue_workflow_provider.model.states import END_STATES, SUCCEEDED
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.jobside.glue_airflow_run_properties import LOCATION_ARG
+from glue_workflow_provider.runtime.run_record import TASK_ARG
 from glue_workflow_provider.semantics.arguments import WORKFLOW_RUN_ID_ARG
 from glue_workflow_provider.semantics.predicates import trigger_fires
 from glue_workflow_provider.semantics.progress import listened_states
@@ -76,6 +77,7 @@ def assert_conforms(
         if want.arguments is not None:
             assert got.arguments is not None, f"{label}: node {name!r} has no recorded arguments"
             assert got.arguments.get(WORKFLOW_RUN_ID_ARG), f"{label}: node {name!r} got no --WORKFLOW_RUN_ID"
+            assert got.arguments.get(TASK_ARG, "").count("/") == 3, f"{label}: {name!r} got no {TASK_ARG}"
             assert _without_run_id(got.arguments) == _without_run_id(want.arguments), f"{label}: {name!r} arguments"
     assert run.run_properties == expected.run_properties, label
     assert_causal_order(definition, run)
@@ -125,5 +127,6 @@ def assert_causal_order(definition: Definition, run: RunReport) -> None:
 
 
 def _without_run_id(arguments: Mapping[str, str]) -> dict[str, str]:
-    """Arguments minus the two that only a real run knows (its run id and its run-properties prefix)."""
-    return {k: v for k, v in arguments.items() if k not in (WORKFLOW_RUN_ID_ARG, LOCATION_ARG)}
+    """Arguments minus the three that only a real run knows (its run id, its run-properties prefix, the task
+    lineage that started it)."""
+    return {k: v for k, v in arguments.items() if k not in (WORKFLOW_RUN_ID_ARG, LOCATION_ARG, TASK_ARG)}

@@ -62,6 +62,7 @@ Airflow: {poll_interval: 2}
 """,
     "task_failed.yaml": _job("tf-job", "op-task-failed", after="tf-next"),
     "clear_job.yaml": _job("cj-job", "op-clear-job", after="cj-next"),
+    "mark_success.yaml": _job("ms-job", "op-mark-success", after="ms-next"),
     "clear_crawler.yaml": _crawler("cc-crawler", "op-clear-crawler"),
     "sync_clear.yaml": _job("sc-job", "op-sync-clear", after="sc-next", deferrable=False),
     "sync_failed.yaml": _job("sf-job", "op-sync-failed", deferrable=False),

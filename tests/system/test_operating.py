@@ -61,6 +61,20 @@ def test_marking_a_deferred_task_failed_stops_its_run_and_skips_what_it_would_st
     assert run["state"] == "failed"  # a node failed and no trigger handles it
 
 
+def test_marking_a_deferred_task_success_stops_its_run_and_counts_as_succeeded(stack: Stack) -> None:
+    """The documented choice: a success mark says "consider it done"; the run is stopped, the node counts as
+    SUCCEEDED for the triggers that watch it."""
+    shorten(stack, "job", "ms-next")
+    run_id = _started(stack, "op-mark-success", "ms-job")
+    stack.mark_task("op-mark-success", run_id, "ms-job", "success")
+    stack.eventually("the job run to stop", lambda: run_state(stack.runs_of("ms-job")[0]) == "STOPPED")
+    run = stack.wait_run("op-mark-success", run_id)
+    assert run["state"] == "success"
+    assert stack.calls("BatchStopJobRun", "ms-job") >= 1
+    assert stack.calls("StartJobRun", "ms-next") == 1
+    assert [run_state(r) for r in stack.runs_of("ms-job")] == ["STOPPED"]
+
+
 def test_clearing_a_deferred_job_stops_its_run_and_starts_exactly_one_new_run(stack: Stack) -> None:
     shorten(stack, "job", "cj-next")
     run_id = _started(stack, "op-clear-job", "cj-job")
