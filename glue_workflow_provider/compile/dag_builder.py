@@ -7,6 +7,7 @@ Operator classes are resolved by dotted path here, at build time, so nothing in 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -35,7 +36,6 @@ def build_dag(plan: DagPlan, definition: Definition | Callable[[], Definition], 
         with is built only when a task first needs it (in the worker that runs it), never while parsing.
     """
     from airflow.sdk import DAG, Param
-    from airflow.sdk._shared.module_loading import import_string
 
     graph = WorkflowGraph.of(definition) if isinstance(definition, Definition) else DeferredWorkflowGraph(definition)
     runtime = import_string(_RUNTIME)(plan=plan, graph=graph)
@@ -177,7 +177,6 @@ PLACEHOLDER_RUN_TYPE = "scheduled"
 def build_invalid_dag(dag_id: str, file: str, problems: tuple[Any, ...]) -> Any:
     """A placeholder DAG for a definition that cannot be compiled: no schedule, its problems shown everywhere."""
     from airflow.sdk import DAG
-    from airflow.sdk._shared.module_loading import import_string
 
     lines = [str(problem) for problem in problems]
     first = lines[0] if lines else f"{file}: invalid definition"
@@ -202,3 +201,10 @@ def build_invalid_dag(dag_id: str, file: str, problems: tuple[Any, ...]) -> Any:
     operator = import_string("glue_workflow_provider.runtime.operators.gate.GlueDefinitionErrorOperator")
     operator(dag=dag, task_id="definition_errors", task_display_name="Definition errors", problems=lines)
     return dag
+
+
+def import_string(dotted_path: str) -> Any:
+    """The class or function at ``module.attribute``: the compile layer names runtime classes as data, so
+    building a DAG imports only the operators and timetables it uses."""
+    module, _, name = dotted_path.rpartition(".")
+    return getattr(importlib.import_module(module), name)

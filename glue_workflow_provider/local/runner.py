@@ -220,11 +220,12 @@ def _build(plan: DagPlan, definition: Definition, home: Path | None) -> Any:
 
 def _xcoms(dag_run: Any, keys: tuple[str, ...]) -> dict[tuple[str, str], Any]:
     """The run's XComs for ``keys``, by (task id, key)."""
-    from airflow.models.xcom import XComModel
-    from airflow.utils.session import create_session
     from sqlalchemy import select
 
-    with create_session() as session:
+    from glue_workflow_provider.runtime.airflow_internals import metadata_session, orm_models
+
+    XComModel = orm_models()[1]  # noqa: N806 - the ORM class, by its Airflow name
+    with metadata_session() as session:
         rows = session.scalars(
             select(XComModel).where(
                 XComModel.dag_id == dag_run.dag_id,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 #: The run property Glue sets on an event-started run: the ids of the batch's EventBridge events.
@@ -119,7 +119,7 @@ class EventBatcher:
 def queued_event(message: Mapping[str, Any]) -> QueuedEvent:
     """An SQS ``ReceiveMessage`` message (with its ``SentTimestamp`` attribute) as a QueuedEvent."""
     sent_ms = int((message.get("Attributes") or {}).get("SentTimestamp", 0)) or None
-    arrived = datetime.fromtimestamp(sent_ms / 1000, timezone.utc) if sent_ms else datetime.now(timezone.utc)
+    arrived = datetime.fromtimestamp(sent_ms / 1000, UTC) if sent_ms else datetime.now(UTC)
     return QueuedEvent(
         message_id=message["MessageId"],
         receipt_handle=message["ReceiptHandle"],

@@ -29,6 +29,11 @@ from typing import Any
 
 from airflow.listeners import hookimpl
 
+from glue_workflow_provider.runtime.airflow_internals import (
+    MANUAL_MARK_TEXT,
+    metadata_session,
+    orm_models,
+)
 from glue_workflow_provider.runtime.node_state import (
     GLUE_RUN_KEY,
     GLUE_STATE_KEY,
@@ -41,8 +46,6 @@ from glue_workflow_provider.semantics.progress import settle
 log = logging.getLogger(__name__)
 
 NODE_OPERATORS = frozenset({"GlueWorkflowJobOperator", "GlueWorkflowCrawlerOperator"})
-#: Airflow's words for a manual mark (api_fastapi/core_api/services/public/task_instances.py).
-MANUAL_MARK = "manually set"
 #: States of a task the scheduler has not run yet, or has marked upstream_failed because of the mark.
 NOT_RUN = (None, "scheduled", "upstream_failed")
 #: Tries of the database writes (SQLite answers "database is locked" while another writer holds it).
@@ -55,7 +58,7 @@ class ManualMarkListener:
     @hookimpl
     def on_task_instance_failed(self, previous_state: Any, task_instance: Any, error: Any) -> None:
         """Stop the marked node's run; skip what it can no longer start."""
-        if MANUAL_MARK in str(error or "") and getattr(task_instance, "operator", None) in NODE_OPERATORS:
+        if MANUAL_MARK_TEXT in str(error or "") and getattr(task_instance, "operator", None) in NODE_OPERATORS:
             _best_effort(task_instance, failed=True)
 
     @hookimpl
@@ -90,11 +93,10 @@ def _act(ti: Any, failed: bool) -> None:
 def after_manual_mark(ti: Any, *, failed: bool) -> list[str]:
     """Stop ``ti``'s Glue run if it has not ended; when marked failed, skip the tasks of its DAG run that can
     no longer run. Returns the skipped task ids."""
-    from airflow.models.taskinstance import TaskInstance
-    from airflow.utils.session import create_session
     from sqlalchemy import select, update
 
-    with create_session() as session:
+    TaskInstance = orm_models()[0]
+    with metadata_session() as session:
         task = _task_of(ti, session)
         if task is None:
             return []
@@ -138,9 +140,9 @@ def _stop_if_running(task: Any, run_id: str | None) -> None:
 
 def _task_of(ti: Any, session: Any) -> Any:
     """The node operator of ``ti``, from the DAG file the DAG processor parsed (None if not found)."""
-    from airflow.models.dag import DagModel
     from sqlalchemy import select
 
+    DagModel = orm_models()[2]
     fileloc = session.scalar(select(DagModel.fileloc).where(DagModel.dag_id == ti.dag_id))
     if not fileloc:
         return None
@@ -154,9 +156,9 @@ def _task_of(ti: Any, session: Any) -> Any:
 
 def _xcom(session: Any, ti: Any, key: str) -> dict[str, str]:
     """XCom ``key`` of every task of ``ti``'s DAG run, by task id."""
-    from airflow.models.xcom import XComModel
     from sqlalchemy import select
 
+    XComModel = orm_models()[1]
     rows = session.scalars(
         select(XComModel).where(XComModel.dag_id == ti.dag_id, XComModel.run_id == ti.run_id, XComModel.key == key)
     ).all()

@@ -17,6 +17,7 @@ from typing import Any
 from glue_workflow_provider.compile.plan import DagPlan, StartPlan
 from glue_workflow_provider.model.graph import WorkflowGraph
 from glue_workflow_provider.model.states import SUCCEEDED
+from glue_workflow_provider.runtime.airflow_internals import skip_tasks
 from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED, task_states
 from glue_workflow_provider.semantics.predicates import trigger_fires
 from glue_workflow_provider.semantics.progress import Settled, settle
@@ -84,7 +85,7 @@ class WorkflowRuntime:
         settled = self.settle(ti, also)
         skip = [task for task in self.plan.tasks_to_skip(self.graph, settled) if task != own_task_id]
         if skip:
-            _skip_tasks(skip)
+            skip_tasks(skip)
             log.info("Skipped tasks that can no longer run in this workflow run: %s", ", ".join(sorted(skip)))
         return skip
 
@@ -121,11 +122,3 @@ def _recorded(ti: Any, task_id: str) -> str | None:
     if isinstance(value, list):
         value = value[0] if value else None
     return value if isinstance(value, str) and value else None
-
-
-def _skip_tasks(task_ids: list[str]) -> None:
-    """Ask the API server to skip ``task_ids`` of this DAG run (tasks already running or done are left alone)."""
-    from airflow.sdk.execution_time import task_runner
-    from airflow.sdk.execution_time.comms import SkipDownstreamTasks
-
-    task_runner.SUPERVISOR_COMMS.send(SkipDownstreamTasks(tasks=list(task_ids)))

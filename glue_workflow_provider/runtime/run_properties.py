@@ -19,10 +19,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
-from glue_workflow_provider.jobside.glue_airflow_run_properties import IN_OBJECT, LOCATION_ARG, OUT_OBJECT
+from glue_workflow_provider.jobside.glue_airflow_run_properties import (
+    IN_OBJECT,
+    LOCATION_ARG,
+    OUT_OBJECT,
+)
+from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.events import merged_run_properties
 from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
 from glue_workflow_provider.runtime.task_states import may_have_recorded
@@ -34,7 +39,7 @@ AFTER_KEY = "run_properties_after"
 URI_ENV = "GLUE_AIRFLOW_RUN_PROPERTIES_URI"
 MAX_KEY_LENGTH = 255
 
-__all__ = ["get_run_properties", "put_run_properties", "LOCATION_ARG"]
+__all__ = ["LOCATION_ARG", "get_run_properties", "put_run_properties"]
 
 
 def check_properties(values: Mapping[Any, Any], origin: str) -> dict[str, str]:
@@ -94,18 +99,12 @@ def mask_sensitive(properties: Mapping[str, str]) -> None:
     from airflow.sdk.log import mask_secret
 
     for key, value in properties.items():
-        if _looks_secret(key):
+        if looks_secret(key):
             mask_secret(value, key)
 
 
-def _looks_secret(key: str) -> bool:
-    from airflow.sdk._shared.secrets_masker.secrets_masker import should_hide_value_for_key
-
-    return bool(should_hide_value_for_key(key))
-
-
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 class RunPropertiesChannel:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from glue_workflow_provider.runtime import airflow_internals
+
 #: Airflow states of a task that may have pushed XCom in its current try. A task in any other state has
 #: not run in this try (none, scheduled, queued, skipped, upstream_failed, removed), has not yet reached
 #: the point where it records (deferred: it records after resuming), or starts a new try that clears its
@@ -22,10 +24,7 @@ MAY_HAVE_RECORDED = frozenset({"running", "success", "failed", "up_for_retry"})
 
 def task_states(ti: Any) -> dict[str, str | None]:
     """Airflow's state of every task of ``ti``'s DAG run, by task id, in one execution-API call."""
-    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
-
-    by_run = RuntimeTaskInstance.get_task_states(dag_id=ti.dag_id, run_ids=[ti.run_id])
-    return dict(by_run.get(ti.run_id) or {})
+    return airflow_internals.task_states(ti.dag_id, ti.run_id)
 
 
 def may_have_recorded(ti: Any, task_ids: Iterable[str]) -> list[str]:

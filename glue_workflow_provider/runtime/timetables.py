@@ -8,14 +8,18 @@ A backfill (catchup on) runs every fire time in its range. Times never depend on
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from airflow.exceptions import AirflowTimetableInvalid
-from airflow.timetables.base import DagRunInfo, DataInterval, Timetable, TimeRestriction
+from airflow.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable
 from pendulum import DateTime, instance
 
-from glue_workflow_provider.model.schedule import GlueCron, GlueCronError, parse_glue_cron
+from glue_workflow_provider.model.schedule import (
+    GlueCron,
+    GlueCronError,
+    parse_glue_cron,
+)
 from glue_workflow_provider.model.schedule_description import describe_glue_cron
 
 
@@ -76,7 +80,7 @@ class GlueCronTimetable(Timetable):
     ) -> DagRunInfo | None:
         if self._cron is None:
             return None
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         if last_automated_data_interval is None:
             fire = self._first_fire(now, restriction)
         else:

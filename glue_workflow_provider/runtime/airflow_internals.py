@@ -1,0 +1,68 @@
+"""Every Airflow internal the runtime relies on, in one place, each checked on the installed Airflow.
+
+The provider pins ``apache-airflow<3.4``; an upgrade that moves or changes one of these fails
+``tests/integration/test_airflow_internals.py``, which names the internal and what the provider uses it for,
+instead of failing somewhere in a running DAG.
+
+| internal | used for |
+| --- | --- |
+| ``task_runner.SUPERVISOR_COMMS`` + ``comms.SkipDownstreamTasks`` | pruning: skip tasks that can no longer run, mid-task |
+| ``RuntimeTaskInstance.get_task_states`` | every task's state of a DAG run in one execution-API call |
+| ``_shared.secrets_masker.should_hide_value_for_key`` | which run-property and argument keys look secret |
+| ORM ``TaskInstance``, ``XComModel``, ``DagModel``, ``create_session`` | manual marks, in the API server |
+| the manual-mark error text ("manually set") | telling a manual mark from a task's own failure |
+| ``clear_task_instances`` raising ``max_tries`` | a task's try lineage (a clear starts anew, a retry does not) |
+| the triggerer's "user-action" cancel message | ``on_kill`` of a deferred task's trigger |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+#: Airflow's words when a user sets a task's state (api_fastapi/core_api/services/public/task_instances.py).
+MANUAL_MARK_TEXT = "manually set"
+
+
+def skip_tasks(task_ids: Iterable[str]) -> None:
+    """Ask the API server to skip ``task_ids`` of the running task's DAG run (running or done ones are left)."""
+    from airflow.sdk.execution_time import task_runner
+    from airflow.sdk.execution_time.comms import SkipDownstreamTasks
+
+    task_runner.SUPERVISOR_COMMS.send(SkipDownstreamTasks(tasks=list(task_ids)))
+
+
+def task_states(dag_id: str, run_id: str) -> dict[str, str | None]:
+    """Airflow's state of every task of a DAG run, by task id, in one execution-API call (from a task)."""
+    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+
+    by_run = RuntimeTaskInstance.get_task_states(dag_id=dag_id, run_ids=[run_id])
+    return dict(by_run.get(run_id) or {})
+
+
+def looks_secret(key: str) -> bool:
+    """Whether Airflow's log masker treats ``key`` as naming a secret (password, token, ...)."""
+    from airflow.sdk._shared.secrets_masker.secrets_masker import (
+        should_hide_value_for_key,
+    )
+
+    return bool(should_hide_value_for_key(key))  # type: ignore[no-untyped-call]
+
+
+@contextmanager
+def metadata_session() -> Iterator[Any]:
+    """A session on the metadata database (API server and scheduler only; never from a task)."""
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        yield session
+
+
+def orm_models() -> tuple[Any, Any, Any]:
+    """The ORM classes manual marks read and write: (TaskInstance, XComModel, DagModel)."""
+    from airflow.models.dag import DagModel
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.models.xcom import XComModel
+
+    return TaskInstance, XComModel, DagModel

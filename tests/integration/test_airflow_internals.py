@@ -1,0 +1,83 @@
+"""Every Airflow internal the provider relies on (runtime/airflow_internals.py), checked on the installed
+Airflow: an upgrade that moves or changes one fails here, naming it and what it is for."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+pytestmark = pytest.mark.airflow
+
+
+def test_pruning_can_skip_tasks_mid_task() -> None:
+    from airflow.sdk.execution_time import comms, task_runner
+
+    assert "SUPERVISOR_COMMS" in vars(task_runner) or "SUPERVISOR_COMMS" in task_runner.__annotations__
+    assert comms.SkipDownstreamTasks(tasks=["a", "b"]).tasks == ["a", "b"]
+
+
+def test_task_states_of_a_dag_run_come_in_one_call() -> None:
+    from airflow.sdk.execution_time.task_runner import RuntimeTaskInstance
+
+    parameters = inspect.signature(RuntimeTaskInstance.get_task_states).parameters
+    assert {"dag_id", "run_ids"} <= set(parameters)
+
+
+def test_secret_looking_keys_are_those_airflow_masks() -> None:
+    from glue_workflow_provider.runtime.airflow_internals import looks_secret
+
+    assert looks_secret("--db_password") and looks_secret("api_token")
+    assert not looks_secret("--day") and not looks_secret("region")
+
+
+def test_manual_marks_reach_the_metadata_database_and_its_models() -> None:
+    from sqlalchemy import select, text
+
+    from glue_workflow_provider.runtime.airflow_internals import (
+        metadata_session,
+        orm_models,
+    )
+
+    task_instance, xcom, dag_model = orm_models()
+    for model, columns in ((task_instance, ("dag_id", "run_id", "task_id", "state")), (xcom, ("key", "value")),
+                           (dag_model, ("dag_id", "fileloc"))):
+        assert all(hasattr(model, column) for column in columns), model
+    assert callable(xcom.deserialize_value)
+    with metadata_session() as session:
+        assert session.execute(text("SELECT 1")).scalar() == 1
+        session.execute(select(task_instance.task_id).limit(1)).all()
+
+
+def test_a_manual_mark_is_told_by_airflows_words() -> None:
+    from airflow.api_fastapi.core_api.services.public import task_instances
+
+    from glue_workflow_provider.runtime.airflow_internals import MANUAL_MARK_TEXT
+
+    assert "state was manually set to" in inspect.getsource(task_instances)
+    assert MANUAL_MARK_TEXT in "TaskInstance's state was manually set to `failed`."
+    assert "on_task_instance_failed" in inspect.getsource(task_instances._emit_state_listener_hooks)
+
+
+def test_a_clear_raises_max_tries_and_a_retry_does_not() -> None:
+    """The try lineage (runtime/run_record.py) is ``max_tries``: clearing sets it to try_number + retries."""
+    from airflow.jobs import scheduler_job_runner
+    from airflow.models import taskinstance
+
+    assert "ti.max_tries = ti.try_number + task.retries" in inspect.getsource(taskinstance.clear_task_instances)
+    assert "ti.max_tries = ti.try_number + ti.task.retries" in inspect.getsource(scheduler_job_runner)  # RESTARTING
+
+
+def test_a_users_action_on_a_deferred_task_calls_its_triggers_on_kill() -> None:
+    from airflow.jobs import triggerer_job_runner
+    from airflow.triggers.base import BaseTrigger
+
+    assert inspect.iscoroutinefunction(BaseTrigger.on_kill)
+    source = inspect.getsource(triggerer_job_runner)
+    assert "_USER_ACTION_CANCEL_MSG" in source and "trigger.on_kill()" in source
+
+
+def test_a_placeholder_can_refuse_every_run() -> None:
+    from airflow.sdk import DAG
+
+    assert "allowed_run_types" in {field.name for field in __import__("attrs").fields(DAG)}
