@@ -28,7 +28,13 @@ from glue_workflow_provider.compile.naming import (
     condition_gate_id,
     trigger_gate_id,
 )
-from glue_workflow_provider.compile.plan import DagPlan, StartPlan, TaskKind, TaskPlan, Upstream
+from glue_workflow_provider.compile.plan import (
+    DagPlan,
+    StartPlan,
+    TaskKind,
+    TaskPlan,
+    Upstream,
+)
 from glue_workflow_provider.compile.schedule import plan_schedule
 from glue_workflow_provider.model.diagnostics import Diagnostic, error
 from glue_workflow_provider.model.graph import WorkflowGraph

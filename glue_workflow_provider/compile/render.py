@@ -8,7 +8,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan
-from glue_workflow_provider.compile.schedule import ScheduleKind, SchedulePlan, next_fire_times
+from glue_workflow_provider.compile.schedule import (
+    ScheduleKind,
+    SchedulePlan,
+    next_fire_times,
+)
 
 FORMATS = ("text", "mermaid", "dot", "json")
 NEXT_RUNS = 5

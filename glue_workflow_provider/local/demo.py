@@ -26,9 +26,13 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
-from glue_workflow_provider.local.airflow_home import airflow_environment, prepare_home
-from glue_workflow_provider.local.endpoint import LOCAL_CREDENTIALS, REGION, LocalGlueEndpoint
 from glue_workflow_provider.loader import definition_files
+from glue_workflow_provider.local.airflow_home import airflow_environment, prepare_home
+from glue_workflow_provider.local.endpoint import (
+    LOCAL_CREDENTIALS,
+    REGION,
+    LocalGlueEndpoint,
+)
 from glue_workflow_provider.sources.definition_file import load_definition
 
 SEED_DAG_ID = "Month_close"

@@ -14,7 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from glue_workflow_provider.local.glue_server import OUTCOME_TAG, PUTS_TAG, RUNNING_SECONDS_TAG
+from glue_workflow_provider.local.glue_server import (
+    OUTCOME_TAG,
+    PUTS_TAG,
+    RUNNING_SECONDS_TAG,
+)
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
 from glue_workflow_provider.model.workflow import Definition
 

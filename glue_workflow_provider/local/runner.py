@@ -22,7 +22,11 @@ from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.exceptions import DefinitionError, GlueWorkflowError
 from glue_workflow_provider.local.airflow_home import configure
-from glue_workflow_provider.local.endpoint import LOCAL_CREDENTIALS, REGION, LocalGlueEndpoint
+from glue_workflow_provider.local.endpoint import (
+    LOCAL_CREDENTIALS,
+    REGION,
+    LocalGlueEndpoint,
+)
 from glue_workflow_provider.model.states import END_STATES, NodeType
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.semantics.report import NodeReport, RunReport
@@ -153,7 +157,10 @@ class LocalRunner:
         shutil.copyfile(path, folder / path.name)
 
     def _report(self, plan: DagPlan, definition: Definition, dag_run: Any, conf: Mapping[str, str]) -> RunReport:
-        from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY, GLUE_STATE_KEY
+        from glue_workflow_provider.runtime.node_state import (
+            GLUE_RUN_KEY,
+            GLUE_STATE_KEY,
+        )
         from glue_workflow_provider.runtime.run_properties import PUT_KEY, SEEN_KEY
 
         instances = {ti.task_id: ti for ti in dag_run.get_task_instances()}
@@ -222,7 +229,10 @@ def _xcoms(dag_run: Any, keys: tuple[str, ...]) -> dict[tuple[str, str], Any]:
     """The run's XComs for ``keys``, by (task id, key)."""
     from sqlalchemy import select
 
-    from glue_workflow_provider.runtime.airflow_internals import metadata_session, orm_models
+    from glue_workflow_provider.runtime.airflow_internals import (
+        metadata_session,
+        orm_models,
+    )
 
     XComModel = orm_models()[1]  # noqa: N806 - the ORM class, by its Airflow name
     with metadata_session() as session:

@@ -13,7 +13,13 @@ from glue_workflow_provider.model.diagnostics import Diagnostic, error, warning
 from glue_workflow_provider.model.graph import WorkflowGraph
 from glue_workflow_provider.model.schedule import GlueCronError, parse_glue_cron
 from glue_workflow_provider.model.states import WATCHABLE_STATES, NodeType
-from glue_workflow_provider.model.trigger import Action, Condition, Logical, Trigger, TriggerType
+from glue_workflow_provider.model.trigger import (
+    Action,
+    Condition,
+    Logical,
+    Trigger,
+    TriggerType,
+)
 from glue_workflow_provider.model.workflow import Definition
 
 MAX_CRAWLERS_PER_TRIGGER = 2

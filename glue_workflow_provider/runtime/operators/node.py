@@ -38,6 +38,7 @@ from glue_workflow_provider.runtime.node_state import (
     STARTED_BY_KEY,
     WorkflowRuntime,
 )
+from glue_workflow_provider.runtime.operators.retire import retire
 from glue_workflow_provider.runtime.run_properties import (
     AFTER_KEY,
     SEEN_KEY,

@@ -194,7 +194,9 @@ def _hammer(directory: str, worker: int, rounds: int, text: str) -> list[str]:
 
 def test_concurrent_writers_never_expose_a_partial_entry(tmp_path: Path) -> None:
     text = _entry(DEFINITIONS[-1]).to_text()
-    with multiprocessing.get_context("fork").Pool(4) as pool:
+    # spawn, not fork: by now the test process may run threads (dag.test's in-process API loop), and a forked
+    # child can inherit one of their locks held, and hang
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
         results = pool.starmap(_hammer, [(str(tmp_path), n, 40, text) for n in range(4)])
     assert [p for problems in results for p in problems] == []
     cache = PlanCache(tmp_path, "workflows")
