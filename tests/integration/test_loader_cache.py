@@ -12,7 +12,7 @@ import pytest
 
 from glue_workflow_provider.compile.plan_cache import PlanCache, content_key
 from glue_workflow_provider.loader import definition_files, load_dags, scan_folder
-from tests.integration.definition_folders import BROKEN, WARNED, bag, dags_folder, same_dags, serialised
+from tests.integration.definition_folders import BROKEN, WARNED, bag, dags_folder, same_dags
 
 pytestmark = pytest.mark.airflow
 
