@@ -178,7 +178,10 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
             ti = context["ti"]
             retried = not isinstance(exc, AirflowFailException) and 0 < ti.try_number <= (ti.max_tries or 0)
             if self.runtime is not None and not retried:
-                self.runtime.prune(ti, self.task_id, also={self.glue_name: NO_GLUE_STATE})
+                try:
+                    self.runtime.prune(ti, self.task_id, also={self.glue_name: NO_GLUE_STATE})
+                except Exception:
+                    self.log.exception("Could not skip what this node can no longer start")
             raise
 
     def _complete(self, context: Any, event: dict[str, Any] | None, run: dict[str, Any] | None) -> Any:
