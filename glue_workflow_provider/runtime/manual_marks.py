@@ -125,15 +125,10 @@ def after_manual_mark(ti: Any, *, failed: bool) -> list[str]:
     return sorted(skip)
 
 
-def _stop_if_running(task: Any, run_id: str | None) -> None:
+def _stop_if_running(task: Any, glue_run_id: str | None) -> None:
     """Stop the node's Glue run through its own operator (its connection and region) unless it has ended."""
-    if task.node_type.value == "JOB":
-        if not run_id:
-            return
-        run: dict[str, Any] = {"run_id": run_id}
-    else:
-        run = {"previous_start": None if run_id in (None, "first crawl") else run_id}
-    if task.end_state(run) is None:
+    run = task.run_from_glue_run_id(glue_run_id)
+    if run is not None and task.end_state(run) is None:
         log.info("Stopping Glue %s '%s': its task was marked by hand", task.node_type.value.lower(), task.glue_name)
         task.stop(run)
 

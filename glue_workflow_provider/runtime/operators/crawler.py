@@ -23,6 +23,8 @@ from glue_workflow_provider.runtime.triggers.glue_run import (
     iso_time,
 )
 
+#: XCom ``glue_run_id`` of a node whose crawl is the crawler's first (no crawl before it to tell it by).
+FIRST_CRAWL = "first crawl"
 #: Crawls have no Glue timeout; waiting stops after this long (a week, Glue's longest job limit).
 MAX_CRAWL_MINUTES = 7 * 24 * 60
 
@@ -85,7 +87,11 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
 
     def reattached(self, context: Any, run: dict[str, Any]) -> None:
         """Which crawl this node waits for, in XCom (Airflow clears XCom between tries)."""
-        context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run.get("previous_start") or "first crawl")
+        context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run.get("previous_start") or FIRST_CRAWL)
+
+    def run_from_glue_run_id(self, value: str | None) -> dict[str, Any] | None:
+        """``{"previous_start": ...}``: the start of the crawl before ours (FIRST_CRAWL: there was none)."""
+        return {"previous_start": None if value in (None, FIRST_CRAWL) else value}
 
     def _raise_not_found(self, exc: ClientError) -> None:
         if exc.response.get("Error", {}).get("Code") == "EntityNotFoundException":

@@ -103,6 +103,10 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
                     return {"run_id": job_run["Id"], "timeout": job_run.get("Timeout"), "properties": arguments.get(LOCATION_ARG)}
         return None
 
+    def run_from_glue_run_id(self, value: str | None) -> dict[str, Any] | None:
+        """``{"run_id": value}``: the job run id."""
+        return {"run_id": value} if value else None
+
     def reattached(self, context: Any, run: dict[str, Any]) -> None:
         """The run id in XCom and the console link (both cleared by Airflow between tries)."""
         context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run["run_id"])

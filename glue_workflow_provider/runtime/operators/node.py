@@ -19,19 +19,12 @@ from typing import Any, ClassVar, Generic, TypeVar
 from airflow.providers.amazon.aws.hooks.base_aws import AwsGenericHook
 from airflow.providers.amazon.aws.operators.base_aws import AwsBaseOperator
 from airflow.providers.amazon.aws.utils.mixins import aws_template_fields
-from airflow.sdk.exceptions import (
-    AirflowFailException,
-    AirflowSkipException,
-    TaskDeferred,
-)
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException, TaskDeferred
 from airflow.triggers.base import BaseTrigger
 
 from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
-from glue_workflow_provider.runtime.exceptions import (
-    GlueNodeEndedError,
-    GlueNodeWaitError,
-)
+from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
 from glue_workflow_provider.runtime.node_state import (
     GLUE_STATE_KEY,
     NO_GLUE_STATE,
@@ -246,6 +239,10 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
 
     def reattached(self, context: Any, run: dict[str, Any]) -> None:
         """Publish again what the first try published about ``run`` (Airflow clears XCom between tries)."""
+
+    @abstractmethod
+    def run_from_glue_run_id(self, value: str | None) -> dict[str, Any] | None:
+        """The run reference that XCom ``glue_run_id`` (written by ``reattached``) stands for; None if none."""
 
     def _seen_properties(self, context: Any) -> dict[str, str]:
         """What this node sees: defaults, start values, and the puts of the tasks that already ended."""
