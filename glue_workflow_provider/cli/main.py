@@ -13,10 +13,17 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from glue_workflow_provider import __version__
+from glue_workflow_provider.cli import (
+    blueprint_command,
+    convert_command,
+    export_command,
+)
 from glue_workflow_provider.cli.arguments import node_pairs, pairs
 from glue_workflow_provider.exceptions import DefinitionError, GlueWorkflowError
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+#: Migration commands live in their own modules (issue 10): each has NAME, add_parser(commands) and run(args).
+_MIGRATION_COMMANDS = (convert_command, export_command, blueprint_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("schema", help="the JSON Schema of a definition file")
+    for command in _MIGRATION_COMMANDS:
+        command.add_parser(commands)
     return parser
 
 
@@ -173,6 +182,7 @@ _COMMANDS = {
     "simulate": _simulate,
     "run": _run,
     "schema": _schema,
+    **{command.NAME: command.run for command in _MIGRATION_COMMANDS},
 }
 
 
