@@ -88,7 +88,7 @@ def _iso(value: str | None) -> datetime | None:
 
 def real_scheduler(root: Path, running_seconds: float, quick: bool) -> dict[str, Any]:
     from glue_workflow_provider.local.demo import Demo, running
-    from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+    from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 
     dags = root / "dags"
     (dags / "workflows").mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,6 @@ AWS while the dag processor parses it. A broken definition becomes a paused plac
 
 from pathlib import Path
 
-from glue_workflow_provider.loader import load_dags
+from glue_workflow_provider.api import load_dags
 
 load_dags(globals(), Path(__file__).parent / "workflows")

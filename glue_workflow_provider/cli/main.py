@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from glue_workflow_provider.loader import check_paths
+    from glue_workflow_provider.api import check_paths
 
     checked = check_paths(args.paths)
     errors = warnings = 0

@@ -6,9 +6,7 @@ Operator classes are resolved by dotted path here, at build time, so nothing in 
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -17,8 +15,6 @@ import pendulum
 from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan
 from glue_workflow_provider.compile.schedule import EventSource, ScheduleKind
 from glue_workflow_provider.exceptions import CompileError
-from glue_workflow_provider.model.graph import WorkflowGraph
-from glue_workflow_provider.model.workflow import Definition
 
 #: A fixed start date: schedules never backfill from it (catchup is off and the timetable looks forward).
 START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
@@ -29,16 +25,11 @@ _EVENT_TRIGGER = "glue_workflow_provider.runtime.triggers.events.sqs.GlueEventBa
 _DURATION_ARGS = ("retry_delay", "max_retry_delay", "execution_timeout")
 
 
-def build_dag(plan: DagPlan, definition: Definition | Callable[[], Definition], *, fileloc: str | None = None) -> Any:
-    """The Airflow DAG for ``plan``; every Glue-node task shares one WorkflowRuntime for pruning.
-
-    :param definition: The definition, or a function giving it: then the trigger graph the node tasks prune
-        with is built only when a task first needs it (in the worker that runs it), never while parsing.
-    """
+def build_dag(plan: DagPlan, *, fileloc: str | None = None) -> Any:
+    """The Airflow DAG for ``plan`` alone; every Glue-node task shares one WorkflowRuntime (the plan) for pruning."""
     from airflow.sdk import DAG, Param
 
-    graph = WorkflowGraph.of(definition) if isinstance(definition, Definition) else DeferredWorkflowGraph(definition)
-    runtime = import_string(_RUNTIME)(plan=plan, graph=graph)
+    runtime = import_string(_RUNTIME)(plan=plan)
     dag = DAG(
         dag_id=plan.dag_id,
         dag_display_name=plan.display_name,
@@ -62,32 +53,6 @@ def build_dag(plan: DagPlan, definition: Definition | Callable[[], Definition], 
         operators[task.operator](dag=dag, **_operator_kwargs(plan, task, runtime, task_args))
     _wire(dag, plan)
     return dag
-
-
-class DeferredWorkflowGraph(WorkflowGraph):
-    """A WorkflowGraph built on first use, from a definition that is only then validated (its JSON, cached).
-
-    The DAG processor never runs tasks, so it never needs the graph: deferring it keeps every parse free of
-    validating definitions and of holding their models. It compares equal to the graph it stands for.
-    """
-
-    def __init__(self, load: Callable[[], Definition]) -> None:  # the fields are set on first use
-        object.__setattr__(self, "_load", load)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name == "_load":
-            raise AttributeError(name)
-        graph = WorkflowGraph.of(object.__getattribute__(self, "_load")())
-        for item in dataclasses.fields(WorkflowGraph):
-            object.__setattr__(self, item.name, getattr(graph, item.name))
-        return object.__getattribute__(self, name)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, WorkflowGraph):
-            return NotImplemented
-        return all(getattr(self, f.name) == getattr(other, f.name) for f in dataclasses.fields(WorkflowGraph))
-
-    __hash__ = None  # type: ignore[assignment]  # like WorkflowGraph (its dict fields are unhashable)
 
 
 def _wire(dag: Any, plan: DagPlan) -> None:

@@ -1,4 +1,6 @@
-"""DagPlan: the compiled DAG as plain, JSON-serialisable data (tasks, trigger rules, edges, schedule).
+"""DagPlan: the compiled DAG as plain, JSON-serialisable data (tasks, trigger rules, edges, schedule, and the
+trigger table the running tasks decide with). It stands alone: building the DAG and running its tasks need
+nothing else, so the plan cache keeps only plans, and workers never read or validate a definition.
 
 Nothing here imports Airflow: the plan is what ``render --format json`` shows and what tests snapshot;
 ``dag_builder.build_dag`` is the only code that turns it into Airflow objects.
@@ -16,9 +18,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from glue_workflow_provider.compile.schedule import SchedulePlan
-from glue_workflow_provider.model.graph import WorkflowGraph
-from glue_workflow_provider.semantics.predicates import pair_dead
-from glue_workflow_provider.semantics.progress import Settled, run_outcome
+from glue_workflow_provider.semantics.trigger_table import TriggerTable
 
 
 class TaskKind(StrEnum):
@@ -105,6 +105,8 @@ class DagPlan:
     poll_interval: int
     task_args: dict[str, Any]
     tasks: tuple[TaskPlan, ...]
+    #: Every trigger and node as plain data: what the running tasks decide with (no definition needed).
+    triggers: TriggerTable
     doc_md: str = ""
     _index: dict[str, TaskPlan] = field(default_factory=dict, repr=False, compare=False)
 
@@ -136,33 +138,6 @@ class DagPlan:
         except (TypeError, KeyError, AttributeError) as exc:
             raise ValueError(f"not a DagPlan: {exc}") from exc
         return typing.cast(DagPlan, plan)
-
-    def tasks_to_skip(self, graph: WorkflowGraph, settled: Settled) -> list[str]:
-        """Tasks that can never run given ``settled``: dead nodes and gates, and the outcome when all is handled.
-
-        The outcome task fails natively (``none_failed``) when a node task failed; skipping it first says that
-        every failure was handled by a trigger, so the DAG run succeeds (§10.6).
-        """
-        skip: list[str] = []
-        for task in self.tasks:
-            if task.is_node and task.glue_name in settled.dead_nodes:
-                skip.append(task.task_id)
-            elif task.kind is TaskKind.TRIGGER_GATE and task.glue_name in settled.dead_triggers:
-                skip.append(task.task_id)
-            elif task.kind is TaskKind.CONDITION_GATE and self._condition_dead(task, settled):
-                skip.append(task.task_id)
-            elif task.kind is TaskKind.OUTCOME and self._failures_all_handled(graph, settled):
-                skip.append(task.task_id)
-        return skip
-
-    @staticmethod
-    def _condition_dead(task: TaskPlan, settled: Settled) -> bool:
-        return pair_dead(task.glue_name or "", task.glue_state or "", settled.ended, settled.dead_nodes)
-
-    @staticmethod
-    def _failures_all_handled(graph: WorkflowGraph, settled: Settled) -> bool:
-        failed = any(state != "SUCCEEDED" for state in settled.ended.values())
-        return failed and settled.is_complete(graph) and run_outcome(graph, settled.ended) == "success"
 
 
 # -- to_json / from_json: as dataclasses.asdict, minus its deep copies; decoders built once per type -------

@@ -25,14 +25,13 @@ import os
 import tempfile
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import glue_workflow_provider
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.model.diagnostics import Diagnostic, Severity
-from glue_workflow_provider.model.workflow import Definition
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +40,9 @@ PLAN_CACHE_ENV = "GLUE_AIRFLOW_PLAN_CACHE"
 #: glue-airflow's cache root; the plan cache is its ``plans`` subdirectory when set.
 CACHE_ENV = "GLUE_AIRFLOW_CACHE"
 _DISABLED = frozenset({"off", "0", "false", "no", "none", "disabled"})
-FORMAT = 1
+FORMAT = 2
 #: Subpackages and modules whose source decides a file's diagnostics, plan and intended dag_id.
-_DECIDING = ("model", "sources", "semantics", "compile", "loader.py", "exceptions.py")
+_DECIDING = ("model", "sources", "semantics", "compile", "exceptions.py")
 #: Entries no index refers to are removed once this old (a concurrent processor may have just written them).
 _PRUNE_AFTER_SECONDS = 3600
 #: Folder indexes not rewritten for this long (old checkouts of a versioned bundle) stop keeping entries.
@@ -92,66 +91,49 @@ class CheckedEntry:
 
     :param diagnostics: Every problem (warnings included), not yet placed in a file.
     :param intended_dag_id: The dag_id the document asks for, even when invalid (a placeholder takes it).
-    :param plan: The plan when the definition compiles, else None.
-    :param definition: The validated definition when ``plan`` is set (checked just now), or
-    :param definition_json: its JSON, when the entry comes from the cache: it is validated into a model only
-        when something needs it (a task runs), never while the DAG processor parses.
+    :param plan: The plan when the definition compiles, else None: all that building the DAG and running its
+        tasks need, so no definition is kept and nothing is validated again where the entry is read.
     """
 
     diagnostics: tuple[Diagnostic, ...]
     intended_dag_id: str | None
     plan: DagPlan | None = None
-    definition: Definition | None = None
-    definition_json: str | None = field(default=None, repr=False)
 
     @property
     def valid(self) -> bool:
         """Whether the definition compiles to a plan."""
-        return self.plan is not None and (self.definition is not None or self.definition_json is not None)
-
-    def model(self) -> Definition:
-        """The definition (validated from its JSON when the entry came from the cache)."""
-        if self.definition is not None:
-            return self.definition
-        if self.definition_json is None:
-            raise ValueError("an invalid definition has no model")
-        return Definition.model_validate_json(self.definition_json)
+        return self.plan is not None
 
     def to_text(self) -> str:
-        """Three lines: the summary (format, validity, ids, diagnostics, body hash), the plan, the definition."""
-        valid = self.valid and self.plan is not None
-        body = ""
-        if valid:
-            body = self.definition_json or self.model().model_dump_json(by_alias=True, exclude_unset=True)
+        """Two lines: the summary (format, validity, ids, diagnostics, plan hash), then the plan."""
+        plan = json.dumps(self.plan.to_json(), separators=(",", ":")) if self.plan is not None else ""
         summary = {
             "format": FORMAT,
-            "valid": valid,
-            "dag_id": self.plan.dag_id if valid and self.plan is not None else None,
+            "valid": self.valid,
+            "dag_id": self.plan.dag_id if self.plan is not None else None,
             "intended_dag_id": self.intended_dag_id,
             "diagnostics": [[d.code, d.severity.value, d.path, d.message] for d in self.diagnostics],
-            "definition_sha256": hashlib.sha256(body.encode()).hexdigest(),
+            "plan_sha256": hashlib.sha256(plan.encode()).hexdigest(),
         }
-        plan = json.dumps(self.plan.to_json(), separators=(",", ":")) if valid and self.plan is not None else ""
-        return "\n".join((json.dumps(summary, separators=(",", ":")), plan, body))
+        return "\n".join((json.dumps(summary, separators=(",", ":")), plan))
 
     @classmethod
     def from_text(cls, text: str) -> CheckedEntry:
-        """The entry ``to_text`` wrote; raises ValueError on anything else (a torn or altered definition
-        included: its hash is checked here, since it is validated only later)."""
-        first, plan_text, body = text.split("\n", 2)
+        """The entry ``to_text`` wrote; raises ValueError on anything else (a torn or altered plan included)."""
+        first, plan_text = text.split("\n", 1)
         summary = _summary(first)
         diagnostics = tuple(
             Diagnostic(str(code), Severity(severity), str(path), str(message))
             for code, severity, path, message in summary["diagnostics"]
         )
+        if hashlib.sha256(plan_text.encode()).hexdigest() != summary["plan_sha256"]:
+            raise ValueError("plan cache entry: the plan does not match its hash")
         if not summary["valid"]:
             return cls(diagnostics, summary["intended_dag_id"])
-        if hashlib.sha256(body.encode()).hexdigest() != summary["definition_sha256"] or not body:
-            raise ValueError("plan cache entry: the definition does not match its hash")
         plan = DagPlan.from_json(json.loads(plan_text))
         if plan.dag_id != summary["dag_id"]:
             raise ValueError("plan cache entry: summary and plan disagree")
-        return cls(diagnostics, summary["intended_dag_id"], plan, definition_json=body)
+        return cls(diagnostics, summary["intended_dag_id"], plan)
 
 
 def _summary(line: str) -> dict[str, Any]:

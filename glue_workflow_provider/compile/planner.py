@@ -36,12 +36,14 @@ from glue_workflow_provider.compile.plan import (
     Upstream,
 )
 from glue_workflow_provider.compile.schedule import plan_schedule
-from glue_workflow_provider.model.diagnostics import Diagnostic, error
-from glue_workflow_provider.model.graph import WorkflowGraph
+from glue_workflow_provider.model.diagnostics import Diagnostic, error, warning
 from glue_workflow_provider.model.schedule import GlueCronError
-from glue_workflow_provider.model.states import SUCCEEDED, NodeType
-from glue_workflow_provider.model.trigger import Logical, Trigger
+from glue_workflow_provider.model.states import SUCCEEDED
+from glue_workflow_provider.model.trigger import Trigger
 from glue_workflow_provider.model.workflow import Definition
+from glue_workflow_provider.semantics.predicates import is_conjunction
+from glue_workflow_provider.semantics.progress import runnable_nodes
+from glue_workflow_provider.semantics.trigger_table import TriggerRow, TriggerTable
 
 DEFAULT_TAGS = ("glue-workflow",)
 #: Node tasks retry once by default: a retry reattaches to the same Glue run (never a second run), and a Glue
@@ -53,7 +55,7 @@ Pair = tuple[str, str]  # (node name, watched state)
 
 @dataclass(frozen=True)
 class PlanResult:
-    """A plan, or the problems that stop the definition from compiling."""
+    """A plan (with warnings the trigger semantics give, such as GWF034), or the problems that stop it."""
 
     plan: DagPlan | None
     diagnostics: tuple[Diagnostic, ...] = ()
@@ -62,41 +64,42 @@ class PlanResult:
 @dataclass
 class _Builder:
     definition: Definition
-    graph: WorkflowGraph
+    table: TriggerTable
     gates: dict[str, TaskPlan] = field(default_factory=dict)
 
-    def node_task(self, node: str, node_type: NodeType, start: Trigger | None) -> TaskPlan:
+    def node_task(self, node: str, node_type: str, start: TriggerRow | None) -> TaskPlan:
         triggers = self._active_starters(node, start)
-        rule, upstream = self._wiring(node, triggers, is_root=start is not None and _starts(start, node))
-        kind = TaskKind.JOB if node_type is NodeType.JOB else TaskKind.CRAWLER
+        rule, upstream = self._wiring(triggers, is_root=start is not None and node in start.starts)
+        starters = self.table.starters(node)
+        models = {t.name: t for t in self.definition.triggers}
         return TaskPlan(
             task_id=airflow_id(node),
             display_name=node,
-            kind=kind,
+            kind=TaskKind.JOB if node_type == "JOB" else TaskKind.CRAWLER,
             trigger_rule=rule,
             upstream=upstream,
             glue_name=node,
-            starts=tuple(_start_plan(t, node) for t in self.graph.starters.get(node, ()) if not t.is_deactivated),
-            doc=_node_doc(node, node_type, self.graph.starters.get(node, ())),
+            starts=tuple(_start_plan(models[row.name], node) for row in starters if not row.deactivated),
+            doc=_node_doc(node, node_type, starters),
         )
 
-    def _active_starters(self, node: str, start: Trigger | None) -> list[Trigger]:
-        if start is not None and _starts(start, node):
+    def _active_starters(self, node: str, start: TriggerRow | None) -> list[TriggerRow]:
+        if start is not None and node in start.starts:
             return []
-        return [t for t in self.graph.starters.get(node, ()) if not t.is_start and not t.is_deactivated]
+        return [row for row in self.table.starters(node) if not row.is_start and not row.deactivated]
 
-    def _wiring(self, node: str, triggers: list[Trigger], *, is_root: bool) -> tuple[str, tuple[Upstream, ...]]:
+    def _wiring(self, triggers: list[TriggerRow], *, is_root: bool) -> tuple[str, tuple[Upstream, ...]]:
         if is_root or not triggers:
             return "all_success", ()
-        if len(triggers) == 1 and _is_conjunction(triggers[0]):
-            pairs = _pairs(triggers[0])
+        if len(triggers) == 1 and is_conjunction(triggers[0]):
+            pairs = triggers[0].watched
             return _and_rule(pairs), _edges((airflow_id(n), triggers[0].name) for n, _ in pairs)
         signals: list[tuple[str, str]] = []
-        for trigger in triggers:
-            if _is_conjunction(trigger) and len(_pairs(trigger)) > 1:
-                signals.append((self._trigger_gate(trigger), trigger.name))
+        for row in triggers:
+            if is_conjunction(row) and len(row.watched) > 1:
+                signals.append((self._trigger_gate(row), row.name))
             else:
-                signals.extend((self._signal(pair), trigger.name) for pair in _pairs(trigger))
+                signals.extend((self._signal(pair), row.name) for pair in row.watched)
         return "one_success", _edges(signals)
 
     def _signal(self, pair: Pair) -> str:
@@ -119,31 +122,31 @@ class _Builder:
         )
         return task_id
 
-    def _trigger_gate(self, trigger: Trigger) -> str:
-        task_id = trigger_gate_id(trigger.name)
-        pairs = _pairs(trigger)
+    def _trigger_gate(self, row: TriggerRow) -> str:
+        task_id = trigger_gate_id(row.name)
         self.gates[task_id] = TaskPlan(
             task_id=task_id,
-            display_name=trigger.name,
+            display_name=row.name,
             kind=TaskKind.TRIGGER_GATE,
-            trigger_rule=_and_rule(pairs),
-            upstream=_edges((airflow_id(n), trigger.name) for n, _ in pairs),
-            glue_name=trigger.name,
-            doc=f"Glue trigger '{trigger.name}': {_predicate_text(trigger)}.",
+            trigger_rule=_and_rule(row.watched),
+            upstream=_edges((airflow_id(n), row.name) for n, _ in row.watched),
+            glue_name=row.name,
+            doc=f"Glue trigger '{row.name}': {_predicate_text(row)}.",
         )
         return task_id
 
 
 def plan_workflow(definition: Definition) -> PlanResult:
     """Compile a validated definition into a DagPlan, or say why it cannot be compiled exactly."""
-    graph = WorkflowGraph.of(definition)
-    start = graph.start_triggers[0] if graph.start_triggers else None
+    table = TriggerTable.of(definition)
+    start_row = table.start_triggers[0] if table.start_triggers else None
+    start = next((t for t in definition.triggers if start_row is not None and t.name == start_row.name), None)
     try:
         schedule = plan_schedule(start, definition.airflow)
     except GlueCronError as exc:  # validation reports it too; kept so the planner never raises on it
         return PlanResult(None, (error("GWF019", "Triggers", str(exc)),))
-    builder = _Builder(definition, graph)
-    nodes = [builder.node_task(node, node_type, start) for node, node_type in graph.nodes.items()]
+    builder = _Builder(definition, table)
+    nodes = [builder.node_task(node, node_type, start_row) for node, node_type in table.nodes.items()]
     outcome = _outcome_task(nodes)
     tasks = tuple(sorted([*nodes, *builder.gates.values(), outcome], key=lambda t: t.task_id))
     problems = _collisions(tasks)
@@ -168,25 +171,33 @@ def plan_workflow(definition: Definition) -> PlanResult:
         poll_interval=settings.poll_interval,
         task_args={**DEFAULT_TASK_ARGS, **settings.default_args.model_dump(exclude_none=True)},
         tasks=tasks,
-        doc_md=_dag_doc(definition, start),
+        triggers=table,
+        doc_md=_dag_doc(definition, table, start_row),
     )
-    return PlanResult(plan, ())
+    return PlanResult(plan, tuple(never_run_warnings(table)))
 
 
-def _starts(trigger: Trigger, node: str) -> bool:
-    return any(action.node_name == node for action in trigger.actions)
+def never_run_warnings(table: TriggerTable) -> list[Diagnostic]:
+    """GWF034: nodes that no combination of outcomes starts (e.g. AND over two states of one job)."""
+    runnable = runnable_nodes(table)
+    positions = {row.name: i for i, row in enumerate(table.triggers)}
+    problems = []
+    for node in table.nodes:
+        if node not in runnable:
+            starters = [row.name for row in table.starters(node)]
+            problems.append(
+                warning(
+                    "GWF034",
+                    f"Triggers[{positions[starters[0]]}].Actions" if starters else "Triggers",
+                    f"'{node}' can never run: no outcome of the other nodes fires trigger(s) "
+                    f"{', '.join(starters)}; check their conditions (a DEACTIVATED trigger, or one job watched "
+                    "for two different states in one AND)",
+                )
+            )
+    return problems
 
 
-def _is_conjunction(trigger: Trigger) -> bool:
-    predicate = trigger.predicate
-    return predicate is None or predicate.effective_logical is Logical.AND or len(_pairs(trigger)) == 1
-
-
-def _pairs(trigger: Trigger) -> list[Pair]:
-    return list(dict.fromkeys((c.node_name, c.watched_state) for c in trigger.conditions))
-
-
-def _and_rule(pairs: list[Pair]) -> str:
+def _and_rule(pairs: tuple[Pair, ...]) -> str:
     states = {state == SUCCEEDED for _, state in pairs}
     if states == {True}:
         return "all_success"
@@ -260,29 +271,29 @@ def _start_plan(trigger: Trigger, node: str) -> StartPlan:
     )
 
 
-def _predicate_text(trigger: Trigger) -> str:
-    if trigger.is_start:
-        return f"{trigger.type} start trigger"
-    joiner = " AND " if _is_conjunction(trigger) else " ANY "
-    return joiner.join(f"{node} {state}" for node, state in _pairs(trigger))
+def _predicate_text(row: TriggerRow) -> str:
+    if row.is_start:
+        return f"{row.type} start trigger"
+    joiner = " AND " if is_conjunction(row) else " ANY "
+    return joiner.join(f"{node} {state}" for node, state in row.watched)
 
 
-def _node_doc(node: str, node_type: NodeType, starters: tuple[Trigger, ...]) -> str:
+def _node_doc(node: str, node_type: str, starters: tuple[TriggerRow, ...]) -> str:
     lines = [f"Glue {node_type.lower()} '{node}' (runs the existing {node_type.lower()} by name)."]
-    for trigger in starters:
-        state = " (DEACTIVATED: never fires)" if trigger.is_deactivated else ""
-        lines.append(f"- started by trigger '{trigger.name}': {_predicate_text(trigger)}{state}")
+    for row in starters:
+        state = " (DEACTIVATED: never fires)" if row.deactivated else ""
+        lines.append(f"- started by trigger '{row.name}': {_predicate_text(row)}{state}")
     return "\n".join(lines)
 
 
-def _dag_doc(definition: Definition, start: Trigger | None) -> str:
+def _dag_doc(definition: Definition, table: TriggerTable, start: TriggerRow | None) -> str:
     lines = [f"# Glue workflow `{definition.name}`", ""]
     if definition.workflow.description:
         lines += [definition.workflow.description, ""]
     lines.append(f"Start trigger: `{start.name}` ({start.type})" if start else "No start trigger.")
     lines += ["", "| Trigger | Type | Predicate | Starts |", "| --- | --- | --- | --- |"]
-    for trigger in definition.triggers:
-        starts = ", ".join(a.node_name for a in trigger.actions)
-        lines.append(f"| {trigger.name} | {trigger.type} | {_predicate_text(trigger)} | {starts} |")
+    for row in table.triggers:
+        starts = ", ".join(row.starts)
+        lines.append(f"| {row.name} | {row.type} | {_predicate_text(row)} | {starts} |")
     lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name."]
     return "\n".join(lines)

@@ -15,7 +15,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
-from glue_workflow_provider.loader import LOADER_FILE_NAME, LOADER_FILE_SOURCE
+from glue_workflow_provider.loader_file import LOADER_FILE_NAME, LOADER_FILE_SOURCE
 
 CACHE_ENV = "GLUE_AIRFLOW_CACHE"
 

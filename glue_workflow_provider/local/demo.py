@@ -26,7 +26,7 @@ from typing import Any
 
 from cryptography.fernet import Fernet
 
-from glue_workflow_provider.loader import definition_files
+from glue_workflow_provider.compile.discovery import definition_files
 from glue_workflow_provider.local.airflow_home import airflow_environment, prepare_home
 from glue_workflow_provider.local.endpoint import (
     LOCAL_CREDENTIALS,

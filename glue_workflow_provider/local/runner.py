@@ -219,7 +219,7 @@ def _with_poll_interval(plan: DagPlan, seconds: int) -> DagPlan:
 def _build(plan: DagPlan, definition: Definition, home: Path | None) -> Any:
     from glue_workflow_provider.compile.dag_builder import build_dag
 
-    dag = build_dag(plan, definition)
+    dag = build_dag(plan)
     if home is not None:
         dag.fileloc = str(home / "dags" / "glue_workflows.py")
     return dag

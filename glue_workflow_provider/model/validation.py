@@ -16,7 +16,6 @@ from glue_workflow_provider.model.states import WATCHABLE_STATES, NodeType
 from glue_workflow_provider.model.trigger import (
     Action,
     Condition,
-    Logical,
     Trigger,
     TriggerType,
 )
@@ -39,7 +38,6 @@ def validate(definition: Definition) -> list[Diagnostic]:
     problems += _check_cycles(definition, graph)
     problems += _check_node_kinds(definition)
     problems += _check_carried_specs(definition, graph)
-    problems += _check_runnable(definition, graph)
     return problems
 
 
@@ -417,47 +415,3 @@ def _missing_specs(
                     f"{_trigger_path(index)}.Actions[{number}]",
                     f"'{name}' is not in {section}; it must already exist in the AWS account",
                 )
-
-
-def _check_runnable(definition: Definition, graph: WorkflowGraph) -> Iterator[Diagnostic]:
-    """Warn about nodes that no combination of outcomes can start (e.g. AND over two states of one job)."""
-    runnable = _runnable_nodes(graph)
-    positions = {t.name: i for i, t in enumerate(definition.triggers)}
-    for node in graph.nodes:
-        if node not in runnable:
-            starters = [t.name for t in graph.starters.get(node, ())]
-            yield warning(
-                "GWF034",
-                f"{_trigger_path(positions.get(starters[0], 0))}.Actions" if starters else "Triggers",
-                f"'{node}' can never run: no outcome of the other nodes fires trigger(s) "
-                f"{', '.join(starters)}; check their conditions (a DEACTIVATED trigger, or one job watched for "
-                "two different states in one AND)",
-            )
-
-
-def _runnable_nodes(graph: WorkflowGraph) -> set[str]:
-    runnable: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for trigger in graph.triggers:
-            if _can_fire(trigger, runnable):
-                for action in trigger.actions:
-                    if action.node_name and action.node_name not in runnable:
-                        runnable.add(action.node_name)
-                        changed = True
-    return runnable
-
-
-def _can_fire(trigger: Trigger, runnable: set[str]) -> bool:
-    if trigger.is_start:
-        return True
-    if trigger.is_deactivated or not trigger.conditions:
-        return False
-    possible = [c.node_name in runnable for c in trigger.conditions]
-    if trigger.predicate is not None and trigger.predicate.effective_logical is Logical.ANY:
-        return any(possible)
-    wanted: dict[str, set[str]] = {}
-    for condition in trigger.conditions:
-        wanted.setdefault(condition.node_name, set()).add(condition.watched_state)
-    return all(possible) and all(len(states) == 1 for states in wanted.values())

@@ -41,6 +41,7 @@ from glue_workflow_provider.runtime.node_state import (
     WorkflowRuntime,
     ended_states,
 )
+from glue_workflow_provider.runtime.pruning import tasks_to_skip
 from glue_workflow_provider.semantics.progress import settle
 
 log = logging.getLogger(__name__)
@@ -113,8 +114,8 @@ def after_manual_mark(ti: Any, *, failed: bool) -> list[str]:
         recorded = _xcom(session, ti, GLUE_STATE_KEY)
         ended = ended_states(runtime.plan, states, recorded.get)
         ended[_node_of(runtime, ti.task_id)] = NO_GLUE_STATE
-        settled = settle(runtime.graph, ended)
-        skip = [t for t in runtime.plan.tasks_to_skip(runtime.graph, settled) if states.get(t) in NOT_RUN]
+        settled = settle(runtime.plan.triggers, ended)
+        skip = [t for t in tasks_to_skip(runtime.plan, settled) if states.get(t) in NOT_RUN]
         if skip:
             session.execute(
                 update(TaskInstance)

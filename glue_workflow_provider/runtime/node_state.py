@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan, StartPlan
-from glue_workflow_provider.model.graph import WorkflowGraph
 from glue_workflow_provider.model.states import SUCCEEDED
 from glue_workflow_provider.runtime.airflow_internals import skip_tasks
+from glue_workflow_provider.runtime.pruning import tasks_to_skip
 from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED, task_states
 from glue_workflow_provider.semantics.predicates import trigger_fires
 from glue_workflow_provider.semantics.progress import Settled, settle
@@ -38,13 +38,12 @@ NO_GLUE_STATE = "ERROR"
 
 @dataclass(frozen=True)
 class WorkflowRuntime:
-    """What a node task needs to know about its whole workflow: the plan and the trigger graph.
+    """What a node task needs to know about its whole workflow: the plan, trigger table included.
 
     One instance is shared by every task of a DAG (never copied per task, never serialized).
     """
 
     plan: DagPlan
-    graph: WorkflowGraph
 
     def __deepcopy__(self, memo: dict[int, Any]) -> WorkflowRuntime:
         return self
@@ -65,25 +64,25 @@ class WorkflowRuntime:
 
     def watched_by_starters(self, node: str) -> set[str]:
         """The nodes whose states decide whether a trigger of ``node`` has fired."""
-        return {c.node_name for t in self.graph.starters.get(node, ()) for c in t.conditions}
+        return {c.node for row in self.plan.triggers.starters(node) for c in row.conditions}
 
     def started_by(self, node: str, starts: tuple[StartPlan, ...], ended: Mapping[str, str]) -> StartPlan | None:
         """The first trigger (in definition order) that has fired for ``node``; None if none has."""
-        triggers = {t.name: t for t in self.graph.triggers}
+        rows = {row.name: row for row in self.plan.triggers.triggers}
         for start in starts:
-            trigger = triggers.get(start.trigger)
-            if trigger is not None and trigger_fires(trigger, ended):
+            row = rows.get(start.trigger)
+            if row is not None and trigger_fires(row, ended):
                 return start
         return None
 
     def settle(self, ti: Any, also: Mapping[str, str] | None = None) -> Settled:
         """What the recorded states (and ``also``, states not recorded yet) decide."""
-        return settle(self.graph, {**self.node_states(ti), **(also or {})})
+        return settle(self.plan.triggers, {**self.node_states(ti), **(also or {})})
 
     def prune(self, ti: Any, own_task_id: str, also: Mapping[str, str] | None = None) -> list[str]:
         """Skip every task that can no longer run (and the outcome task if every failure was handled)."""
         settled = self.settle(ti, also)
-        skip = [task for task in self.plan.tasks_to_skip(self.graph, settled) if task != own_task_id]
+        skip = [task for task in tasks_to_skip(self.plan, settled) if task != own_task_id]
         if skip:
             skip_tasks(skip)
             log.info("Skipped tasks that can no longer run in this workflow run: %s", ", ".join(sorted(skip)))

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from glue_workflow_provider.model.graph import WorkflowGraph
 from glue_workflow_provider.model.states import SUCCEEDED
-from glue_workflow_provider.semantics.predicates import trigger_dead, trigger_fires
+from glue_workflow_provider.semantics.predicates import could_fire, trigger_dead, trigger_fires
+from glue_workflow_provider.semantics.trigger_table import TriggerTable
 
 
 @dataclass(frozen=True)
@@ -24,43 +24,55 @@ class Settled:
     dead_triggers: frozenset[str]
     dead_nodes: frozenset[str]
 
-    def is_complete(self, graph: WorkflowGraph) -> bool:
+    def is_complete(self, table: TriggerTable) -> bool:
         """Every node has ended or can never run: the run is over."""
-        return all(node in self.ended or node in self.dead_nodes for node in graph.nodes)
+        return all(node in self.ended or node in self.dead_nodes for node in table.nodes)
 
 
-def settle(graph: WorkflowGraph, ended: Mapping[str, str]) -> Settled:
+def settle(table: TriggerTable, ended: Mapping[str, str]) -> Settled:
     """The fixed point of deadness: a node is dead when every trigger that could start it is dead."""
     dead_nodes: set[str] = set()
     changed = True
     while changed:
         changed = False
-        for node in graph.nodes:
+        for node in table.nodes:
             if node in ended or node in dead_nodes:
                 continue
-            starters = graph.starters.get(node, ())
-            if all(trigger_dead(t, ended, dead_nodes) for t in starters):
+            if all(trigger_dead(row, ended, dead_nodes) for row in table.starters(node)):
                 dead_nodes.add(node)
                 changed = True
-    fired = frozenset(t.name for t in graph.triggers if trigger_fires(t, ended))
-    dead_triggers = frozenset(t.name for t in graph.triggers if trigger_dead(t, ended, dead_nodes))
+    fired = frozenset(row.name for row in table.triggers if trigger_fires(row, ended))
+    dead_triggers = frozenset(row.name for row in table.triggers if trigger_dead(row, ended, dead_nodes))
     return Settled(ended, fired, dead_triggers, frozenset(dead_nodes))
 
 
-def listened_states(graph: WorkflowGraph) -> dict[str, frozenset[str]]:
+def runnable_nodes(table: TriggerTable) -> set[str]:
+    """The nodes that some combination of outcomes starts (the rest can never run, GWF034)."""
+    runnable: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for row in table.triggers:
+            if could_fire(row, runnable) and not runnable.issuperset(row.starts):
+                runnable.update(row.starts)
+                changed = True
+    return runnable
+
+
+def listened_states(table: TriggerTable) -> dict[str, frozenset[str]]:
     """For each node, the end states some (not deactivated) trigger of the workflow listens for."""
     listened: dict[str, set[str]] = {}
-    for trigger in graph.triggers:
-        if trigger.is_start or trigger.is_deactivated:
+    for row in table.triggers:
+        if row.is_start or row.deactivated:
             continue
-        for condition in trigger.conditions:
-            listened.setdefault(condition.node_name, set()).add(condition.watched_state)
+        for condition in row.conditions:
+            listened.setdefault(condition.node, set()).add(condition.state)
     return {node: frozenset(states) for node, states in listened.items()}
 
 
-def unhandled_failures(graph: WorkflowGraph, ended: Mapping[str, str]) -> dict[str, str]:
+def unhandled_failures(table: TriggerTable, ended: Mapping[str, str]) -> dict[str, str]:
     """Nodes that ended in a non-SUCCEEDED state no trigger listens for (§10.6), with that state."""
-    listened = listened_states(graph)
+    listened = listened_states(table)
     return {
         node: state
         for node, state in ended.items()
@@ -68,6 +80,6 @@ def unhandled_failures(graph: WorkflowGraph, ended: Mapping[str, str]) -> dict[s
     }
 
 
-def run_outcome(graph: WorkflowGraph, ended: Mapping[str, str]) -> str:
+def run_outcome(table: TriggerTable, ended: Mapping[str, str]) -> str:
     """``failed`` exactly when some node ended in an unhandled state, otherwise ``success`` (§10.6)."""
-    return "failed" if unhandled_failures(graph, ended) else "success"
+    return "failed" if unhandled_failures(table, ended) else "success"

@@ -48,6 +48,15 @@ class LoadResult:
     definition: Definition | None
     diagnostics: tuple[Diagnostic, ...] = ()
     document: Mapping[str, Any] | None = field(default=None, repr=False, compare=False)
+    text: str | None = field(default=None, repr=False, compare=False)
+
+    def located(self, diagnostics: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+        """``diagnostics`` found later (by the planner) about this document, in its file, with their lines."""
+        placed = tuple(d.in_file(self.path) for d in diagnostics)
+        if not placed or self.text is None:
+            return placed
+        lines = yaml_lines.path_lines(self.text)
+        return tuple(yaml_lines.with_line(d, lines) for d in placed)
 
     @property
     def ok(self) -> bool:
@@ -97,11 +106,11 @@ def load_text(text: str, file: str) -> LoadResult:
     except (DocumentProblem) as problem:
         return LoadResult(file, None, (problem.diagnostic.in_file(file),))
     result = load_data(data, file)
-    if result.diagnostics:
+    located = result.diagnostics
+    if located:
         lines = yaml_lines.path_lines(text)
         located = tuple(yaml_lines.with_line(d, lines) for d in result.diagnostics)
-        result = LoadResult(file, result.definition, located, result.document)
-    return result
+    return LoadResult(file, result.definition, located, result.document, text)
 
 
 def load_data(data: object, file: str = "<definition>") -> LoadResult:

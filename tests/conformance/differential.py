@@ -6,28 +6,28 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from glue_workflow_provider.model.graph import WorkflowGraph
-from glue_workflow_provider.model.states import END_STATES, SUCCEEDED
+from glue_workflow_provider.model.states import END_STATES, SUCCEEDED, NodeType
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.jobside.glue_airflow_run_properties import LOCATION_ARG
 from glue_workflow_provider.runtime.run_record import TASK_ARG
 from glue_workflow_provider.semantics.arguments import WORKFLOW_RUN_ID_ARG
-from glue_workflow_provider.semantics.predicates import trigger_fires
+from glue_workflow_provider.semantics.predicates import is_conjunction, trigger_fires
 from glue_workflow_provider.semantics.progress import listened_states
 from glue_workflow_provider.semantics.report import RunReport
 from glue_workflow_provider.semantics.simulator import simulate
+from glue_workflow_provider.semantics.trigger_table import TriggerTable
 
 
 def outcome_classes(definition: Definition) -> dict[str, list[str]]:
     """Per node, one end state per distinct behaviour: SUCCEEDED, each state a trigger listens for, and one
     state nobody listens for (all such states behave alike; which one rotates from node to node so that
     every end state gets recorded somewhere)."""
-    graph = WorkflowGraph.of(definition)
+    graph = TriggerTable.of(definition)
     listened = listened_states(graph)
     classes: dict[str, list[str]] = {}
     for index, (node, node_type) in enumerate(graph.nodes.items()):
         heard = sorted(listened.get(node, frozenset()) - {SUCCEEDED})
-        unheard = [s for s in END_STATES[node_type] if s != SUCCEEDED and s not in heard]
+        unheard = [s for s in END_STATES[NodeType(node_type)] if s != SUCCEEDED and s not in heard]
         classes[node] = [SUCCEEDED, *heard] + ([unheard[index % len(unheard)]] if unheard else [])
     return classes
 
@@ -88,7 +88,7 @@ def assert_conforms(
 def assert_puts_visible_causally(definition: Definition, run: RunReport, puts: Mapping[str, Mapping[str, str]]) -> None:
     """A node never sees the put of a node that started after it, and always sees the puts of the nodes its
     single AND trigger waited for (and theirs, transitively)."""
-    graph = WorkflowGraph.of(definition)
+    graph = TriggerTable.of(definition)
     order = {name: node.order for name, node in run.nodes.items() if node.order is not None}
     for name, position in order.items():
         seen = run.nodes[name].run_properties or {}
@@ -100,26 +100,23 @@ def assert_puts_visible_causally(definition: Definition, run: RunReport, puts: M
                 assert set(puts.get(ancestor, {})) <= set(seen), f"{name!r} did not see the put of {ancestor!r}"
 
 
-def _waited_for(graph: WorkflowGraph, node: str) -> set[str]:
+def _waited_for(graph: TriggerTable, node: str) -> set[str]:
     """Nodes that surely ended before ``node`` started: through single AND triggers only."""
-    triggers = [t for t in graph.starters.get(node, ()) if not t.is_deactivated]
-    if len(triggers) != 1 or triggers[0].is_start:
+    triggers = [t for t in graph.starters(node) if not t.deactivated]
+    if len(triggers) != 1 or triggers[0].is_start or not is_conjunction(triggers[0]):
         return set()
-    trigger = triggers[0]
-    if trigger.predicate is not None and trigger.predicate.effective_logical.value == "ANY" and len(trigger.conditions) > 1:
-        return set()
-    direct = {c.node_name for c in trigger.conditions}
+    direct = {c.node for c in triggers[0].conditions}
     return direct.union(*(_waited_for(graph, n) for n in direct)) if direct else set()
 
 
 def assert_causal_order(definition: Definition, run: RunReport) -> None:
     """Every node that ran started after some trigger of it held on nodes that had started before it."""
-    graph = WorkflowGraph.of(definition)
+    graph = TriggerTable.of(definition)
     order = {name: node.order for name, node in run.nodes.items() if node.order is not None}
     states = {name: node.glue_state for name, node in run.nodes.items() if node.glue_state is not None}
     for name, position in order.items():
         before = {n: s for n, s in states.items() if order.get(n, 10**9) < position}
-        triggers = graph.starters.get(name, ())
+        triggers = graph.starters(name)
         assert any(t.is_start or trigger_fires(t, before) for t in triggers), (
             f"node {name!r} started at position {position} before any of its triggers held "
             f"(started earlier: {sorted(before)})"

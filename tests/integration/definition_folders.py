@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 
 REPO = Path(__file__).resolve().parents[2]
 #: Committed definitions covering every way a trigger compiles.
@@ -81,13 +81,13 @@ def serialised(dag: Any) -> dict[str, Any]:
     return data
 
 
-def runtimes(dag: Any) -> list[tuple[str, Any, Any]]:
-    """(task id, plan, graph) of each node task's shared WorkflowRuntime (not part of the serialised DAG)."""
+def runtimes(dag: Any) -> list[tuple[str, Any]]:
+    """(task id, plan) of each node task's shared WorkflowRuntime (not part of the serialised DAG)."""
     found = []
     for task in sorted(dag.tasks, key=lambda t: t.task_id):
         runtime = getattr(task, "runtime", None)
         if runtime is not None:
-            found.append((task.task_id, runtime.plan, runtime.graph))
+            found.append((task.task_id, runtime.plan))
     return found
 
 

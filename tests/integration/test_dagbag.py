@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -137,7 +137,7 @@ BAD_DAG_IDS = {
 
 def test_a_bad_dag_id_is_a_validation_error_and_hides_no_other_dag(tmp_path: Path) -> None:
     """Issue 9.5: one bad dag_id used to make the whole loader file an import error."""
-    from glue_workflow_provider.loader import check_paths
+    from glue_workflow_provider.api import check_paths
 
     folder = _dags_folder_with(tmp_path, BAD_DAG_IDS)
     for checked in check_paths([folder / "workflows" / name for name in BAD_DAG_IDS]):

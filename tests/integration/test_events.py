@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.runtime.events import asset_event_run_properties
 
 REPO = Path(__file__).resolve().parents[2]

@@ -194,7 +194,7 @@ from pathlib import Path
 
 from airflow.sdk import task
 
-from glue_workflow_provider.loader import workflow_dag
+from glue_workflow_provider.api import workflow_dag
 from glue_workflow_provider.runtime.run_properties import get_run_properties, put_run_properties
 
 dag = workflow_dag(Path(__file__).parent / "python_task_flow.yaml")

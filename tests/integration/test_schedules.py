@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -47,7 +47,7 @@ def scheduler_dag(expression: str):
     definition = load_text(definition_text(expression), "sched.yaml").require()
     plan = plan_workflow(definition).plan
     assert plan is not None
-    data = json.loads(json.dumps(DagSerialization.to_dict(build_dag(plan, definition))))
+    data = json.loads(json.dumps(DagSerialization.to_dict(build_dag(plan))))
     return DagSerialization.from_dict(data)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.local.glue_server import (
     FAULTS_TAG,
     GET_FAILURES_TAG,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.runtime.events import asset_event_run_properties
 from tests.integration.test_events import eventbridge_event
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from glue_workflow_provider.loader import LOADER_FILE_SOURCE
+from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.local.demo import Demo, running
 from glue_workflow_provider.sources.definition_file import load_data
 

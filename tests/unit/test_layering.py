@@ -18,6 +18,11 @@ AIRFLOW_FREE = (
     "glue_workflow_provider.semantics.simulator",
     "glue_workflow_provider.compile.planner",
     "glue_workflow_provider.compile.render",
+    "glue_workflow_provider.compile.checking",
+    "glue_workflow_provider.compile.dag_ids",
+    "glue_workflow_provider.compile.discovery",
+    "glue_workflow_provider.semantics.trigger_table",
+    "glue_workflow_provider.runtime.pruning",
     "glue_workflow_provider.runtime.events",
     "glue_workflow_provider.jobside.glue_airflow_run_properties",
 )

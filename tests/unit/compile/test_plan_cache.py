@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from glue_workflow_provider.compile.checking import entry_of
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.compile.plan_cache import (
     CheckedEntry,
@@ -23,8 +24,13 @@ from glue_workflow_provider.compile.plan_cache import (
 )
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.model.diagnostics import Severity
-from glue_workflow_provider.model.workflow import Definition
-from glue_workflow_provider.sources.definition_file import load_data, load_definition, load_text
+from glue_workflow_provider.semantics.trigger_table import TriggerTable
+from glue_workflow_provider.sources.definition_file import (
+    load_data,
+    load_definition,
+    load_text,
+    read_definition,
+)
 from tests.conformance.strategies import workflow_documents
 
 REPO = Path(__file__).resolve().parents[3]
@@ -32,11 +38,9 @@ DEFINITIONS = sorted((REPO / "dags" / "workflows").glob("*.yaml")) + sorted((REP
 
 
 def _entry(path: Path) -> CheckedEntry:
-    result = load_definition(path)
-    assert result.definition is not None, result.diagnostics
-    planned = plan_workflow(result.definition)
-    assert planned.plan is not None, planned.diagnostics
-    return CheckedEntry(result.diagnostics, planned.plan.dag_id, planned.plan, result.definition)
+    entry = entry_of(load_definition(path))
+    assert entry.plan is not None, entry.diagnostics
+    return entry
 
 
 def _round_trip(entry: CheckedEntry) -> CheckedEntry:
@@ -44,14 +48,16 @@ def _round_trip(entry: CheckedEntry) -> CheckedEntry:
 
 
 @pytest.mark.parametrize("path", DEFINITIONS, ids=lambda p: p.name)
-def test_plan_and_definition_survive_the_json_round_trip(path: Path) -> None:
+def test_the_plan_survives_the_json_round_trip_and_is_all_an_entry_keeps(path: Path) -> None:
     entry = _entry(path)
     assert entry.plan is not None
     assert DagPlan.from_json(json.loads(json.dumps(entry.plan.to_json()))) == entry.plan
     back = _round_trip(entry)
     assert back.plan == entry.plan and back.plan.to_json() == entry.plan.to_json()
-    assert back.definition is None and back.model() == entry.definition  # validated only when asked for
+    assert back.plan.triggers == TriggerTable.of(read_definition(path))  # the plan alone decides a run
+    assert back.plan.triggers.starters("x-not-a-node") == () and back.plan.triggers.start_triggers
     assert back.diagnostics == tuple(d.in_file("<definition>") for d in entry.diagnostics)
+    assert len(entry.to_text().splitlines()) == 2  # summary and plan: no definition is kept
 
 
 @pytest.mark.parametrize("path", DEFINITIONS, ids=lambda p: p.name)
@@ -62,6 +68,7 @@ def test_to_json_is_asdict_without_the_task_index(path: Path) -> None:
     assert plan is not None
     expected = asdict(plan)
     expected.pop("_index")
+    expected["triggers"].pop("_starters")
     assert plan.to_json() == expected and repr(plan.to_json()) == repr(expected)
 
 
@@ -73,9 +80,9 @@ def test_random_workflows_survive_the_round_trip(document: dict) -> None:
     planned = plan_workflow(result.definition)
     if planned.plan is None:
         return
-    entry = CheckedEntry(result.diagnostics, planned.plan.dag_id, planned.plan, result.definition)
+    entry = CheckedEntry(result.diagnostics, planned.plan.dag_id, planned.plan)
     back = _round_trip(entry)
-    assert (back.plan, back.model()) == (entry.plan, entry.definition)
+    assert back.plan == entry.plan and back.plan.triggers == TriggerTable.of(result.definition)
     assert back.diagnostics == tuple(d.in_file("<definition>") for d in entry.diagnostics)
 
 
@@ -84,7 +91,7 @@ def test_an_invalid_definition_keeps_its_problems_and_intended_id() -> None:
     assert not result.ok
     entry = CheckedEntry(result.diagnostics, "broken")
     back = _round_trip(entry)
-    assert not back.valid and back.plan is None and back.definition is None and back.definition_json is None
+    assert not back.valid and back.plan is None
     assert back.intended_dag_id == "broken"
     assert [(d.code, d.severity, d.path, d.message) for d in back.diagnostics] == [
         (d.code, d.severity, d.path, d.message) for d in result.diagnostics
@@ -118,7 +125,7 @@ def test_put_then_get_and_misses(tmp_path: Path) -> None:
     assert cache.get("0" * 64) is None
     cache.put("a" * 64, entry)
     got = cache.get("a" * 64)
-    assert got is not None and got.plan == entry.plan and got.model() == entry.definition
+    assert got is not None and got.plan == entry.plan and got.diagnostics == entry.diagnostics
     assert entry.plan is not None
     assert cache.summary("a" * 64) == (True, entry.plan.dag_id, entry.intended_dag_id)
     assert cache.summary("0" * 64) is None
@@ -137,27 +144,12 @@ def test_corrupt_or_foreign_entries_are_misses(tmp_path: Path, text: str) -> Non
     assert cache.get("b" * 64) is None
 
 
-def test_an_altered_definition_is_a_miss(tmp_path: Path) -> None:
+def test_an_altered_plan_is_a_miss(tmp_path: Path) -> None:
     cache = PlanCache(tmp_path, "workflows")
     cache.put("9" * 64, _entry(DEFINITIONS[0]))
     path = cache.entries / f"{'9' * 64}.json"
-    path.write_text(path.read_text().replace('"Name":', '"Name" :', 1))  # still JSON, not what was hashed
+    path.write_text(path.read_text().replace('"task_id":', '"task_id" :', 1))  # still JSON, not what was hashed
     assert cache.get("9" * 64) is None
-
-
-def test_the_deferred_graph_is_built_on_first_use_and_equals_the_graph() -> None:
-    from glue_workflow_provider.compile.dag_builder import DeferredWorkflowGraph
-    from glue_workflow_provider.model.graph import WorkflowGraph
-
-    definition = _entry(DEFINITIONS[1]).definition
-    assert definition is not None
-    calls = []
-    deferred = DeferredWorkflowGraph(lambda: calls.append(1) or definition)
-    assert calls == []
-    real = WorkflowGraph.of(definition)
-    assert deferred.start_triggers == real.start_triggers and calls == [1]
-    assert deferred == real and real == deferred and list(deferred.successors("De-duplicate"))
-    assert calls == [1]
 
 
 def test_a_truncated_entry_is_a_miss(tmp_path: Path) -> None:
@@ -250,9 +242,3 @@ def test_folders_share_entries_and_have_their_own_index(tmp_path: Path) -> None:
     assert a.index_file == PlanCache(tmp_path, tmp_path / "x" / ".." / "a").index_file
 
 
-def test_the_definition_round_trip_is_exact_for_every_example() -> None:
-    for path in DEFINITIONS:
-        definition = load_definition(path).definition
-        assert definition is not None
-        text = definition.model_dump_json(by_alias=True, exclude_unset=True)
-        assert Definition.model_validate_json(text) == definition

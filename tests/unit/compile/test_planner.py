@@ -11,8 +11,8 @@ from glue_workflow_provider.compile.naming import OUTCOME_TASK_ID, airflow_id
 from glue_workflow_provider.compile.plan import DagPlan, TaskKind
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.compile.schedule import ScheduleKind
-from glue_workflow_provider.model.graph import WorkflowGraph
 from glue_workflow_provider.model.workflow import Definition
+from glue_workflow_provider.runtime.pruning import tasks_to_skip
 from glue_workflow_provider.semantics.progress import settle
 from glue_workflow_provider.sources.definition_file import load_definition, load_text
 
@@ -240,10 +240,9 @@ def test_plan_is_deterministic_and_json_ready() -> None:
     assert ids == sorted(ids) and len(ids) == len(set(ids))
 
 
-# DagPlan.tasks_to_skip on the data-vault example ---------------------------------------------------------
+# runtime.pruning.tasks_to_skip on the data-vault example ---------------------------------------------------------
 
 _VAULT = load_definition(WORKFLOWS / "data_vault_load.yaml").require()
-_VAULT_GRAPH = WorkflowGraph.of(_VAULT)
 _VAULT_PLAN = plan_workflow(_VAULT).plan
 _DOWNSTREAM = ["load-hubs", "load-links", "load-satellites", "publish-marts"]
 _DOWNSTREAM_GATES = ["load-hubs__FAILED", "load-hubs__TIMEOUT", "load-links__FAILED", "load-satellites__FAILED",
@@ -270,7 +269,7 @@ _DOWNSTREAM_GATES = ["load-hubs__FAILED", "load-hubs__TIMEOUT", "load-links__FAI
 )
 def test_tasks_to_skip(ended: dict[str, str], skipped: list[str]) -> None:
     assert _VAULT_PLAN is not None
-    assert sorted(_VAULT_PLAN.tasks_to_skip(_VAULT_GRAPH, settle(_VAULT_GRAPH, ended))) == sorted(skipped)
+    assert sorted(tasks_to_skip(_VAULT_PLAN, settle(_VAULT_PLAN.triggers, ended))) == sorted(skipped)
 
 
 def test_node_started_only_by_a_deactivated_trigger_is_skipped_before_anything_ends() -> None:
@@ -279,8 +278,7 @@ def test_node_started_only_by_a_deactivated_trigger_is_skipped_before_anything_e
     d = definition(triggers)
     plan = plan_workflow(d).plan
     assert plan is not None and wiring(plan, "b") == ("all_success", [])
-    graph = WorkflowGraph.of(d)
-    assert plan.tasks_to_skip(graph, settle(graph, {})) == ["b"]
+    assert tasks_to_skip(plan, settle(plan.triggers, {})) == ["b"]
 
 
 def test_trigger_gate_is_skipped_when_its_trigger_is_dead() -> None:
@@ -289,10 +287,10 @@ def test_trigger_gate_is_skipped_when_its_trigger_is_dead() -> None:
         + when("ok", "AND", [("a", "SUCCEEDED"), ("b", "SUCCEEDED")], "c")
         + when("ko", "AND", [("a", "FAILED"), ("b", "FAILED")], "c")
     )
-    plan, graph = plan_workflow(d).plan, WorkflowGraph.of(d)
+    plan = plan_workflow(d).plan
     assert plan is not None
-    assert plan.tasks_to_skip(graph, settle(graph, {"a": "SUCCEEDED"})) == ["trigger__ko"]
+    assert tasks_to_skip(plan, settle(plan.triggers, {"a": "SUCCEEDED"})) == ["trigger__ko"]
     # b's FAILED is listened for (by "ko", which can no longer fire), so by §10.6's letter it is handled and
     # the outcome task is skipped too.
-    assert sorted(plan.tasks_to_skip(graph, settle(graph, {"a": "SUCCEEDED", "b": "FAILED"}))) == [
+    assert sorted(tasks_to_skip(plan, settle(plan.triggers, {"a": "SUCCEEDED", "b": "FAILED"}))) == [
         "c", "trigger__ko", "trigger__ok", OUTCOME_TASK_ID]

@@ -10,11 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from glue_workflow_provider.compile.checking import entry_of
 from glue_workflow_provider.exceptions import DefinitionError
 from glue_workflow_provider.model.diagnostics import CODES, Diagnostic, Severity
 from glue_workflow_provider.model.trigger import Logical
 from glue_workflow_provider.model.validation import validate
-from glue_workflow_provider.sources.definition_file import load_data, load_definition, load_text
+from glue_workflow_provider.sources.definition_file import (
+    load_data,
+    load_definition,
+    load_text,
+)
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[3] / "dags" / "workflows").glob("*.yaml"))
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -122,8 +127,9 @@ def test_diagnostic_code_path_severity_advice_and_line(
     code: str, text: str, path: str, severity: Severity, advice: str, where: tuple[str, int]
 ) -> None:
     result = load_text(text, "x.yaml")
-    matching = [d for d in find(result.diagnostics, code) if d.path == path]
-    assert matching, [str(d) for d in result.diagnostics]
+    diagnostics = entry_of(result).diagnostics  # validation's, then the planner's (GWF034), as the loader checks
+    matching = [d for d in find(diagnostics, code) if d.path == path]
+    assert matching, [str(d) for d in diagnostics]
     found = matching[0]
     assert found.severity is severity
     assert found.file == "x.yaml"
@@ -352,7 +358,10 @@ def test_missing_logical_with_several_conditions_means_and() -> None:
     predicate = result.require().triggers[1].predicate
     assert predicate is not None and predicate.logical is None and predicate.effective_logical is Logical.AND
     # Read as AND, "a SUCCEEDED and a FAILED" can never hold, so c can never run (under ANY it could).
-    assert [d.code for d in result.diagnostics] == ["GWF034"]
+    assert result.diagnostics == () and [d.code for d in entry_of(result).diagnostics] == ["GWF034"]
+    as_any = load_text(text.replace("    Predicate:\n", "    Predicate:\n      Logical: ANY\n"), "x.yaml")
+    assert as_any.require().triggers[1].predicate.logical is Logical.ANY  # type: ignore[union-attr]
+    assert entry_of(as_any).diagnostics == ()
 
 
 def test_diagnostic_prints_as_file_path_message_code() -> None:

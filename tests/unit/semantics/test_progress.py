@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from glue_workflow_provider.model.graph import WorkflowGraph
-from glue_workflow_provider.semantics.progress import listened_states, run_outcome, settle, unhandled_failures
+from glue_workflow_provider.semantics.progress import (
+    listened_states,
+    run_outcome,
+    settle,
+    unhandled_failures,
+)
+from glue_workflow_provider.semantics.trigger_table import TriggerTable
 from glue_workflow_provider.sources.definition_file import load_text
 
 
-def graph_of(*triggers: str) -> WorkflowGraph:
+def graph_of(*triggers: str) -> TriggerTable:
     text = "Workflow:\n  Name: wf\nTriggers:\n" + "".join(triggers)
-    return WorkflowGraph.of(load_text(text, "test.yaml").require())
+    return TriggerTable.of(load_text(text, "test.yaml").require())
 
 
 def start(*jobs: str) -> str:
