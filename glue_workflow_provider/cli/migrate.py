@@ -10,7 +10,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from glue_workflow_provider.model.diagnostics import Diagnostic
 from glue_workflow_provider.sources.conversion import Conversion
+from glue_workflow_provider.sources.definition_file import LoadResult
 from glue_workflow_provider.sources.writer import FORMATS, write_definitions
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -22,9 +24,17 @@ def add_output_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--format", choices=FORMATS, default="yaml", help="file format (default yaml)")
 
 
+def _checked(result: LoadResult) -> tuple[Diagnostic, ...]:
+    """Everything ``glue-airflow validate`` would say about the document (validation and the planner)."""
+    from glue_workflow_provider.compile.checking import entry_of
+
+    diagnostics = entry_of(result).diagnostics
+    return tuple(d.in_file(result.path) for d in diagnostics)
+
+
 def finish(conversion: Conversion, args: argparse.Namespace, event_queue_url: str | None = None) -> int:
     """Write every found workflow, print each notice and diagnostic, and return the exit code."""
-    written = write_definitions(conversion.workflows, Path(args.output), args.format, event_queue_url)
+    written = write_definitions(conversion.workflows, Path(args.output), args.format, event_queue_url, _checked)
     for notice in conversion.notices:
         print(notice)
     for item in written:

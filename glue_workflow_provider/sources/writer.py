@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import yaml
 
 from glue_workflow_provider.model.diagnostics import Diagnostic
 from glue_workflow_provider.sources.conversion import FoundWorkflow
-from glue_workflow_provider.sources.definition_file import load_data
+from glue_workflow_provider.sources.definition_file import LoadResult, load_data
 
 FORMATS = ("yaml", "json")
 _SECTION_ORDER = ("Workflow", "Triggers", "Jobs", "Crawlers", "Airflow")
@@ -38,9 +39,17 @@ class Written:
 
 
 def write_definitions(
-    found: list[FoundWorkflow], out_dir: Path, fmt: str = "yaml", event_queue_url: str | None = None
+    found: list[FoundWorkflow],
+    out_dir: Path,
+    fmt: str = "yaml",
+    event_queue_url: str | None = None,
+    check: Callable[[LoadResult], tuple[Diagnostic, ...]] | None = None,
 ) -> list[Written]:
-    """Validate and write each found workflow under ``out_dir``; file names come from workflow names."""
+    """Validate and write each found workflow under ``out_dir``; file names come from workflow names.
+
+    :param check: What to report about a loaded document (default: its validation diagnostics); the command
+        line passes the loader's full check, which adds the planner's warnings (GWF034).
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     taken: set[str] = set()
     written = []
@@ -49,7 +58,7 @@ def write_definitions(
         path = out_dir / file_name(workflow.name, fmt, taken)
         path.write_text(dump(document, fmt), encoding="utf-8")
         result = load_data(document, f"{workflow.file} ({workflow.place})")
-        written.append(Written(workflow.name, path, result.diagnostics))
+        written.append(Written(workflow.name, path, check(result) if check else result.diagnostics))
     return written
 
 
