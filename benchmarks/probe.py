@@ -130,7 +130,7 @@ def _serialised(dag: Any, serialization: Any) -> dict[str, Any]:
     data = serialization.to_dict(dag)["dag"]
     for key in ("fileloc", "relative_fileloc", "_processor_dags_folder"):
         data.pop(key, None)
-    data["tasks"] = sorted((json.dumps(t, sort_keys=True) for t in data["tasks"]))
+    data["tasks"] = sorted(json.dumps(t, sort_keys=True) for t in data["tasks"])
     return data
 
 

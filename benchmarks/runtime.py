@@ -35,6 +35,7 @@ import tempfile
 import urllib.request
 from collections import Counter
 from datetime import datetime, timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ OUR_DAG = "rt-chain"
 
 def chain_definition() -> dict[str, Any]:
     triggers: list[dict[str, Any]] = [{"Name": "start", "Type": "ON_DEMAND", "Actions": [{"JobName": CHAIN[0]}]}]
-    for before, after in zip(CHAIN, CHAIN[1:]):
+    for before, after in pairwise(CHAIN):
         triggers.append({"Name": f"after-{before}", "Type": "CONDITIONAL", "StartOnCreation": True,
                          "Predicate": {"Conditions": [{"LogicalOperator": "EQUALS", "JobName": before, "State": "SUCCEEDED"}]},
                          "Actions": [{"JobName": after}]})
@@ -67,7 +68,7 @@ from airflow.sdk import DAG
 for dag_id, deferrable in (("amazon_glue_sync", False), ("amazon_glue_deferrable", True)):
     with DAG(dag_id=dag_id, schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), catchup=False) as dag:
         tasks = [GlueJobOperator(task_id=name, job_name=name, deferrable=deferrable) for name in JOBS]
-        for upstream, downstream in zip(tasks, tasks[1:]):
+        for upstream, downstream in pairwise(tasks):
             upstream >> downstream
     globals()[dag_id] = dag
 '''
@@ -87,8 +88,8 @@ def _iso(value: str | None) -> datetime | None:
 
 
 def real_scheduler(root: Path, running_seconds: float, quick: bool) -> dict[str, Any]:
-    from glue_workflow_provider.local.demo import Demo, running
     from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
+    from glue_workflow_provider.local.demo import Demo, running
 
     dags = root / "dags"
     (dags / "workflows").mkdir(parents=True, exist_ok=True)
@@ -132,8 +133,8 @@ def _one_run(demo: Any, dag_id: str, running_seconds: float) -> dict[str, Any]:
             "seen_late_s": (_iso(ti["end_date"]) - glue_end).total_seconds(),
         }
     handoffs = [(_iso(instances[b]["start_date"]) - _iso(instances[a]["end_date"])).total_seconds()
-                for a, b in zip(CHAIN, CHAIN[1:])]
-    gaps = [(started[b] - started[a]).total_seconds() - running_seconds for a, b in zip(CHAIN, CHAIN[1:])]
+                for a, b in pairwise(CHAIN)]
+    gaps = [(started[b] - started[a]).total_seconds() - running_seconds for a, b in pairwise(CHAIN)]
     per_run = Counter()
     for node in nodes.values():
         per_run.update(node["glue_calls"])
@@ -249,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     print("== execution-API calls per task (dag.test) ==", flush=True)
     done = subprocess.run([sys.executable, __file__, "--part", "execution-api", "--sizes", sizes],
                           capture_output=True, text=True, timeout=3600)
-    line = next((l for l in done.stdout.splitlines() if l.startswith("RESULT ")), None)
+    line = next((out for out in done.stdout.splitlines() if out.startswith("RESULT ")), None)
     if line is None:
         raise SystemExit(f"execution-API part failed:\n{done.stderr[-3000:]}")
     execution = json.loads(line[7:])

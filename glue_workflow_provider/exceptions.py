@@ -25,9 +25,5 @@ class SourceError(GlueWorkflowError):
     """Input that cannot be read at all (missing file, unreadable account, bad credentials)."""
 
 
-class UnsupportedFeatureError(GlueWorkflowError):
-    """Valid Glue that this version does not compile exactly (we refuse rather than approximate)."""
-
-
 class CompileError(GlueWorkflowError):
     """A valid, supported definition could not be compiled into a DAG."""

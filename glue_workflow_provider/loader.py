@@ -12,6 +12,7 @@ Airflow worker, whose parsing context names one dag_id, only that DAG's definiti
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -135,7 +136,7 @@ def _register(report: LoadReport, entry: CheckedEntry, shown: str, assignment: A
         log.error("Invalid Glue workflow definition: %s", problem)
     if not strict:
         for dag_id in dict.fromkeys([assignment.dag_ids[shown], fallback_id(shown)]):
-            placeholder, failure = _guarded(lambda dag_id=dag_id: build_invalid_dag(dag_id, shown, errors), shown)
+            placeholder, failure = _guarded(functools.partial(build_invalid_dag, dag_id, shown, errors), shown)
             if placeholder is not None:
                 report.dags[placeholder.dag_id] = placeholder
                 return

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from glue_workflow_provider import __version__
 from glue_workflow_provider.cli import (
@@ -20,6 +20,11 @@ from glue_workflow_provider.cli import (
 )
 from glue_workflow_provider.cli.arguments import node_pairs, pairs
 from glue_workflow_provider.exceptions import DefinitionError, GlueWorkflowError
+
+if TYPE_CHECKING:
+    from glue_workflow_provider.compile.plan import DagPlan
+    from glue_workflow_provider.model.workflow import Definition
+    from glue_workflow_provider.semantics.report import RunReport
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 #: Migration commands live in their own modules (issue 10): each has NAME, add_parser(commands) and run(args).
@@ -71,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        code: int = _COMMANDS[args.command](args)
+        return code
     except argparse.ArgumentTypeError as exc:
         parser.error(str(exc))
     except DefinitionError as exc:
@@ -101,7 +107,7 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_INVALID if errors else EXIT_OK
 
 
-def _plan(path: str):  # noqa: ANN202 - returns (definition, plan)
+def _plan(path: str) -> tuple[Definition, DagPlan]:
     from glue_workflow_provider.compile.planner import plan_workflow
     from glue_workflow_provider.sources.definition_file import read_definition
 
@@ -120,7 +126,9 @@ def _render(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_inputs(args: argparse.Namespace):  # noqa: ANN202 - returns (definition, plan, outcomes, puts, conf)
+def _run_inputs(
+    args: argparse.Namespace,
+) -> tuple[Definition, DagPlan, dict[str, str], dict[str, dict[str, str]], dict[str, str]]:
     """The definition and the checked --outcome/--put/--conf values shared by simulate and run."""
     from glue_workflow_provider.local.runner import check_outcomes, check_puts
 
@@ -132,7 +140,7 @@ def _run_inputs(args: argparse.Namespace):  # noqa: ANN202 - returns (definition
     return definition, plan, outcomes, puts, pairs(args.conf, "--conf")
 
 
-def _print_report(report, as_json: bool, out: TextIO | None = None) -> int:  # noqa: ANN001 - a RunReport
+def _print_report(report: RunReport, as_json: bool, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     print(json.dumps(report.to_json(), indent=2) if as_json else report.to_text(), file=out)
     out.flush()

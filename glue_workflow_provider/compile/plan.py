@@ -134,7 +134,7 @@ class DagPlan:
         :raises ValueError: ``data`` does not have the shape of a plan (unknown or missing keys, bad values).
         """
         try:
-            plan = _decoder(cls)(data)
+            plan = _decoder(typing.cast(Any, cls))(data)
         except (TypeError, KeyError, AttributeError) as exc:
             raise ValueError(f"not a DagPlan: {exc}") from exc
         return typing.cast(DagPlan, plan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan
@@ -28,7 +28,7 @@ _GLUE_TYPES = {
 
 def render(plan: DagPlan, fmt: str, *, now: datetime | None = None) -> str:
     """``plan`` in format ``fmt`` (one of FORMATS)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if fmt == "json":
         return json.dumps(plan_view(plan, now), indent=2)
     if fmt == "mermaid":
@@ -80,7 +80,7 @@ def _task_view(task: TaskPlan) -> dict[str, Any]:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _ordered(plan: DagPlan) -> list[TaskPlan]:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -179,21 +180,22 @@ class Demo:
         self.wait_for(f"DAG {dag_id} to be parsed", lambda: _found(lambda: self.request("GET", f"/api/v2/dags/{dag_id}")))
         self.request("PATCH", f"/api/v2/dags/{dag_id}", {"is_paused": False})
         run = self.request("POST", f"/api/v2/dags/{dag_id}/dagRuns", {"logical_date": None})
-        return run["dag_run_id"]
+        return str(run["dag_run_id"])
 
     def wait_for_run(self, dag_id: str, run_id: str) -> dict[str, Any]:
         """Wait until the run has finished; return it."""
-        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id, safe='')}"
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id, safe='')}"
 
         def finished() -> Any:
             run = self.request("GET", path)
             return run if run["state"] in ("success", "failed") else None
 
-        return self.wait_for(f"run {run_id}", finished)
+        run: dict[str, Any] = self.wait_for(f"run {run_id}", finished)
+        return run
 
     def task_states(self, dag_id: str, run_id: str) -> list[tuple[str, str]]:
         """(display name, state) of each task of the run."""
-        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id, safe='')}/taskInstances"
+        path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.parse.quote(run_id, safe='')}/taskInstances"
         items = self.request("GET", path)["task_instances"]
         return sorted((item.get("task_display_name") or item["task_id"], str(item["state"])) for item in items)
 

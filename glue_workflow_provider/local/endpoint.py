@@ -85,7 +85,7 @@ class LocalGlueEndpoint:
         if service not in self._clients:
             import boto3
 
-            self._clients[service] = boto3.client(
+            self._clients[service] = boto3.client(  # type: ignore[call-overload]  # any service by name
                 service,
                 endpoint_url=self.url,
                 region_name=REGION,
@@ -173,7 +173,12 @@ def _create_job(glue: Any, definition: Definition, name: str) -> None:
         "Command": {"Name": "glueetl", "ScriptLocation": f"s3://glue-airflow-local/scripts/{name}.py"},
     }
     if spec is not None:
-        for key, value in (("DefaultArguments", spec.default_arguments), ("NonOverridableArguments", spec.non_overridable_arguments), ("Timeout", spec.timeout)):
+        carried = {
+            "DefaultArguments": spec.default_arguments,
+            "NonOverridableArguments": spec.non_overridable_arguments,
+            "Timeout": spec.timeout,
+        }
+        for key, value in carried.items():
             if value:
                 request[key] = value
     glue.create_job(**request)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from typing import Any
 
@@ -42,7 +41,7 @@ def install() -> None:
     """Replace moto's Glue job-run and crawl models with ones that end in the steered state."""
     from moto.glue import models, responses
 
-    class SteeredJobRun(models.FakeJobRun):  # type: ignore[misc, name-defined]
+    class SteeredJobRun(models.FakeJobRun):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             job = _CURRENT["job"]
@@ -82,7 +81,7 @@ def install() -> None:
         finally:
             self.default_arguments, self.non_overridable_arguments = saved_defaults, saved_fixed
 
-    class SteeredCrawl(models.FakeCrawl):  # type: ignore[misc, name-defined]
+    class SteeredCrawl(models.FakeCrawl):
         def __init__(self, crawler_name: str) -> None:
             super().__init__(crawler_name)
             crawler = _CURRENT["crawler"]
@@ -325,4 +324,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

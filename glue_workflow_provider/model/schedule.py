@@ -11,7 +11,8 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
 from glue_workflow_provider.exceptions import GlueWorkflowError
 
@@ -102,7 +103,7 @@ class GlueCron:
     def next_after(self, moment: datetime, *, inclusive: bool = False) -> datetime | None:
         """The first fire time strictly after ``moment`` (or at it, when ``inclusive``); None if none is left."""
         whole = _utc_minute(moment)
-        exact = whole == (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        exact = whole == (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
         start = whole if inclusive and exact else whole + timedelta(minutes=1)
         day = start.date()
         last_year = max(self.years)
@@ -142,7 +143,7 @@ class GlueCron:
     def _last_time_on(self, day: date, not_after: datetime) -> datetime | None:
         for hour in sorted(self.hours, reverse=True):
             for minute in sorted(self.minutes, reverse=True):
-                candidate = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc)
+                candidate = datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
                 if candidate <= not_after:
                     return candidate
         return None
@@ -150,7 +151,7 @@ class GlueCron:
     def _first_time_on(self, day: date, not_before: datetime) -> datetime | None:
         for hour in sorted(self.hours):
             for minute in sorted(self.minutes):
-                candidate = datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc)
+                candidate = datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
                 if candidate >= not_before:
                     return candidate
         return None
@@ -159,8 +160,8 @@ class GlueCron:
 def _utc_minute(moment: datetime) -> datetime:
     """``moment`` in UTC, truncated to the minute (a naive moment is taken as UTC, as Glue schedules are)."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).replace(second=0, microsecond=0)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def parse_glue_cron(expression: str) -> GlueCron:
@@ -207,7 +208,7 @@ def _check_day_fields(dom_text: str, dow_text: str, dom: DaySpec, dow: DaySpec) 
 
 def _check_min_interval(cron: GlueCron) -> None:
     minutes = sorted(cron.minutes)
-    gaps = [b - a for a, b in zip(minutes, minutes[1:])]
+    gaps = [b - a for a, b in pairwise(minutes)]
     if len(cron.hours) > 1 and _has_consecutive(sorted(cron.hours)):
         gaps.append(60 - minutes[-1] + minutes[0])
     if gaps and min(gaps) < MIN_INTERVAL_MINUTES:
@@ -218,7 +219,7 @@ def _check_min_interval(cron: GlueCron) -> None:
 
 
 def _has_consecutive(values: list[int]) -> bool:
-    return any(b - a == 1 for a, b in zip(values, values[1:])) or (0 in values and 23 in values)
+    return any(b - a == 1 for a, b in pairwise(values)) or (0 in values and 23 in values)
 
 
 def _parse_plain(text: str, rule: _FieldRule) -> frozenset[int]:

@@ -8,6 +8,7 @@ Glue runs them. Times are always said in UTC, because Glue schedules are.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 
 from glue_workflow_provider.model.schedule import DaySpec, GlueCron
 
@@ -54,7 +55,7 @@ def _step(values: list[int]) -> int | None:
     """The common difference of ``values`` when they are an arithmetic progression of 3 or more."""
     if len(values) < 3:
         return None
-    gaps = {b - a for a, b in zip(values, values[1:])}
+    gaps = {b - a for a, b in pairwise(values)}
     return gaps.pop() if len(gaps) == 1 else None
 
 

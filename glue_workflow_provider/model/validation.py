@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from glue_workflow_provider.model.diagnostics import Diagnostic, error, warning
 from glue_workflow_provider.model.graph import WorkflowGraph
+from glue_workflow_provider.model.run_properties import key_problem
 from glue_workflow_provider.model.schedule import GlueCronError, parse_glue_cron
 from glue_workflow_provider.model.states import WATCHABLE_STATES, NodeType
 from glue_workflow_provider.model.trigger import (
@@ -19,7 +20,7 @@ from glue_workflow_provider.model.trigger import (
     Trigger,
     TriggerType,
 )
-from glue_workflow_provider.model.workflow import Definition
+from glue_workflow_provider.model.workflow import Crawler, Definition, Job
 
 MAX_CRAWLERS_PER_TRIGGER = 2
 MAX_ACTIONS_PER_TRIGGER = 50
@@ -56,12 +57,9 @@ def _said(value: bool | None) -> str:
 
 def _check_run_properties(definition: Definition) -> Iterator[Diagnostic]:
     for key in definition.workflow.default_run_properties or {}:
-        if not 1 <= len(key) <= 255:
-            yield error(
-                "GWF037",
-                f"Workflow.DefaultRunProperties[{key[:40]!r}]",
-                f"run property key is {len(key)} characters long; Glue keys are 1 to 255 characters: shorten it",
-            )
+        problem = key_problem(key)
+        if problem is not None:
+            yield error("GWF037", f"Workflow.DefaultRunProperties[{key[:40]!r}]", f"run property {problem}: shorten it")
 
 
 def _check_trigger(
@@ -370,10 +368,11 @@ def _check_node_kinds(definition: Definition) -> Iterator[Diagnostic]:
 
 
 def _check_carried_specs(definition: Definition, graph: WorkflowGraph) -> Iterator[Diagnostic]:
-    for section, specs, node_type in (
+    sections: tuple[tuple[str, tuple[Job | Crawler, ...], NodeType], ...] = (
         ("Jobs", definition.jobs, NodeType.JOB),
         ("Crawlers", definition.crawlers, NodeType.CRAWLER),
-    ):
+    )
+    for section, specs, node_type in sections:
         counts = Counter(spec.name for spec in specs)
         for index, spec in enumerate(specs):
             if counts[spec.name] > 1:

@@ -43,24 +43,6 @@ class Crawler(GlueShape):
     name: NameString
 
 
-#: default_args keys the ``Airflow`` section may set on every job and crawler task.
-TASK_ARGS: tuple[str, ...] = (
-    "owner",
-    "retries",
-    "retry_delay",
-    "retry_exponential_backoff",
-    "max_retry_delay",
-    "pool",
-    "pool_slots",
-    "queue",
-    "priority_weight",
-    "execution_timeout",
-    "email",
-    "email_on_failure",
-    "email_on_retry",
-)
-
-
 class TaskDefaults(GlueShape):
     """Arguments given to every job and crawler task (Airflow names; durations in seconds)."""
 

@@ -27,6 +27,7 @@ from glue_workflow_provider.jobside.glue_airflow_run_properties import (
     LOCATION_ARG,
     OUT_OBJECT,
 )
+from glue_workflow_provider.model.run_properties import key_problem, value_problem
 from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.events import merged_run_properties
 from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
@@ -37,7 +38,6 @@ PUT_KEY = "run_properties_put"
 AFTER_KEY = "run_properties_after"
 #: Fallback for a definition without ``Airflow.run_properties_uri`` (set it on the workers).
 URI_ENV = "GLUE_AIRFLOW_RUN_PROPERTIES_URI"
-MAX_KEY_LENGTH = 255
 
 __all__ = ["LOCATION_ARG", "get_run_properties", "put_run_properties"]
 
@@ -46,9 +46,10 @@ def check_properties(values: Mapping[Any, Any], origin: str) -> dict[str, str]:
     """``values`` as run properties, or a GlueRunPropertiesError naming the bad key and what to do."""
     checked: dict[str, str] = {}
     for key, value in values.items():
-        if not isinstance(key, str) or not 1 <= len(key) <= MAX_KEY_LENGTH:
-            raise GlueRunPropertiesError(f"{origin}: run property key {key!r} must be a string of 1 to 255 characters")
-        if not isinstance(value, str):
+        problem = key_problem(key)
+        if problem is not None:
+            raise GlueRunPropertiesError(f"{origin}: run property key {key!r}: {problem}")
+        if value_problem(value) is not None:
             raise GlueRunPropertiesError(
                 f"{origin}: run property {key!r} must be a string, got {type(value).__name__} {value!r}; "
                 "give it in quotes"

@@ -37,18 +37,15 @@ class GlueCronTimetable(Timetable):
             self._cron = parse_glue_cron(expression)
         except GlueCronError:
             self._cron = None
+        #: The schedule's tooltip: the schedule in words ("At 06:00 UTC on day 1 of every month").
+        self.description = (
+            describe_glue_cron(self._cron) if self._cron is not None else f"Invalid Glue schedule {expression}"
+        )
 
     @property
     def summary(self) -> str:
         """Shown in the UI's schedule column."""
         return self.expression
-
-    @property
-    def description(self) -> str:
-        """Shown as the schedule's tooltip: the schedule in words ("At 06:00 UTC on day 1 of every month")."""
-        if self._cron is None:
-            return f"Invalid Glue schedule {self.expression}"
-        return describe_glue_cron(self._cron)
 
     def serialize(self) -> dict[str, Any]:
         return {"expression": self.expression}
@@ -114,16 +111,13 @@ class NeverTimetable(Timetable):
 
     periodic = False
     can_be_scheduled = True
+    #: The schedule's tooltip.
+    description = "Never: the definition is invalid; fix it and the workflow's own schedule returns"
 
     @property
     def summary(self) -> str:
         """Shown in the UI's schedule column."""
         return "never"
-
-    @property
-    def description(self) -> str:
-        """Shown as the schedule's tooltip."""
-        return "Never: the definition is invalid; fix it and the workflow's own schedule returns"
 
     def serialize(self) -> dict[str, Any]:
         return {}

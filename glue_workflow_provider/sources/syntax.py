@@ -33,7 +33,8 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             if key in seen:
                 raise _DuplicateKey(str(key), key_node.start_mark.line + 1)
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

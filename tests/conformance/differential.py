@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from glue_workflow_provider.jobside.glue_airflow_run_properties import LOCATION_ARG
 from glue_workflow_provider.model.states import END_STATES, SUCCEEDED, NodeType
 from glue_workflow_provider.model.workflow import Definition
-from glue_workflow_provider.jobside.glue_airflow_run_properties import LOCATION_ARG
 from glue_workflow_provider.runtime.run_record import TASK_ARG
 from glue_workflow_provider.semantics.arguments import WORKFLOW_RUN_ID_ARG
 from glue_workflow_provider.semantics.predicates import is_conjunction, trigger_fires

@@ -96,7 +96,7 @@ def mutated_documents(draw: st.DrawFn) -> Any:
     return document
 
 
-_BOMB = "".join(f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+_BOMB = "".join(f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]\n" for a, b in zip("abcdefgh", "bcdefghi", strict=True))
 
 
 @st.composite

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from glue_workflow_provider.compile.plan_cache import PlanCache, content_key
 from glue_workflow_provider.compile.discovery import definition_files, scan_folder
+from glue_workflow_provider.compile.plan_cache import PlanCache, content_key
 from glue_workflow_provider.loader import load_dags
 from tests.integration.definition_folders import BROKEN, WARNED, bag, dags_folder, same_dags
 

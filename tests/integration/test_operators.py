@@ -7,7 +7,7 @@ import asyncio
 import importlib
 import inspect
 import pkgutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -166,7 +166,7 @@ def test_retry_after_an_outage_reattaches_to_the_same_glue_run(runner, tmp_path:
 
 def test_clearing_a_node_starts_a_new_glue_run(runner, tmp_path: Path) -> None:
     path = _write(tmp_path, _one_job("cleared-job"))
-    moment = datetime(2026, 1, 5, 6, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 1, 5, 6, 0, tzinfo=UTC)
     first = runner.run(path, logical_date=moment)
     second = runner.run(path, logical_date=moment)
     runs = runner.endpoint.job_runs("cleared-job")

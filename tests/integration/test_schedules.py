@@ -12,7 +12,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.airflow
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=timezone.utc)
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def definition_text(expression: str) -> str:
@@ -117,7 +117,7 @@ def test_the_scheduler_path_gives_the_next_fire_time_after_the_last_run() -> Non
 
 def test_enabling_the_dag_never_runs_a_fire_time_that_has_passed() -> None:
     dag = scheduler_dag("cron(15 12 * * ? *)")
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     info = dag.next_dagrun_info(last_automated_run_info=None)
     assert info is not None
     assert before < info.run_after <= before + timedelta(days=1)
@@ -131,7 +131,7 @@ def test_after_an_outage_the_latest_missed_fire_time_runs_once() -> None:
     dag = scheduler_dag("cron(15 12 * * ? *)")
     last = DagRunInfo.exact(instance(at(2025, 1, 1, 12, 15)))
     info = dag.next_dagrun_info(last_automated_run_info=last)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert info is not None
     assert now - timedelta(days=1) < info.run_after <= now
     assert (info.run_after.hour, info.run_after.minute) == (12, 15)

@@ -43,7 +43,8 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
     ui_color = "#2e7d6b"
 
     def _crawler(self) -> dict[str, Any]:
-        return self.hook.conn.get_crawler(Name=self.glue_name)["Crawler"]
+        crawler: dict[str, Any] = self.glue.get_crawler(Name=self.glue_name)["Crawler"]
+        return crawler
 
     def prepare(self) -> dict[str, Any]:
         """Which crawl was the last before ours (ours is the first newer one)."""
@@ -127,7 +128,7 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
             self.log.info("Glue crawler '%s' is not running the crawl of this task; left as it is", self.glue_name)
             return
         try:
-            self.hook.conn.stop_crawler(Name=self.glue_name)
+            self.glue.stop_crawler(Name=self.glue_name)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "CrawlerNotRunningException":
                 raise

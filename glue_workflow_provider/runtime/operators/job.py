@@ -92,7 +92,7 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
 
     def find_started(self, record: RunRecord) -> dict[str, Any] | None:
         """The job run carrying this lineage's ``--GLUE_AIRFLOW_TASK`` argument, newest first (GetJobRuns)."""
-        pages = self.hook.conn.get_paginator("get_job_runs").paginate(
+        pages = self.glue.get_paginator("get_job_runs").paginate(
             JobName=self.glue_name, PaginationConfig={"MaxItems": 200 * SEARCH_PAGES, "PageSize": 200}
         )
         for page in pages:
@@ -152,8 +152,9 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
             self.log.info("Glue job '%s' put run properties %s", self.glue_name, sorted(values))
 
     def _job_run(self, run: dict[str, Any]) -> dict[str, Any]:
-        response = self.hook.conn.get_job_run(JobName=self.glue_name, RunId=run["run_id"], PredecessorsIncluded=False)
-        return response["JobRun"]
+        response = self.glue.get_job_run(JobName=self.glue_name, RunId=run["run_id"], PredecessorsIncluded=False)
+        job_run: dict[str, Any] = response["JobRun"]
+        return job_run
 
     def end_state(self, run: dict[str, Any]) -> str | None:
         """The run's JobRunState when it is an end state."""
@@ -175,7 +176,7 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
 
     def stop(self, run: dict[str, Any]) -> None:
         """BatchStopJobRun for this run (a run that already ended is left as it is)."""
-        reply = self.hook.conn.batch_stop_job_run(JobName=self.glue_name, JobRunIds=[run["run_id"]])
+        reply = self.glue.batch_stop_job_run(JobName=self.glue_name, JobRunIds=[run["run_id"]])
         for error in reply.get("Errors") or []:
             self.log.warning("Glue declined to stop job '%s' run %s: %s", self.glue_name, run["run_id"], error)
 

@@ -48,7 +48,7 @@ from glue_workflow_provider.runtime.run_record import (
     save_record,
 )
 
-HookT = TypeVar("HookT", bound=AwsGenericHook)
+HookT = TypeVar("HookT", bound=AwsGenericHook[Any])
 
 
 class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
@@ -120,6 +120,11 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
     @abstractmethod
     def stop(self, run: dict[str, Any]) -> None:
         """Stop the run (the task was killed)."""
+
+    @property
+    def glue(self) -> Any:
+        """The hook's Glue client (botocore's default retries), for every call but the start."""
+        return self.hook.conn
 
     @abstractmethod
     def describe(self, run: dict[str, Any]) -> str:

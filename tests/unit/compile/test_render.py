@@ -7,7 +7,7 @@ a Wednesday and are not leap years), so 2031-01-01 is a Wednesday.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.compile.render import render
 from glue_workflow_provider.sources.definition_file import load_text
 
-NOW = datetime(2031, 1, 1, tzinfo=timezone.utc)
+NOW = datetime(2031, 1, 1, tzinfo=UTC)
 QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/orders-events"
 
 

@@ -6,7 +6,7 @@ none is computed by the code under test.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from glue_workflow_provider.model.schedule import GlueCronError, parse_glue_cron
 from glue_workflow_provider.model.schedule_description import describe_glue_cron
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

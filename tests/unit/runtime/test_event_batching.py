@@ -7,7 +7,7 @@ Events are timed by when the queue received them, so every case below is plain d
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,7 +22,7 @@ from glue_workflow_provider.runtime.events import (
     queued_event,
 )
 
-T0 = datetime(2031, 1, 1, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2031, 1, 1, 12, 0, tzinfo=UTC)
 
 
 def event(name: str, second: float) -> QueuedEvent:

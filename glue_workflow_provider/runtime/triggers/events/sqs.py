@@ -51,7 +51,7 @@ class GlueEventBatchTrigger(BaseEventTrigger):
         aws_conn_id: str | None = "aws_default",
         region_name: str | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # Airflow's BaseTrigger is untyped
         self.queue_url = queue_url
         self.batch_size = batch_size
         self.batch_window = batch_window
@@ -78,7 +78,7 @@ class GlueEventBatchTrigger(BaseEventTrigger):
     async def run(self) -> AsyncIterator[TriggerEvent]:
         batcher = EventBatcher(self.batch_size, self.batch_window)
         hook = SqsHook(aws_conn_id=self.aws_conn_id, region_name=self.region_name)
-        async with await hook.get_async_conn() as client:
+        async with await hook.get_async_conn() as client:  # type: ignore[no-untyped-call]
             while True:
                 messages = await self._read(client, batcher)
                 batcher.add(queued_event(message) for message in messages)
@@ -88,7 +88,7 @@ class GlueEventBatchTrigger(BaseEventTrigger):
                         "Glue event batch of %d event(s) closed by %s: %s",
                         len(batch.events), batch.closed_by, batch.event_ids,
                     )
-                    yield TriggerEvent(batch.payload())
+                    yield TriggerEvent(batch.payload())  # type: ignore[no-untyped-call]
 
     async def _read(self, client: Any, batcher: EventBatcher) -> list[dict[str, Any]]:
         """The next messages; a queue that cannot be read is retried with backoff rather than failing the
