@@ -161,15 +161,10 @@ class LocalRunner:
             GLUE_RUN_KEY,
             GLUE_STATE_KEY,
         )
-        from glue_workflow_provider.runtime.run_properties import PUT_KEY, SEEN_KEY
+        from glue_workflow_provider.runtime.run_properties import AFTER_KEY, SEEN_KEY
 
         instances = {ti.task_id: ti for ti in dag_run.get_task_instances()}
-        xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY, SEEN_KEY, PUT_KEY))
-        ledger = PropertyLedger.start(definition.workflow.default_run_properties, conf)
-        for (_, task_id), put in sorted(
-            ((key, value) for key, value in xcoms.items() if key[1] == PUT_KEY), key=lambda item: item[1]["ended_at"]
-        ):
-            ledger.put(task_id, put["values"])
+        xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY, SEEN_KEY, AFTER_KEY))
         started: dict[str, tuple[datetime, str]] = {}
         nodes: dict[str, NodeReport] = {}
         for name, task_id in plan.node_task_ids().items():
@@ -189,7 +184,9 @@ class LocalRunner:
             )
         order = {name: i + 1 for i, name in enumerate(sorted(started, key=lambda n: started[n]))}
         nodes = {name: _with_order(report, order.get(name)) for name, report in nodes.items()}
-        return RunReport(plan.dag_id, str(dag_run.state), nodes, ledger.visible())
+        final = _final_run_properties(plan, instances, xcoms, AFTER_KEY)
+        start = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
+        return RunReport(plan.dag_id, str(dag_run.state), nodes, start if final is None else final)
 
     def _glue_run(self, kind: str, name: str, run_id: Any) -> tuple[dict[str, str] | None, datetime | None]:
         """The job run's arguments and start time (a crawl's start time) as the endpoint recorded them."""
@@ -202,6 +199,20 @@ class LocalRunner:
             return dict(job_run.get("Arguments") or {}), job_run.get("StartedOn")
         last = glue.get_crawler(Name=name)["Crawler"].get("LastCrawl") or {}
         return None, last.get("StartTime")
+
+
+def _final_run_properties(
+    plan: DagPlan, instances: Mapping[str, Any], xcoms: Mapping[tuple[str, str], Any], key: str
+) -> dict[str, str] | None:
+    """The run properties the runtime recorded after the last node to end (None when no node ended)."""
+    ended = [
+        (instances[task_id].end_date, task_id)
+        for task_id in plan.node_task_ids().values()
+        if (task_id, key) in xcoms and task_id in instances and instances[task_id].end_date is not None
+    ]
+    if not ended:
+        return None
+    return dict(xcoms[(max(ended)[1], key)])
 
 
 def _with_order(report: NodeReport, order: int | None) -> NodeReport:

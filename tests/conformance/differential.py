@@ -81,20 +81,23 @@ def assert_conforms(
             assert _without_run_id(got.arguments) == _without_run_id(want.arguments), f"{label}: {name!r} arguments"
     assert run.run_properties == expected.run_properties, label
     assert_causal_order(definition, run)
+    assert_order_constraints(definition, run, expected)
     if puts:
         assert_puts_visible_causally(definition, run, puts)
 
 
 def assert_puts_visible_causally(definition: Definition, run: RunReport, puts: Mapping[str, Mapping[str, str]]) -> None:
-    """A node never sees the put of a node that started after it, and always sees the puts of the nodes its
-    single AND trigger waited for (and theirs, transitively)."""
+    """A node never sees a value put by a node that started after it, and always sees the keys put by the
+    nodes its single AND trigger waited for (and theirs, transitively; a later one may override a value)."""
     graph = TriggerTable.of(definition)
     order = {name: node.order for name, node in run.nodes.items() if node.order is not None}
     for name, position in order.items():
         seen = run.nodes[name].run_properties or {}
         for other, values in puts.items():
             if order.get(other, 0) > position:
-                assert not set(values) & set(seen), f"{name!r} saw the put of {other!r}, which started after it"
+                assert not set(values.items()) & set(seen.items()), (
+                    f"{name!r} saw the put of {other!r}, which started after it"
+                )
         for ancestor in _waited_for(graph, name):
             if ancestor in order:
                 assert set(puts.get(ancestor, {})) <= set(seen), f"{name!r} did not see the put of {ancestor!r}"
@@ -107,6 +110,19 @@ def _waited_for(graph: TriggerTable, node: str) -> set[str]:
         return set()
     direct = {c.node for c in triggers[0].conditions}
     return direct.union(*(_waited_for(graph, n) for n in direct)) if direct else set()
+
+
+def assert_order_constraints(definition: Definition, run: RunReport, expected: RunReport) -> None:
+    """For every pair of nodes that ran where one surely ended before the other started (it is waited for
+    through single AND triggers), both the real run and the simulator start them in that order."""
+    graph = TriggerTable.of(definition)
+    real = {name: node.order for name, node in run.nodes.items() if node.order is not None}
+    simulated = {name: node.order for name, node in expected.nodes.items() if node.order is not None}
+    assert set(real) == set(simulated), f"nodes that started: real {sorted(real)}, simulator {sorted(simulated)}"
+    for later in real:
+        for earlier in _waited_for(graph, later) & set(real):
+            assert real[earlier] < real[later], f"{earlier!r} started after {later!r}, which waits for it"
+            assert simulated[earlier] < simulated[later], f"simulator: {earlier!r} after {later!r}"
 
 
 def assert_causal_order(definition: Definition, run: RunReport) -> None:

@@ -158,12 +158,16 @@ def test_strict_mode_with_an_invalid_file_fails_in_the_worker_too(tmp_path: Path
 
 def test_an_unknown_dag_id_falls_back_to_the_full_parse(tmp_path: Path) -> None:
     folder = dags_folder(tmp_path)
-    bag(folder)
-    assert len(worker_bag(folder, "no_such_dag").dags) == 6
+    full = bag(folder)
+    one = worker_bag(folder, "no_such_dag")
+    assert len(full.dags) == 6 and set(one.dags) == set(full.dags)
+    assert all(serialised(one.dags[d]) == serialised(full.dags[d]) for d in full.dags)
 
 
 def test_with_the_cache_disabled_the_worker_builds_everything(tmp_path: Path, monkeypatch) -> None:
     folder = dags_folder(tmp_path)
     monkeypatch.setenv("GLUE_AIRFLOW_PLAN_CACHE", "off")
-    bag(folder)
-    assert len(worker_bag(folder, "Month_close").dags) == 6
+    full = bag(folder)
+    one = worker_bag(folder, "Month_close")
+    assert len(full.dags) == 6 and set(one.dags) == set(full.dags)
+    assert serialised(one.dags["Month_close"]) == serialised(full.dags["Month_close"])

@@ -387,7 +387,10 @@ def test_condition_on_a_job_that_is_only_a_crawler_is_reported() -> None:
         "t", job_cond("a", "SUCCEEDED")
     )
     result = load_text(text, "x.yaml")
-    assert any(d.is_error and d.path.startswith("Triggers[1].Predicate.Conditions[0]") for d in result.diagnostics)
+    (problem,) = result.diagnostics
+    assert (problem.code, problem.path, problem.is_error) == ("GWF021", "Triggers[1].Predicate.Conditions[0].JobName", True)
+    assert problem.message == "'a' is started as a crawler, not a job; watch it with CrawlerName/CrawlState (line 12)"
+    assert not result.ok and result.definition is None
 
 
 def test_gwf001_unreadable_file(tmp_path: Path) -> None:
@@ -399,4 +402,8 @@ def test_gwf001_unreadable_file(tmp_path: Path) -> None:
 
 def test_duplicate_key_is_reported_not_silently_dropped() -> None:
     text = HEAD + START + "    Actions:\n      - JobName: b\n"  # a second Actions key in the same trigger
-    assert not load_text(text, "x.yaml").ok
+    result = load_text(text, "x.yaml")
+    (problem,) = result.diagnostics
+    assert (problem.code, problem.path, problem.file) == ("GWF001", "(line 8)", "x.yaml")
+    assert problem.message == "key 'Actions' is given twice in one mapping; keep one (the others would be silently lost)"
+    assert not result.ok
