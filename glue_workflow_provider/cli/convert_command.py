@@ -115,16 +115,22 @@ def _read(source: Source, parameters: dict[str, str]) -> Conversion:
     if source.kind is SourceKind.GET_WORKFLOW:
         return _read_get_workflow(file, source.document)
     if source.kind is SourceKind.TERRAFORM_SHOW:
-        from glue_workflow_provider.sources.terraform import read_terraform_show
+        from glue_workflow_provider.sources.terraform import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
+            read_terraform_show,
+        )
 
-        return read_terraform_show(file, source.document)
+        shown: Conversion = read_terraform_show(file, source.document)
+        return shown
     return Conversion()
 
 
 def _read_terraform(paths: list[Path], variables: dict[str, str], var_files: list[Path]) -> Conversion:
-    from glue_workflow_provider.sources.terraform import read_terraform
+    from glue_workflow_provider.sources.terraform import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
+        read_terraform,
+    )
 
-    return read_terraform(paths, variables, var_files)
+    read: Conversion = read_terraform(paths, variables, var_files)
+    return read
 
 
 def _read_get_workflow(file: str, document: dict[str, Any]) -> Conversion:

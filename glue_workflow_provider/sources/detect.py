@@ -111,6 +111,8 @@ def _unknown(document: dict[str, Any]) -> str:
             "(the graph holds the triggers)"
         )
     if isinstance(document.get("resource"), dict):
-        return "Terraform's JSON syntax (*.tf.json) is not read; convert the .tf files or a terraform show -json document"
+        return (
+            "Terraform's JSON syntax (*.tf.json) is not read; convert the .tf files or a terraform show -json document"
+        )
     keys = ", ".join(sorted(str(key) for key in document)[:8]) or "none"
     return f"not a source convert knows (top-level keys: {keys}); {_WHAT_CONVERT_READS}"

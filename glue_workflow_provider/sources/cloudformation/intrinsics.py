@@ -132,7 +132,9 @@ class Resolver:
     def _split(self, argument: Any) -> Any:
         resolved = self.resolve(argument)
         if not isinstance(resolved, list) or len(resolved) != 2:
-            return unresolved_among([resolved]) or Unresolved((f"Fn::Split needs [delimiter, string], not {resolved!r}",))
+            return unresolved_among([resolved]) or Unresolved(
+                (f"Fn::Split needs [delimiter, string], not {resolved!r}",)
+            )
         delimiter, source = resolved
         missing = unresolved_among([delimiter, source])
         if missing:
@@ -186,7 +188,9 @@ def _joined(items: list[Any], delimiter: str) -> Any:
     """The items joined as strings; unresolved when any item is (its stand-in joins the items' stand-ins)."""
     missing = unresolved_among(items)
     if missing:
-        stand_in = delimiter.join(item.stand_in if isinstance(item, Unresolved) else str(as_text(item)) for item in items)
+        stand_in = delimiter.join(
+            item.stand_in if isinstance(item, Unresolved) else str(as_text(item)) for item in items
+        )
         return Unresolved(missing.reasons, stand_in)
     texts = [as_text(item) for item in items]
     if any(text is None for text in texts):

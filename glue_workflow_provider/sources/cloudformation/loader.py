@@ -39,7 +39,8 @@ class TemplateLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 line = key_node.start_mark.line + 1
                 raise TemplateError(f"(line {line}): key '{key}' is given twice in one mapping; keep one")
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def _node_value(loader: yaml.SafeLoader, node: yaml.Node) -> Any:

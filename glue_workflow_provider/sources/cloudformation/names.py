@@ -96,7 +96,9 @@ class Names:
         """What ``Fn::GetAtt [logical_id, attribute]`` gives: a Glue resource's name, else unresolved."""
         kind = self.template.resource_type(logical_id)
         if kind is None:
-            return Unresolved((f"Fn::GetAtt names '{logical_id}', which is not a resource of this template",), logical_id)
+            return Unresolved(
+                (f"Fn::GetAtt names '{logical_id}', which is not a resource of this template",), logical_id
+            )
         if kind in GLUE_TYPES and attribute == "Name":
             return self.physical_name(logical_id)
         return Unresolved((self._deploy_time(logical_id, kind, f"Fn::GetAtt {logical_id}.{attribute}"),), logical_id)

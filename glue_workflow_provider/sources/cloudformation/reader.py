@@ -138,10 +138,13 @@ class _Assembly:
             schedule = self.template.properties(logical_id).get("Schedule")
             if schedule is None:
                 continue
-            expression = self.resolver.resolve(schedule.get("ScheduleExpression") if isinstance(schedule, dict) else schedule)
+            if isinstance(schedule, dict):
+                schedule = schedule.get("ScheduleExpression")
+            expression = self.resolver.resolve(schedule)
             shown = expression if isinstance(expression, str) else "(not resolved)"
             self.template.warn(
                 self.template.place(logical_id, "Properties.Schedule"),
                 f"the crawler's own schedule {shown!r} is not a trigger: no workflow runs it, so it is not converted "
-                "into one (a carried Crawlers spec keeps it as the crawler's own); add a SCHEDULED trigger to the workflow if it should",
+                "into one (a carried Crawlers spec keeps it as the crawler's own); add a SCHEDULED trigger to the "
+                "workflow if it should",
             )
