@@ -14,7 +14,7 @@ from typing import Any
 
 from glue_workflow_provider.cli.arguments import pairs
 from glue_workflow_provider.cli.migrate import add_output_options, finish
-from glue_workflow_provider.exceptions import DefinitionError, SourceError
+from glue_workflow_provider.exceptions import DefinitionError
 from glue_workflow_provider.sources.cloudformation import (
     PSEUDO_PARAMETERS,
     declared_parameters,
@@ -22,7 +22,7 @@ from glue_workflow_provider.sources.cloudformation import (
 )
 from glue_workflow_provider.sources.conversion import Conversion, FoundWorkflow
 from glue_workflow_provider.sources.definition_file import authored_form, load_data
-from glue_workflow_provider.sources.detect import Source, SourceKind, detect
+from glue_workflow_provider.sources.detect import Source, SourceKind, UnreadableSource, detect
 from glue_workflow_provider.sources.writer import with_event_queue
 
 NAME = "convert"
@@ -102,8 +102,8 @@ def run(args: argparse.Namespace) -> int:
 def _detect(path: Path, conversion: Conversion) -> Source | None:
     try:
         return detect(path)
-    except SourceError as exc:
-        conversion.fail(str(path), "(file)", str(exc))
+    except UnreadableSource as exc:
+        conversion.fail(str(path), exc.place, str(exc))
         return None
 
 

@@ -25,6 +25,14 @@ _HCL_BLOCK = re.compile(
 _SHOW_KEYS = ("values", "planned_values", "prior_state", "resource_changes", "terraform_version")
 
 
+class UnreadableSource(SourceError):
+    """A SOURCE that cannot be read or is no kind convert reads; ``place`` says where (a line, or ``(file)``)."""
+
+    def __init__(self, message: str, place: str = "(file)") -> None:
+        super().__init__(message)
+        self.place = place
+
+
 class SourceKind(StrEnum):
     """The kinds of source convert reads (the value is how messages name them)."""
 
@@ -47,12 +55,12 @@ class Source:
 def detect(path: Path) -> Source:
     """The kind of ``path`` and its parsed document.
 
-    :raises SourceError: the path cannot be read, or is no kind of source convert reads.
+    :raises UnreadableSource: the path cannot be read, or is no kind of source convert reads.
     """
     if path.is_dir():
         if any(child.suffix == ".tf" and child.is_file() for child in path.iterdir()):
             return Source(path, SourceKind.TERRAFORM)
-        raise SourceError("the folder holds no Terraform files (*.tf); give templates and documents as files")
+        raise UnreadableSource("the folder holds no Terraform files (*.tf); give templates and documents as files")
     text = _read(path)
     if _HCL_BLOCK.search(text) and not text.lstrip().startswith("{"):
         return Source(path, SourceKind.TERRAFORM)
@@ -61,7 +69,7 @@ def detect(path: Path) -> Source:
     except TemplateError as exc:
         if path.suffix == ".tf":
             return Source(path, SourceKind.TERRAFORM)
-        raise SourceError(f"cannot be read as JSON or YAML: {exc}") from exc
+        raise UnreadableSource(f"cannot be read as JSON or YAML: {exc.message}", exc.where) from exc
     return Source(path, _kind_of(document), document)
 
 
@@ -69,17 +77,19 @@ def _read(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise SourceError(f"the file is {size / 1048576:.1f} MiB; a source is at most {MAX_BYTES // 1048576} MiB")
+            limit = MAX_BYTES // 1048576
+            raise UnreadableSource(f"the file is {size / 1048576:.1f} MiB; a source is at most {limit} MiB")
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise SourceError("no such file or folder") from exc
+        raise UnreadableSource("no such file or folder") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"cannot read the file: {exc}") from exc
+        raise UnreadableSource(f"cannot read the file: {exc}") from exc
 
 
 def _kind_of(document: object) -> SourceKind:
     if not isinstance(document, dict):
-        raise SourceError(f"the document is a {type(document).__name__}, not a mapping; {_WHAT_CONVERT_READS}")
+        kind = type(document).__name__
+        raise UnreadableSource(f"the document is a {kind}, not a mapping; {_WHAT_CONVERT_READS}", "(document)")
     if isinstance(document.get("Resources"), dict) or "AWSTemplateFormatVersion" in document:
         resources = document.get("Resources")
         cdk = isinstance(resources, dict) and any(
@@ -92,7 +102,8 @@ def _kind_of(document: object) -> SourceKind:
         return SourceKind.GET_WORKFLOW
     if "format_version" in document and any(key in document for key in _SHOW_KEYS):
         return SourceKind.TERRAFORM_SHOW
-    raise SourceError(_unknown(document))
+    message, place = _unknown(document)
+    raise UnreadableSource(message, place)
 
 
 _WHAT_CONVERT_READS = (
@@ -101,18 +112,19 @@ _WHAT_CONVERT_READS = (
 )
 
 
-def _unknown(document: dict[str, Any]) -> str:
+def _unknown(document: dict[str, Any]) -> tuple[str, str]:
+    """What a document of no known kind looks like, and where to look."""
     workflow = document.get("Workflow")
     if isinstance(workflow, dict) and "Triggers" in document:
-        return "this is already a definition file: check it with 'glue-airflow validate' and use it as it is"
+        return "this is already a definition file: check it with 'glue-airflow validate' and use it as is", "Triggers"
     if isinstance(workflow, dict):
         return (
             "a get-workflow document without its graph: run 'aws glue get-workflow --name NAME --include-graph' "
-            "(the graph holds the triggers)"
+            "(the graph holds the triggers)",
+            "Workflow",
         )
     if isinstance(document.get("resource"), dict):
-        return (
-            "Terraform's JSON syntax (*.tf.json) is not read; convert the .tf files or a terraform show -json document"
-        )
+        message = "Terraform's JSON syntax (*.tf.json) is not read; convert the .tf files or terraform show -json"
+        return message, "resource"
     keys = ", ".join(sorted(str(key) for key in document)[:8]) or "none"
-    return f"not a source convert knows (top-level keys: {keys}); {_WHAT_CONVERT_READS}"
+    return f"not a source convert knows (top-level keys: {keys}); {_WHAT_CONVERT_READS}", "(document)"

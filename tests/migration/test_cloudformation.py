@@ -184,30 +184,13 @@ def test_cdk_synth_output_names_cdk_paths(tmp_path: Path) -> None:
 
 
 def test_intrinsic_corner_cases(tmp_path: Path) -> None:
-    template = tmp_path / "corners.yaml"
-    template.write_text(
-        "Transform: AWS::Serverless-2016-10-31\n"
-        "Conditions:\n  InEu: !Equals [!Ref 'AWS::Region', eu-west-1]\n"
-        "Resources:\n"
-        "  Wf: {Type: AWS::Glue::Workflow, Properties: {Name: corners, Description: !Sub 'costs ${!Literal} in ${AWS::Partition}'}}\n"
-        "  Start:\n    Type: AWS::Glue::Trigger\n    Properties:\n      Type: ON_DEMAND\n      WorkflowName: !GetAtt Wf.Name\n"
-        "      Actions:\n"
-        "        - JobName: !Sub '${Job.Name}'\n"
-        "          Arguments:\n"
-        "            --literal: !Sub 'a-${!Literal}'\n"
-        "            --az: !Select [0, !GetAZs '']\n"
-        "            --out: !Select [5, [a, b]]\n"
-        "            --token: !GetAtt Token.Value\n"
-        "            --eu: !If [InEu, yes-eu, no-eu]\n"
-        "  Job: {Type: AWS::Glue::Job, Properties: {Name: !Join ['-', [corner, job]], Role: r, Command: {Name: glueetl}}}\n"
-        "  EuJob: {Type: AWS::Glue::Job, Condition: InEu, Properties: {Name: eu-job, Role: r, Command: {Name: glueetl}}}\n"
-        "  Token: {Type: 'Custom::Token', Properties: {ServiceToken: arn:aws:lambda:eu-west-1:1:function:t}}\n"
-    )
+    template = CFN / "corners.yaml"
     result, written = convert(tmp_path / "out", template)
     assert result.code == 0, result.stdout
     document = yaml.safe_load(written["corners.yaml"].read_text())
     assert document["Triggers"] == [
-        {"Name": "Start", "Type": "ON_DEMAND", "Actions": [{"JobName": "corner-job", "Arguments": {"--literal": "a-${Literal}"}}]}
+        {"Name": "Start", "Type": "ON_DEMAND",
+         "Actions": [{"JobName": "corner-job", "Arguments": {"--literal": "a-${Literal}"}}]}
     ]
     assert "Description" not in document["Workflow"]
     joined = "\n".join(result.lines)

@@ -25,7 +25,11 @@ FN_TAGS = (
 
 
 class TemplateError(Exception):
-    """A template that cannot be read: the message says where (line and column when known) and why."""
+    """A template that cannot be read: ``where`` (line and column when known) and why."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where, self.message = where, message
 
 
 class TemplateLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -37,7 +41,7 @@ class TemplateLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             key = self.construct_object(key_node, deep=deep)
             if key in seen:
                 line = key_node.start_mark.line + 1
-                raise TemplateError(f"(line {line}): key '{key}' is given twice in one mapping; keep one")
+                raise TemplateError(f"(line {line})", f"key '{key}' is given twice in one mapping; keep one")
             seen.add(key)
         mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         return mapping
@@ -97,14 +101,14 @@ def parse_template(text: str) -> object:
     :raises TemplateError: a syntax error, a key given twice, a file too big or a document too deep.
     """
     if len(text) > MAX_BYTES:
-        raise TemplateError(f"(file): the file is larger than {MAX_BYTES // 1048576} MiB")
+        raise TemplateError("(file)", f"the file is larger than {MAX_BYTES // 1048576} MiB")
     try:
         data = _parse(text)
         check_shape(data)
     except RecursionError as exc:
-        raise TemplateError("(document): values are nested too deeply to read") from exc
+        raise TemplateError("(document)", "values are nested too deeply to read") from exc
     except DocumentProblem as problem:
-        raise TemplateError(f"{problem.diagnostic.path}: {problem.diagnostic.message}") from problem
+        raise TemplateError(problem.diagnostic.path, problem.diagnostic.message) from problem
     return data
 
 
@@ -113,22 +117,22 @@ def _parse(text: str) -> object:
         try:
             return json.loads(text, object_pairs_hook=_unique_pairs)
         except json.JSONDecodeError as exc:
-            raise TemplateError(f"(line {exc.lineno}, column {exc.colno}): JSON syntax error: {exc.msg}") from exc
+            raise TemplateError(f"(line {exc.lineno}, column {exc.colno})", f"JSON syntax error: {exc.msg}") from exc
     try:
         return yaml.load(text, Loader=TemplateLoader)  # noqa: S506 - a safe loader plus data-only tags
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"(line {mark.line + 1}, column {mark.column + 1})" if mark else "(file)"
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise TemplateError(f"{where}: YAML syntax error: {message}") from exc
+        raise TemplateError(where, f"YAML syntax error: {message}") from exc
     except yaml.YAMLError as exc:
-        raise TemplateError(f"(file): YAML syntax error: {exc}") from exc
+        raise TemplateError("(file)", f"YAML syntax error: {exc}") from exc
 
 
 def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise TemplateError(f"(document): key '{key}' is given twice in one object; keep one")
+            raise TemplateError("(document)", f"key '{key}' is given twice in one object; keep one")
         result[key] = value
     return result

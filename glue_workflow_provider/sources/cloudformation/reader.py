@@ -112,8 +112,11 @@ class _Assembly:
             workflow = self.mapper.workflow_of(logical_id)
             place = self.template.place(logical_id, "Properties.WorkflowName")
             if workflow is None:
-                self.template.warn(self.template.place(logical_id), "the trigger belongs to no workflow (it has no WorkflowName); it is not "
-                                   "converted: a standalone trigger is not part of any workflow's graph")
+                self.template.warn(
+                    self.template.place(logical_id),
+                    "the trigger belongs to no workflow (it has no WorkflowName); it is not converted: a standalone "
+                    "trigger is not part of any workflow's graph",
+                )
             elif workflow not in workflows:
                 self.template.warn(
                     place,
