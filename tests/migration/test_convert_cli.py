@@ -34,8 +34,8 @@ QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/inventory-events"
         pytest.param([str(SALES), "-o", "out", "--format", "toml"], id="unknown --format"),
     ],
 )
-def test_usage_errors_exit_two(args: list[str], tmp_path: Path) -> None:
-    os.chdir(tmp_path)
+def test_usage_errors_exit_two(args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     result = glue_airflow("convert", *args)
     assert result.code == 2, result.stdout + result.stderr
     assert "usage: glue-airflow" in result.stderr
@@ -173,3 +173,26 @@ def test_a_folder_of_tf_files_is_terraform(tmp_path: Path) -> None:
     assert detect(tmp_path).kind is SourceKind.TERRAFORM
     with pytest.raises(SourceError, match="no such file"):
         detect(tmp_path / "absent.tf")
+
+
+def test_a_template_without_a_workflow_says_so(tmp_path: Path) -> None:
+    template = tmp_path / "jobs-only.yaml"
+    template.write_text("Resources:\n  J: {Type: AWS::Glue::Job, Properties: {Name: lone, Role: r, Command: {Name: x}}}\n")
+    result, written = convert(tmp_path / "out", template)
+    assert result.code == 1  # nothing was found at all
+    assert written == {}
+    assert result.lines == [
+        f"{template}: Resources: warning: the template defines no AWS::Glue::Workflow; it gives no definition",
+        f"{template}: Resources.J: warning: job 'lone' is not started or watched by any trigger of a workflow in this "
+        "template; it is not converted",
+    ]
+    assert "no Glue workflow found" in result.stderr
+
+
+def test_the_readers_do_not_import_airflow() -> None:
+    code = (
+        "import sys, glue_workflow_provider.sources.cloudformation, glue_workflow_provider.sources.detect\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in ('airflow', 'boto3')}))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert completed.stdout.strip() == "[]"

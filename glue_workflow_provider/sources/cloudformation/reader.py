@@ -65,6 +65,8 @@ class _Assembly:
         """Add one FoundWorkflow per workflow resource, and every warning, to the template's conversion."""
         names = self.resolver.names
         workflows = {names.physical_name(logical_id): logical_id for logical_id in self.found["workflows"]}
+        if not workflows:
+            self.template.warn("Resources", "the template defines no AWS::Glue::Workflow; it gives no definition")
         members = self._group_triggers(set(workflows))
         jobs = {names.physical_name(logical_id): logical_id for logical_id in self.found["jobs"]}
         crawlers = {names.physical_name(logical_id): logical_id for logical_id in self.found["crawlers"]}
