@@ -177,7 +177,7 @@ def test_a_folder_of_tf_files_is_terraform(tmp_path: Path) -> None:
 
 def test_a_template_without_a_workflow_says_so(tmp_path: Path) -> None:
     template = tmp_path / "jobs-only.yaml"
-    template.write_text("Resources:\n  J: {Type: AWS::Glue::Job, Properties: {Name: lone, Role: r, Command: {Name: x}}}\n")
+    template.write_text("Resources:\n  J: {Type: AWS::Glue::Job, Properties: {Name: lone, Role: r}}\n")
     result, written = convert(tmp_path / "out", template)
     assert result.code == 1  # nothing was found at all
     assert written == {}
