@@ -1,6 +1,6 @@
 """What kind of source a ``convert`` SOURCE is, told from its content (the suffix alone is not trusted).
 
-A folder holding ``*.tf`` files and a file of HCL blocks are Terraform. A JSON or YAML document is a
+A folder holding ``*.tf`` files, a ``.tf`` file and a file of HCL blocks are Terraform. A JSON or YAML document is a
 CloudFormation template when it has ``Resources`` (CDK synth output when its resources carry
 ``Metadata.aws:cdk:path``), a get-workflow response when its ``Workflow`` has a ``Graph``, and a
 ``terraform show -json`` document when it has ``format_version`` and values. Anything else is refused
@@ -62,13 +62,13 @@ def detect(path: Path) -> Source:
             return Source(path, SourceKind.TERRAFORM)
         raise UnreadableSource("the folder holds no Terraform files (*.tf); give templates and documents as files")
     text = _read(path)
-    if _HCL_BLOCK.search(text) and not text.lstrip().startswith("{"):
+    if not text.strip():
+        raise UnreadableSource("the file is empty")
+    if (path.suffix == ".tf" or _HCL_BLOCK.search(text)) and not text.lstrip().startswith("{"):
         return Source(path, SourceKind.TERRAFORM)
     try:
         document = parse_template(text)
     except TemplateError as exc:
-        if path.suffix == ".tf":
-            return Source(path, SourceKind.TERRAFORM)
         raise UnreadableSource(f"cannot be read as JSON or YAML: {exc.message}", exc.where) from exc
     return Source(path, _kind_of(document), document)
 

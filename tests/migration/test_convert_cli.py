@@ -107,6 +107,7 @@ def test_the_same_workflow_twice_gets_two_file_names(tmp_path: Path) -> None:
         pytest.param("main.tf.json", '{"resource": {"aws_glue_job": {}}}', "resource", "Terraform's JSON syntax "
                      "(*.tf.json) is not read", id="terraform json syntax"),
         pytest.param("binary.yaml", b"\xff\xfe\x00", "(file)", "cannot read the file", id="not UTF-8"),
+        pytest.param("empty.yaml", "\n", "(file)", "the file is empty", id="empty"),
     ],
 )
 def test_an_unreadable_source_is_an_error_and_the_others_still_convert(
@@ -158,6 +159,7 @@ def test_pseudo_parameters_are_never_reported_as_unknown(tmp_path: Path) -> None
         ("response.yaml", DAILY.read_text(), SourceKind.GET_WORKFLOW),
         ("glue.tf", 'resource "aws_glue_workflow" "w" {\n  name = "w"\n}\n', SourceKind.TERRAFORM),
         ("glue.hcl", 'locals {\n  env = "prod"\n}\n', SourceKind.TERRAFORM),
+        ("comments.tf", "# nothing but a comment\n", SourceKind.TERRAFORM),
         ("plan.json", json.dumps({"format_version": "1.0", "terraform_version": "1.9.5", "values": {}}),
          SourceKind.TERRAFORM_SHOW),
     ],

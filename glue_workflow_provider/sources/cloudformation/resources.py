@@ -21,7 +21,9 @@ _TRIGGER_FIELDS = (
 _STRING_MAPS = {"DefaultRunProperties", "Tags", "Arguments", "DefaultArguments", "NonOverridableArguments"}
 _INTEGERS = {
     "MaxConcurrentRuns", "Timeout", "BatchSize", "BatchWindow", "NotifyDelayAfter", "MaxRetries", "NumberOfWorkers",
+    "AllocatedCapacity",
 }
+_FLOATS = {"MaxCapacity"}
 _BOOLEANS = {"StartOnCreation"}
 #: Where a trigger names the jobs and crawlers it starts and watches.
 _NODE_LISTS = (("Actions", ("JobName", "CrawlerName")), ("Predicate.Conditions", ("JobName", "CrawlerName")))
@@ -139,6 +141,8 @@ def _typed(value: Any, key: str = "") -> Any:
         return [_typed(item, key) for item in value]
     if key in _INTEGERS and isinstance(value, str) and value.strip().isdigit():
         return int(value)
+    if key in _FLOATS and isinstance(value, str) and value.strip().replace(".", "", 1).isdigit():
+        return float(value)
     if key in _BOOLEANS and isinstance(value, str) and value.lower() in ("true", "false"):
         return value.lower() == "true"
     return value
