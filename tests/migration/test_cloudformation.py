@@ -281,3 +281,33 @@ def test_corpus_codepipeline_stack_without_pseudo_parameters_warns(corpus: Path,
     assert has_line(result.lines, warning(source, "Resources.Covid19AggregatorMonthly.Properties.Command."
                                           "ScriptLocation", "could not resolve the value (AWS::AccountId"))
     assert all(": warning: could not resolve the value" in line for line in result.lines)
+
+
+def test_more_corner_cases(tmp_path: Path) -> None:
+    template = CFN / "more_corners.yaml"
+    result, written = convert(tmp_path, template)
+    assert result.code == 0, result.stdout
+    document = yaml.safe_load(written["Wf.yaml"].read_text())
+    assert document["Workflow"] == {"Name": "Wf"}
+    assert document["Triggers"] == [{"Name": "go", "Type": "ON_DEMAND", "Actions": [{"JobName": "tagged"}]}]
+    joined = "\n".join(result.lines)
+    for text in (
+        "Transform: warning: transform 'AWS::LanguageExtensions' is not applied",
+        "Resources.Fn::ForEach::Copies: warning: Fn::ForEach is not expanded",
+        "Resources.Go.Properties.Priority: warning: 'Priority' is not a property of a Glue trigger; it is not taken",
+        "Arguments.--tag: warning: could not resolve the value (parameter 'LatestTag' is read from SSM parameter "
+        "'/etl/latest-tag' when the stack is deployed; give --param LatestTag=VALUE)",
+        "Arguments.--workers: warning: could not resolve the value (Mappings.Sizes has no entry large.Workers)",
+        "Resources.Wf.Properties.Name: warning: could not resolve the workflow's name (the name of 'Wf' refers to "
+        "itself); 'Wf' is used as its name",
+    ):
+        assert text in joined, text
+
+
+def test_a_template_without_resources_is_an_error(tmp_path: Path) -> None:
+    template = tmp_path / "empty-stack.yaml"
+    template.write_text("AWSTemplateFormatVersion: '2010-09-09'\nDescription: nothing yet\n")
+    result, written = convert(tmp_path / "out", template)
+    assert result.code == 1
+    assert written == {}
+    assert result.lines == [f"{template}: Resources: a CloudFormation template needs a Resources mapping of resources"]

@@ -44,8 +44,6 @@ class Names:
     def physical_name(self, logical_id: str) -> str:
         """The name of Glue resource ``logical_id``: its ``Name``, else a stand-in or its logical id (warned)."""
         if logical_id not in self._names:
-            if logical_id in self._resolving:
-                return logical_id
             self._resolving.add(logical_id)
             self._names[logical_id] = self._work_out(logical_id)
             self._resolving.discard(logical_id)
@@ -81,7 +79,7 @@ class Names:
                 (f"Ref to '{logical_id}', which is neither a parameter nor a resource of this template",), logical_id
             )
         if kind in GLUE_TYPES:
-            return self.physical_name(logical_id)
+            return self._name_of(logical_id)
         if kind in _NAME_PROPERTY:
             value: Any = self.template.properties(logical_id)
             for key in _NAME_PROPERTY[kind]:
@@ -100,8 +98,14 @@ class Names:
                 (f"Fn::GetAtt names '{logical_id}', which is not a resource of this template",), logical_id
             )
         if kind in GLUE_TYPES and attribute == "Name":
-            return self.physical_name(logical_id)
+            return self._name_of(logical_id)
         return Unresolved((self._deploy_time(logical_id, kind, f"Fn::GetAtt {logical_id}.{attribute}"),), logical_id)
+
+    def _name_of(self, logical_id: str) -> Any:
+        """The physical name, or unresolved when it is asked for while it is being worked out (a cycle)."""
+        if logical_id in self._resolving:
+            return Unresolved((f"the name of '{logical_id}' refers to itself",), logical_id)
+        return self.physical_name(logical_id)
 
     @staticmethod
     def _deploy_time(logical_id: str, kind: str, what: str) -> str:

@@ -61,6 +61,8 @@ _DROP = object()
 def settle(value: Any, place: str, warn: Warn) -> Any:
     """``value`` with every unresolved part left out (one warning each) and every ``AWS::NoValue`` removed.
 
+    A map or list that only held such parts is left out with them.
+
     Returns :data:`NO_VALUE` when the whole value is left out.
     """
     result = _settle(value, place, warn)
@@ -74,9 +76,12 @@ def _settle(value: Any, place: str, warn: Warn) -> Any:
     if value is NO_VALUE:
         return _DROP
     if isinstance(value, dict):
-        kept = {key: _settle(item, f"{place}.{key}", warn) for key, item in value.items()}
-        return {key: item for key, item in kept.items() if item is not _DROP}
-    if isinstance(value, list):
+        settled = {key: _settle(item, f"{place}.{key}", warn) for key, item in value.items()}
+        kept: dict[str, Any] | list[Any] = {key: item for key, item in settled.items() if item is not _DROP}
+    elif isinstance(value, list):
         items = [_settle(item, f"{place}[{index}]", warn) for index, item in enumerate(value)]
-        return [item for item in items if item is not _DROP]
-    return value
+        kept = [item for item in items if item is not _DROP]
+    else:
+        return value
+    # A map or list emptied by leaving its parts out goes too (each part was warned about).
+    return _DROP if value and not kept else kept
