@@ -14,7 +14,7 @@ from typing import Any
 
 from glue_workflow_provider.cli.arguments import pairs
 from glue_workflow_provider.cli.migrate import add_output_options, finish
-from glue_workflow_provider.exceptions import DefinitionError
+from glue_workflow_provider.exceptions import DefinitionError, SourceError
 from glue_workflow_provider.sources.cloudformation import (
     PSEUDO_PARAMETERS,
     declared_parameters,
@@ -125,11 +125,17 @@ def _read(source: Source, parameters: dict[str, str]) -> Conversion:
 
 
 def _read_terraform(paths: list[Path], variables: dict[str, str], var_files: list[Path]) -> Conversion:
+    """Every Terraform file and folder given, read together (references may cross them), with the variables."""
     from glue_workflow_provider.sources.terraform import (  # type: ignore[import-untyped, import-not-found, unused-ignore]
         read_terraform,
     )
 
-    read: Conversion = read_terraform(paths, variables, var_files)
+    try:
+        read: Conversion = read_terraform(paths, variables, var_files)
+    except SourceError as exc:  # the reader reports per file; this is a reader that could not start at all
+        failed = Conversion()
+        failed.fail(", ".join(str(path) for path in paths), "(file)", str(exc))
+        return failed
     return read
 
 
