@@ -119,7 +119,11 @@ def _read(source: Source, parameters: dict[str, str]) -> Conversion:
             read_terraform_show,
         )
 
-        shown: Conversion = read_terraform_show(file, source.document)
+        try:
+            shown: Conversion = read_terraform_show(file, source.document)
+        except SourceError as exc:
+            shown = Conversion()
+            shown.fail(file, "(document)", str(exc))
         return shown
     return Conversion()
 
