@@ -126,6 +126,20 @@ def load_data(data: object, file: str = "<definition>") -> LoadResult:
     return LoadResult(file, valid, located, document.data)
 
 
+def authored_form(data: object) -> dict[str, Any]:
+    """The authored form of either accepted shape, as a plain dict (what ``convert`` writes for a get-workflow document).
+
+    A ``GetWorkflow(IncludeGraph=True)`` response becomes ``Workflow`` (its read-only fields dropped) and the
+    ``Triggers`` of its graph's trigger nodes; an authored definition comes back as it is.
+
+    :raises DefinitionError: the document is neither shape (GWF003).
+    """
+    document = _normalise(data)
+    if isinstance(document, Diagnostic):
+        raise DefinitionError([document])
+    return document.data
+
+
 def _normalise(data: object) -> _Document | Diagnostic:
     """Bring either accepted shape to the authored shape, remembering where converted parts came from."""
     if not isinstance(data, Mapping) or not isinstance(data.get("Workflow"), Mapping):
