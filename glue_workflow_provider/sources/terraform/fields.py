@@ -56,7 +56,9 @@ def is_empty(value: Any, zero_unset: bool = False) -> bool:
     return value is None or value == "" or value == [] or value == {} or (zero_unset and value == 0)
 
 
-def convert_fields(values: Mapping[str, Any], table: Mapping[str, Field], out: Reporter, path: str = "") -> dict[str, Any]:
+def convert_fields(
+    values: Mapping[str, Any], table: Mapping[str, Field], out: Reporter, path: str = ""
+) -> dict[str, Any]:
     """The API fields of ``values`` according to ``table``; anything else is reported."""
     result: dict[str, Any] = {}
     for name, value in values.items():

@@ -21,8 +21,8 @@ from glue_workflow_provider.sources.terraform.references import (
     ResourceObject,
     instance_key,
 )
-from glue_workflow_provider.sources.terraform.variables import CONSTANT_SCOPE, convert
 from glue_workflow_provider.sources.terraform.values import EvaluationError, Unknown
+from glue_workflow_provider.sources.terraform.variables import CONSTANT_SCOPE, convert
 
 #: The resource types the converter maps (everything else is evaluated only when referred to).
 GLUE_TYPES = ("aws_glue_workflow", "aws_glue_trigger", "aws_glue_job", "aws_glue_crawler")
@@ -69,9 +69,16 @@ class Module:
     """A module instance: ``inputs`` are its variables' values, ``prefix`` starts its resource addresses."""
 
     def __init__(
-        self, files: list[Path], folder: Path, inputs: dict[str, Any], prefix: str, conversion: Conversion
+        self,
+        files: list[Path],
+        folder: Path,
+        inputs: dict[str, Any],
+        prefix: str,
+        conversion: Conversion,
+        key: Any = None,
     ) -> None:
         self.folder, self.inputs, self.prefix, self.conversion = folder, inputs, prefix, conversion
+        self.key = key
         self.declared = declarations(files, conversion)
         self.scope = Scope(self._root)
         self._locals: dict[str, Any] = {}
@@ -186,8 +193,7 @@ class Module:
         if "count" in block.body.attributes:
             return objects
         if "for_each" in block.body.attributes:
-            return {child.prefix.split("[", 1)[-1].split("]", 1)[0].strip('"'): obj
-                    for child, obj in zip(children, objects, strict=True)}
+            return {str(child.key): obj for child, obj in zip(children, objects, strict=True)}
         return objects[0] if objects else Unknown(f"module.{name} has no instance")
 
     def _children(self, name: str) -> list[Module]:
@@ -219,7 +225,7 @@ class Module:
                 for arg, attribute in block.body.attributes.items()
                 if arg not in ("source", "version", "providers", "count", "for_each", "depends_on")
             }
-            children.append(Module(files, folder, inputs, f"{address}{instance_key(key)}.", self.conversion))
+            children.append(Module(files, folder, inputs, f"{address}{instance_key(key)}.", self.conversion, key))
         return children
 
     def output(self, name: str) -> Any:

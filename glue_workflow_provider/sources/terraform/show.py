@@ -55,7 +55,9 @@ def _after_unknown(document: dict[str, Any]) -> dict[str, Any]:
     return {
         change["address"]: change.get("change", {}).get("after_unknown")
         for change in changes
-        if isinstance(change, dict) and isinstance(change.get("address"), str) and isinstance(change.get("change"), dict)
+        if isinstance(change, dict)
+        and isinstance(change.get("address"), str)
+        and isinstance(change.get("change"), dict)
     }
 
 

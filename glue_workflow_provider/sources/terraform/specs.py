@@ -168,6 +168,9 @@ CRAWLER = {
     "lake_formation_configuration": Field(
         "LakeFormationConfiguration",
         "block",
-        {"account_id": Field("AccountId"), "use_lake_formation_credentials": Field("UseLakeFormationCredentials", "bool")},
+        {
+            "account_id": Field("AccountId"),
+            "use_lake_formation_credentials": Field("UseLakeFormationCredentials", "bool"),
+        },
     ),
 }

@@ -83,7 +83,7 @@ def to_bool(value: Any) -> bool:
     """Terraform's conversion to bool (the strings "true" and "false" are bools)."""
     if isinstance(value, bool):
         return value
-    if value in ("true", "false"):
+    if isinstance(value, str) and value in ("true", "false"):
         return value == "true"
     raise EvaluationError(f"a {type_name(value)} is not a bool")
 
