@@ -330,7 +330,9 @@ def test_syntax_errors_name_the_file(tmp_path: Path) -> None:
 def test_a_folder_without_tf_files_fails(tmp_path: Path) -> None:
     conversion = read_terraform([tmp_path], {}, [])
     assert conversion.failed and not conversion.workflows
-    assert messages(conversion) == [f"{tmp_path}: (folder): no .tf files here: give a Terraform root module folder or file"]
+    assert messages(conversion) == [
+        f"{tmp_path}: (folder): no .tf files here: give a Terraform root module folder or file"
+    ]
 
 
 def test_unknown_types_counts_and_workflows_are_reported(tmp_path: Path) -> None:
@@ -400,7 +402,8 @@ def test_corpus_ci_cd_orchestration(corpus: Path, tmp_path: Path, capsys: pytest
         silver: {bronze},
         "aws_glue_crawler.silver_us_legislators": {silver},
     }
-    assert len(conversion.notices) == 5 and all("is not declared in the files read" in str(n) for n in conversion.notices)
+    assert len(conversion.notices) == 5
+    assert all("is not declared in the files read" in str(notice) for notice in conversion.notices)
 
 
 def test_corpus_data_derp(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

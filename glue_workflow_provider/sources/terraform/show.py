@@ -64,10 +64,11 @@ def _after_unknown(document: dict[str, Any]) -> dict[str, Any]:
 def _mark_unknown(values: Any, unknown: Any, path: str) -> Any:
     """``values`` with every attribute the plan marks unknown replaced by an :class:`Unknown`."""
     if unknown is True:
-        return Unknown(f"{path} is known only after 'terraform apply'")
+        return Unknown(f"the plan knows {path} only after 'terraform apply'")
     if isinstance(unknown, dict) and isinstance(values, dict):
         for key, mark in unknown.items():
-            values[key] = _mark_unknown(values.get(key), mark, f"{path}.{key}")
+            step = f".{key}" if str(key).isidentifier() else f'["{key}"]'
+            values[key] = _mark_unknown(values.get(key), mark, path + step)
         return values
     if isinstance(unknown, list) and isinstance(values, list):
         return [
