@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,9 +90,11 @@ def assert_equivalent(
 
 
 def write(conversion: Conversion, tmp_path: Path, queue: str | None = None) -> dict[str, Path]:
-    """Write every found workflow; each must validate; return workflow name → written file."""
+    """Write every found workflow; each must validate (writer and ``glue-airflow validate``); name → file."""
     written = write_definitions(conversion.workflows, tmp_path / "out", "yaml", queue)
     assert all(item.ok for item in written), [str(d) for item in written for d in item.diagnostics]
+    for item in written:
+        assert main(["validate", str(item.path)]) == 0, item.path
     return {item.workflow: item.path for item in written}
 
 
@@ -460,3 +464,9 @@ def test_corpus_event_triggers(corpus: Path, tmp_path: Path, capsys: pytest.Capt
         f'aws_glue_workflow.glue_workflows["{key}"].tags'
         for key in ("adj_trading_hours", "incident_daily", "semantic_incidents_daily")
     ]
+
+
+def test_the_reader_does_not_import_airflow() -> None:
+    code = "import sys, glue_workflow_provider.sources.terraform; print('airflow' in sys.modules)"
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert completed.stdout.strip() == "False"
