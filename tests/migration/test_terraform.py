@@ -163,6 +163,10 @@ def _evaluate(text: str) -> Any:
         ("upper(var.u)", Unknown("u?")),
         ("merge({ a = var.u }, { b = 1 })", {"a": Unknown("u?"), "b": 1}),
         ("var.on ? \"known\" : var.u", "known"),
+        ("{ in = 1, for = 2 }", {"in": 1, "for": 2}),
+        ("[\"a\", \"b\"][1]", "b"),
+        ("[[1, 2], [3]][0].1", 2),
+        ("split(\",\", \"a,b\")[*]", ["a", "b"]),
     ],
 )
 def test_the_evaluator_computes_terraform_expressions(text: str, value: Any) -> None:
@@ -470,3 +474,60 @@ def test_the_reader_does_not_import_airflow() -> None:
     code = "import sys, glue_workflow_provider.sources.terraform; print('airflow' in sys.modules)"
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert completed.stdout.strip() == "False"
+
+
+def test_a_module_with_count_its_outputs_and_a_single_file(tmp_path: Path) -> None:
+    (tmp_path / "child").mkdir()
+    (tmp_path / "child" / "main.tf").write_text(
+        """
+variable "name" {}
+resource "aws_glue_job" "job" {
+  name = var.name
+  command { script_location = "s3://s/${var.name}.py" }
+}
+output "job_name" { value = aws_glue_job.job.id }
+""",
+        encoding="utf-8",
+    )
+    (tmp_path / "terraform.tfvars").write_text('suffix = "x"\n', encoding="utf-8")
+    main_tf = _tf(
+        tmp_path,
+        """
+variable "suffix" {}
+module "jobs" {
+  source = "./child"
+  count  = 2
+  name   = "job-${count.index}-${var.suffix}"
+}
+resource "aws_glue_workflow" "w" {
+  name = "w-${terraform.workspace}"
+}
+resource "aws_glue_workflow" "v" {
+  name = "v"
+}
+resource "aws_glue_trigger" "start" {
+  name          = "start"
+  type          = "ON_DEMAND"
+  workflow_name = aws_glue_workflow.v.name
+  dynamic "actions" {
+    for_each = module.jobs[*].job_name
+    content { job_name = actions.value }
+  }
+}
+""",
+    )
+    conversion = read_terraform([main_tf], {}, [])
+    assert [(w.name, w.place) for w in conversion.workflows] == [
+        ("aws_glue_workflow.w", "aws_glue_workflow.w"),
+        ("v", "aws_glue_workflow.v"),
+    ]
+    assert messages(conversion) == [
+        f"{main_tf}: aws_glue_workflow.w.name: warning: terraform.workspace is set when Terraform runs; "
+        "'aws_glue_workflow.w' is used as the name: check it"
+    ]
+    document = conversion.workflows[1].document
+    assert document["Triggers"][0]["Actions"] == [{"JobName": "job-0-x"}, {"JobName": "job-1-x"}]
+    assert document["Jobs"] == [
+        {"Name": "job-0-x", "Command": {"ScriptLocation": "s3://s/job-0-x.py"}},
+        {"Name": "job-1-x", "Command": {"ScriptLocation": "s3://s/job-1-x.py"}},
+    ]

@@ -113,6 +113,8 @@ def _object_key(node: Node, scope: Scope) -> Any:
     if not inner:
         return str(tokens(node)[0])
     term = inner[0]
+    if term.data == "keyword":
+        return str(tokens(term)[0])
     parts = subtrees(term) if term.data == "expr_term" else []
     if len(parts) == 1 and parts[0].data in ("identifier", "literal_value") and not tokens(term):
         return str(tokens(parts[0])[0])
