@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from glue_workflow_provider.sources.terraform.expressions import Scope, evaluate, iterate
+from glue_workflow_provider.sources.terraform.expressions import Scope, evaluate
 from glue_workflow_provider.sources.terraform.hcl import Attribute, Block, Body
+from glue_workflow_provider.sources.terraform.traversal import iterate
 from glue_workflow_provider.sources.terraform.values import EvaluationError, Unknown
 
 #: Meta-arguments and blocks Terraform itself consumes: never resource values.

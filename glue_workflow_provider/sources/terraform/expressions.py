@@ -8,20 +8,22 @@ it cannot is an :class:`Unknown` that carries the reason, so the reader warns ra
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lark import Token, Tree
 
+from glue_workflow_provider.sources.terraform.for_expressions import for_object, for_tuple, key_string
 from glue_workflow_provider.sources.terraform.functions import call_function
+from glue_workflow_provider.sources.terraform.hcl import subtrees, tokens
 from glue_workflow_provider.sources.terraform.templates import render_heredoc, render_string
+from glue_workflow_provider.sources.terraform.traversal import get_attribute, get_index
 from glue_workflow_provider.sources.terraform.values import (
     EvaluationError,
     Unknown,
     to_bool,
     to_number,
-    to_string,
     type_name,
 )
 
@@ -52,16 +54,6 @@ def evaluate(node: Node, scope: Scope) -> Any:
     if handler is None:
         raise EvaluationError(f"'{node.data}' expressions are not supported")
     return handler(node, scope)
-
-
-def subtrees(node: Node) -> list[Node]:
-    """The child trees of ``node``, without comments and new lines."""
-    return [child for child in node.children if isinstance(child, Tree) and child.data != "new_line_or_comment"]
-
-
-def tokens(node: Node) -> list[Token]:
-    """The child tokens of ``node``."""
-    return [child for child in node.children if isinstance(child, Token)]
 
 
 def _single(node: Node, scope: Scope) -> Any:
@@ -119,15 +111,7 @@ def _object_key(node: Node, scope: Scope) -> Any:
     if len(parts) == 1 and parts[0].data in ("identifier", "literal_value") and not tokens(term):
         return str(tokens(parts[0])[0])
     value = evaluate(term, scope)
-    return value if isinstance(value, Unknown) else _key_string(value)
-
-
-def _key_string(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool | int | float):
-        return to_string(value)
-    raise EvaluationError(f"a {type_name(value)} cannot be an object key")
+    return value if isinstance(value, Unknown) else key_string(value)
 
 
 def _conditional(node: Node, scope: Scope) -> Any:
@@ -217,39 +201,6 @@ def _try(name: str, nodes: list[Node], scope: Scope) -> Any:
     raise EvaluationError("no argument of try() could be evaluated")
 
 
-def get_attribute(value: Any, name: str) -> Any:
-    """``value.name``."""
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, dict):
-        if name not in value:
-            raise EvaluationError(f"the object has no attribute '{name}'")
-        return value[name]
-    if hasattr(value, "attribute"):
-        return value.attribute(name)
-    raise EvaluationError(f"a {type_name(value)} has no attribute '{name}'")
-
-
-def get_index(value: Any, key: Any) -> Any:
-    """``value[key]``."""
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(key, Unknown):
-        return key
-    if isinstance(value, list):
-        position = to_number(key)
-        if not isinstance(position, int) or not 0 <= position < len(value):
-            raise EvaluationError(f"index {key} is out of range (the list has {len(value)} elements)")
-        return value[position]
-    if isinstance(value, dict):
-        if str(key) not in value:
-            raise EvaluationError(f"the map has no key '{key}'")
-        return value[str(key)]
-    if hasattr(value, "index"):
-        return value.index(key)
-    raise EvaluationError(f"a {type_name(value)} cannot be indexed")
-
-
 def _traverse(value: Any, step: Node, scope: Scope) -> Any:
     if step.data == "get_attr":
         return get_attribute(value, str(tokens(subtrees(step)[0])[0]))
@@ -277,76 +228,6 @@ def _splat(node: Node, scope: Scope) -> Any:
     return results
 
 
-def _for_parts(node: Node) -> tuple[list[str], Node, list[Node], Node | None, bool]:
-    parts = subtrees(node)
-    intro = parts[0]
-    names = [str(tokens(part)[0]) for part in subtrees(intro) if part.data == "identifier"]
-    collection = [part for part in subtrees(intro) if part.data != "identifier"][0]
-    condition = next((subtrees(part)[0] for part in parts[1:] if part.data == "for_cond"), None)
-    bodies = [part for part in parts[1:] if part.data != "for_cond"]
-    grouped = any(str(token) == "..." for token in tokens(node))
-    return names, collection, bodies, condition, grouped
-
-
-def iterate(collection: Any) -> Iterator[tuple[Any, Any]]:
-    """(key, value) pairs of a list (index, element) or a map (key, value; keys in lexical order)."""
-    if isinstance(collection, list):
-        yield from enumerate(collection)
-    elif isinstance(collection, dict):
-        for key in sorted(collection):
-            yield key, collection[key]
-    else:
-        raise EvaluationError(f"a {type_name(collection)} cannot be iterated over")
-
-
-def _for_scopes(node: Node, scope: Scope) -> Iterator[Scope] | Unknown:
-    names, collection_node, _bodies, condition, _grouped = _for_parts(node)
-    collection = evaluate(collection_node, scope)
-    if isinstance(collection, Unknown):
-        return collection
-
-    def scopes() -> Iterator[Scope]:
-        for key, value in iterate(collection):
-            bound = {names[0]: key, names[1]: value} if len(names) == 2 else {names[0]: value}
-            inner = scope.child(bound)
-            if condition is not None:
-                keep = evaluate(condition, inner)
-                if isinstance(keep, Unknown) or not to_bool(keep):
-                    continue
-            yield inner
-
-    return scopes()
-
-
-def _for_tuple(node: Node, scope: Scope) -> Any:
-    scopes = _for_scopes(node, scope)
-    if isinstance(scopes, Unknown):
-        return scopes
-    body = _for_parts(node)[2][0]
-    return [evaluate(body, inner) for inner in scopes]
-
-
-def _for_object(node: Node, scope: Scope) -> Any:
-    scopes = _for_scopes(node, scope)
-    if isinstance(scopes, Unknown):
-        return scopes
-    key_node, value_node = _for_parts(node)[2][:2]
-    grouped = _for_parts(node)[4]
-    result: dict[str, Any] = {}
-    for inner in scopes:
-        key = evaluate(key_node, inner)
-        if isinstance(key, Unknown):
-            return key
-        value = evaluate(value_node, inner)
-        if grouped:
-            result.setdefault(_key_string(key), []).append(value)
-        elif _key_string(key) in result:
-            raise EvaluationError(f"duplicate key '{key}' in a for expression (use '...' to group)")
-        else:
-            result[_key_string(key)] = value
-    return result
-
-
 _HANDLERS: dict[str, Callable[[Node, Scope], Any]] = {
     "expr_term": _single,
     "identifier": _identifier,
@@ -366,6 +247,6 @@ _HANDLERS: dict[str, Callable[[Node, Scope], Any]] = {
     "index_expr_term": _get_attr,
     "attr_splat_expr_term": _splat,
     "full_splat_expr_term": _splat,
-    "for_tuple_expr": _for_tuple,
-    "for_object_expr": _for_object,
+    "for_tuple_expr": lambda node, scope: for_tuple(node, scope, evaluate),
+    "for_object_expr": lambda node, scope: for_object(node, scope, evaluate),
 }

@@ -122,6 +122,16 @@ def _block(tree: Tree[Token], text: str, path: Path) -> Block:
     return Block(kind, labels, _body(body, text, path), path, tree.meta.line if not tree.meta.empty else 0)
 
 
+def subtrees(node: Tree[Token]) -> list[Tree[Token]]:
+    """The child trees of ``node``, without comments and new lines."""
+    return [child for child in node.children if isinstance(child, Tree) and child.data != "new_line_or_comment"]
+
+
+def tokens(node: Tree[Token]) -> list[Token]:
+    """The child tokens of ``node``."""
+    return [child for child in node.children if isinstance(child, Token)]
+
+
 def token_text(tree: Tree[Token]) -> str:
     """The text of a name or of a plain quoted label (``identifier``, ``keyword`` or ``string``)."""
     if tree.data == "string":

@@ -12,7 +12,7 @@ from typing import Any
 
 from glue_workflow_provider.sources.conversion import Conversion
 from glue_workflow_provider.sources.terraform.blocks import ResourceInstance, evaluate_attribute, evaluate_body
-from glue_workflow_provider.sources.terraform.expressions import Scope, iterate
+from glue_workflow_provider.sources.terraform.expressions import Scope
 from glue_workflow_provider.sources.terraform.hcl import Attribute, Block, parse_file
 from glue_workflow_provider.sources.terraform.references import (
     DataSource,
@@ -21,6 +21,7 @@ from glue_workflow_provider.sources.terraform.references import (
     ResourceObject,
     instance_key,
 )
+from glue_workflow_provider.sources.terraform.traversal import iterate
 from glue_workflow_provider.sources.terraform.values import EvaluationError, Unknown
 from glue_workflow_provider.sources.terraform.variables import CONSTANT_SCOPE, convert
 

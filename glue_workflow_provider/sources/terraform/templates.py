@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from hcl2.utils import process_escape_sequences
 from lark import Token, Tree
 
+from glue_workflow_provider.sources.terraform.hcl import parse_expression
+from glue_workflow_provider.sources.terraform.traversal import iterate
 from glue_workflow_provider.sources.terraform.values import EvaluationError, Unknown, to_bool, to_string
 
 if TYPE_CHECKING:
@@ -67,8 +69,6 @@ def render_heredoc(token: str, trim: bool, scope: Scope, evaluate: Evaluate) -> 
         cut = min(indents, default=0)
         body = "\n".join(line[cut:] for line in lines)
     escaped = body.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    from glue_workflow_provider.sources.terraform.hcl import parse_expression
-
     return evaluate(parse_expression(f'"{escaped}"', Path("<heredoc>")), scope)
 
 
@@ -146,8 +146,6 @@ def _render_item(item: Any, scope: Scope, evaluate: Evaluate) -> Any:
         return subject
     if item.part.kind == "if":
         return _render(item.body if to_bool(subject) else item.otherwise, scope, evaluate)
-    from glue_workflow_provider.sources.terraform.expressions import iterate
-
     pieces = []
     for key, value in iterate(subject):
         names = item.part.names
