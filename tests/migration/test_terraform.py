@@ -329,10 +329,22 @@ def _tf(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_syntax_errors_name_the_file(tmp_path: Path) -> None:
+def test_a_syntax_error_fails_that_source_and_the_others_are_still_read(tmp_path: Path) -> None:
     path = _tf(tmp_path, 'resource "aws_glue_job" "x" {\n  name = \n}\n')
-    with pytest.raises(SourceError, match=f"{path}: not valid HCL2"):
-        read_terraform([path], {}, [])
+    conversion = read_terraform([path, FIXTURES / "modules"], {}, [])
+    assert conversion.failed
+    assert str(conversion.notices[0]).startswith(f"{path}: line 2: not valid HCL2 (Terraform) syntax: ")
+    assert str(conversion.notices[0]).endswith(f"; nothing of {path} is converted")
+    assert len(conversion.workflows) == 4
+
+
+def test_an_unreadable_var_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="missing.tfvars: \\(file\\): cannot be read"):
+        read_terraform([FIXTURES / "pipeline"], {}, [tmp_path / "missing.tfvars"])
+    bad = tmp_path / "bad.tfvars"
+    bad.write_text("env = var.other\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="bad.tfvars: env: not a constant value"):
+        read_terraform([FIXTURES / "pipeline"], {}, [bad])
 
 
 def test_a_folder_without_tf_files_fails(tmp_path: Path) -> None:

@@ -18,6 +18,14 @@ from lark.exceptions import LarkError
 from glue_workflow_provider.exceptions import SourceError
 
 
+class HclSourceError(SourceError):
+    """A file that cannot be read or parsed: ``file``, the ``place`` in it and what is wrong."""
+
+    def __init__(self, file: Path | str, place: str, detail: str) -> None:
+        super().__init__(f"{file}: {place}: {detail}")
+        self.file, self.place, self.detail = str(file), place, detail
+
+
 @dataclass(frozen=True)
 class Attribute:
     """``name = expression`` in a body; ``text`` is the expression as written (for messages and stand-ins)."""
@@ -56,7 +64,9 @@ def parse_text(text: str, path: Path) -> Body:
     try:
         tree = hcl2.parses_to_tree(text)
     except LarkError as exc:
-        raise SourceError(f"{path}: not valid HCL2 (Terraform) syntax: {_first_line(exc)}") from exc
+        line = getattr(exc, "line", None)
+        where = f"line {line}" if isinstance(line, int) else "(file)"
+        raise HclSourceError(path, where, f"not valid HCL2 (Terraform) syntax: {_first_line(exc)}") from exc
     body = next(child for child in tree.children if isinstance(child, Tree) and child.data == "body")
     return _body(body, text, path)
 
@@ -66,7 +76,7 @@ def parse_file(path: Path) -> Body:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceError(f"{path}: cannot be read: {exc}") from exc
+        raise HclSourceError(path, "(file)", f"cannot be read: {exc}") from exc
     return parse_text(text, path)
 
 
@@ -74,7 +84,7 @@ def parse_expression(text: str, path: Path) -> Tree[Token]:
     """One expression given outside a file (a ``--var`` value of a list or map type)."""
     body = parse_text(f"value = {text}", path)
     if "value" not in body.attributes:
-        raise SourceError(f"{path}: '{text}' is not a Terraform expression")
+        raise HclSourceError(path, "(value)", f"'{text}' is not a Terraform expression")
     return body.attributes["value"].expression
 
 
@@ -83,9 +93,9 @@ def load_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"{path}: not a readable JSON variables file: {exc}") from exc
+        raise HclSourceError(path, "(file)", f"not a readable JSON variables file: {exc}") from exc
     if not isinstance(data, dict):
-        raise SourceError(f"{path}: a JSON variables file holds one object of variable values")
+        raise HclSourceError(path, "(file)", "a JSON variables file holds one object of variable values")
     return data
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from glue_workflow_provider.exceptions import SourceError
 from glue_workflow_provider.sources.terraform.expressions import Scope, evaluate
-from glue_workflow_provider.sources.terraform.hcl import Block, load_json, parse_expression, parse_file
+from glue_workflow_provider.sources.terraform.hcl import Block, HclSourceError, load_json, parse_expression, parse_file
 from glue_workflow_provider.sources.terraform.values import EvaluationError, to_bool, to_number, to_string
 
 
@@ -41,7 +41,7 @@ def read_var_file(path: Path) -> dict[str, Any]:
         try:
             values[name] = evaluate(attribute.expression, CONSTANT_SCOPE)
         except EvaluationError as exc:
-            raise SourceError(f"{path}: variable '{name}': {exc}") from exc
+            raise HclSourceError(path, name, f"not a constant value: {exc}") from exc
     return values
 
 
@@ -63,8 +63,9 @@ def parse_cli_value(name: str, text: str, declaration: Block | None) -> Any:
             return to_bool(text)
         if kind == "collection":
             return evaluate(parse_expression(text, Path(f"--var {name}")), CONSTANT_SCOPE)
-    except EvaluationError as exc:
-        raise SourceError(f"--var {name}={text}: not a valid {kind} value: {exc}") from exc
+    except (EvaluationError, HclSourceError) as exc:
+        detail = exc.detail if isinstance(exc, HclSourceError) else str(exc)
+        raise SourceError(f"--var {name}={text}: not a valid {kind} value: {detail}") from exc
     return text
 
 
@@ -84,12 +85,14 @@ def convert(value: Any, declaration: Block | None) -> Any:
 
 
 def root_values(
-    folder: Path, declarations: dict[str, Block], given: dict[str, str], var_files: list[Path]
+    folder: Path, declarations: dict[str, Block], given: dict[str, str], var_files: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Every value set for the root module's variables, later sources winning."""
+    """Every value set for the root module's variables, later sources winning (``var_files`` already read)."""
     values: dict[str, Any] = {}
-    for path in [*auto_var_files(folder), *var_files]:
+    for path in auto_var_files(folder):
         values.update(read_var_file(path))
+    for file_values in var_files:
+        values.update(file_values)
     for name, text in given.items():
         values[name] = parse_cli_value(name, text, declarations.get(name))
     return values
