@@ -182,6 +182,9 @@ def test_the_evaluator_computes_terraform_expressions(text: str, value: Any) -> 
         ("1 / 0", "division by zero"),
         ("\"a${[1]}\"", "cannot be converted to a string"),
         ("lookup({}, \"k\")", "no default"),
+        ("replace(\"a\", \"/(/\", \"b\")", "replace\\(\\)"),
+        ("jsondecode(\"{\")", "jsondecode\\(\\)"),
+        ("\"a\" < [1]", "is not a number"),
     ],
 )
 def test_the_evaluator_rejects_what_terraform_rejects(text: str, message: str) -> None:

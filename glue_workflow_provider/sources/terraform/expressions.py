@@ -53,7 +53,11 @@ def evaluate(node: Node, scope: Scope) -> Any:
     handler = _HANDLERS.get(str(node.data))
     if handler is None:
         raise EvaluationError(f"'{node.data}' expressions are not supported")
-    return handler(node, scope)
+    try:
+        return handler(node, scope)
+    except (TypeError, ValueError, IndexError, KeyError, OverflowError) as exc:
+        # A Python error here is a value Terraform would reject (e.g. comparing a string with a list).
+        raise EvaluationError(f"'{node.data}' cannot be computed: {exc}") from None
 
 
 def _single(node: Node, scope: Scope) -> Any:

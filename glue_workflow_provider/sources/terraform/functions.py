@@ -38,8 +38,8 @@ def call_function(name: str, arguments: list[Any]) -> Any:
             return unknown
     try:
         return function(*arguments)
-    except TypeError as exc:
-        raise EvaluationError(f"{name}(): wrong arguments ({exc})") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError, re.error) as exc:
+        raise EvaluationError(f"{name}(): {exc}") from None
 
 
 def _list(value: Any, name: str) -> list[Any]:
