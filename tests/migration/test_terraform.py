@@ -533,16 +533,53 @@ resource "aws_glue_trigger" "start" {
     )
     conversion = read_terraform([main_tf], {}, [])
     assert [(w.name, w.place) for w in conversion.workflows] == [
-        ("aws_glue_workflow.w", "aws_glue_workflow.w"),
+        ("w-default", "aws_glue_workflow.w"),
         ("v", "aws_glue_workflow.v"),
     ]
     assert messages(conversion) == [
-        f"{main_tf}: aws_glue_workflow.w.name: warning: terraform.workspace is set when Terraform runs; "
-        "'aws_glue_workflow.w' is used as the name: check it"
+        f"{tmp_path}: terraform.workspace: warning: taken as 'default' (no TF_WORKSPACE and no "
+        ".terraform/environment here): set TF_WORKSPACE=NAME to convert the configuration as another workspace "
+        "applies it"
     ]
     document = conversion.workflows[1].document
     assert document["Triggers"][0]["Actions"] == [{"JobName": "job-0-x"}, {"JobName": "job-1-x"}]
     assert document["Jobs"] == [
         {"Name": "job-0-x", "Command": {"ScriptLocation": "s3://s/job-0-x.py"}},
         {"Name": "job-1-x", "Command": {"ScriptLocation": "s3://s/job-1-x.py"}},
+    ]
+
+
+def test_the_workspace_is_the_one_terraform_selects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    main_tf = _tf(tmp_path, 'resource "aws_glue_workflow" "w" {\n  name = "w-${terraform.workspace}"\n}\n')
+    (tmp_path / ".terraform").mkdir()
+    (tmp_path / ".terraform" / "environment").write_text("staging\n", encoding="utf-8")
+    monkeypatch.delenv("TF_WORKSPACE", raising=False)
+    selected = read_terraform([main_tf], {}, [])
+    assert [w.name for w in selected.workflows] == ["w-staging"] and not selected.notices
+    monkeypatch.setenv("TF_WORKSPACE", "prod")
+    assert [w.name for w in read_terraform([main_tf], {}, []).workflows] == ["w-prod"]
+
+
+def test_unknown_parts_of_a_template_keep_the_known_parts_in_the_stand_in(tmp_path: Path) -> None:
+    main_tf = _tf(
+        tmp_path,
+        """
+variable "team" {}
+resource "aws_glue_workflow" "w" { name = "w" }
+resource "aws_glue_trigger" "t" {
+  name          = "t"
+  type          = "ON_DEMAND"
+  workflow_name = "w"
+  dynamic "actions" {
+    for_each = toset(["a", "b"])
+    content { job_name = "${var.team}-${actions.value}" }
+  }
+}
+""",
+    )
+    conversion = read_terraform([main_tf], {}, [])
+    actions = _document(conversion)["Triggers"][0]["Actions"]
+    assert actions == [{"JobName": "${var.team}-a"}, {"JobName": "${var.team}-b"}]
+    assert [str(n).split(": ", 2)[1] for n in conversion.notices] == [
+        "aws_glue_trigger.t.actions[0].job_name", "aws_glue_trigger.t.actions[1].job_name"
     ]

@@ -6,6 +6,7 @@ module (``source = "./etl"``) is read as a child with its inputs and an address 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,9 +78,11 @@ class Module:
         prefix: str,
         conversion: Conversion,
         key: Any = None,
+        workspace: Workspace | None = None,
     ) -> None:
         self.folder, self.inputs, self.prefix, self.conversion = folder, inputs, prefix, conversion
         self.key = key
+        self.workspace = workspace or Workspace.of(folder)
         self.declared = declarations(files, conversion)
         self.scope = Scope(self._root)
         self._locals: dict[str, Any] = {}
@@ -113,10 +116,16 @@ class Module:
         if name == "path":
             return {"module": str(self.folder), "root": str(self.folder), "cwd": str(Path.cwd())}
         if name == "terraform":
-            return Namespace("terraform", lambda item: Unknown(f"terraform.{item} is set when Terraform runs"))
+            return Namespace("terraform", self._terraform)
         if name in ("count", "each", "self"):
             raise EvaluationError(f"'{name}' is only valid inside a resource with count or for_each")
         return Namespace(name, lambda item: self._resource_value(name, item))
+
+    def _terraform(self, name: str) -> Any:
+        """``terraform.workspace`` is the root's workspace (as Terraform picks it); the rest is unknown."""
+        if name == "workspace":
+            return self.workspace.value(self.conversion)
+        return Unknown(f"terraform.{name} is set when Terraform runs", f"${{terraform.{name}}}")
 
     def _variable(self, name: str) -> Any:
         declaration = self.declared.variables.get(name)
@@ -125,7 +134,7 @@ class Module:
         if declaration is not None and "default" in declaration.body.attributes:
             return evaluate_attribute(declaration.body.attributes["default"], CONSTANT_SCOPE)
         where = "a module input" if self.prefix else "a tfvars entry, --var-file or --var"
-        return Unknown(f"var.{name} has no value: give it a default or {where} ({name}=VALUE)")
+        return Unknown(f"var.{name} has no value: give it a default or {where} ({name}=VALUE)", f"${{var.{name}}}")
 
     def _local(self, name: str) -> Any:
         if name not in self._locals:
@@ -226,7 +235,8 @@ class Module:
                 for arg, attribute in block.body.attributes.items()
                 if arg not in ("source", "version", "providers", "count", "for_each", "depends_on")
             }
-            children.append(Module(files, folder, inputs, f"{address}{instance_key(key)}.", self.conversion, key))
+            prefix = f"{address}{instance_key(key)}."
+            children.append(Module(files, folder, inputs, prefix, self.conversion, key, self.workspace))
         return children
 
     def output(self, name: str) -> Any:
@@ -239,6 +249,39 @@ class Module:
 
     def _guard(self, what: str) -> _Guard:
         return _Guard(self._busy, what)
+
+
+@dataclass
+class Workspace:
+    """The root module's ``terraform.workspace``: ``TF_WORKSPACE``, else ``.terraform/environment``, else default.
+
+    That is Terraform's own order; taking ``default`` is said once, since the workspace applied may differ.
+    """
+
+    name: str
+    folder: Path
+    assumed: bool
+    said: bool = False
+
+    @classmethod
+    def of(cls, folder: Path) -> Workspace:
+        """The workspace Terraform would select in ``folder`` now."""
+        chosen = os.environ.get("TF_WORKSPACE", "").strip()
+        environment = folder / ".terraform" / "environment"
+        if not chosen and environment.is_file():
+            chosen = environment.read_text(encoding="utf-8").strip()
+        return cls(chosen or "default", folder, assumed=not chosen)
+
+    def value(self, conversion: Conversion) -> str:
+        """The workspace name, warning once when it is Terraform's default rather than a chosen one."""
+        if self.assumed and not self.said:
+            self.said = True
+            conversion.warn(
+                str(self.folder), "terraform.workspace",
+                "taken as 'default' (no TF_WORKSPACE and no .terraform/environment here): set TF_WORKSPACE=NAME "
+                "to convert the configuration as another workspace applies it",
+            )
+        return self.name
 
 
 class _Guard:

@@ -51,7 +51,8 @@ class ResourceObject:
                 return Unknown(value.reason, self.address)
             return value
         return Unknown(
-            f"{self.address}.{name} is known only after 'terraform apply'", self.address if naming else None
+            f"{self.address}.{name} is known only after 'terraform apply'",
+            self.address if naming else f"${{{self.address}.{name}}}",
         )
 
     def index(self, key: Any) -> Any:
@@ -71,7 +72,7 @@ class MissingResource:
         naming = self.type in NAMED_BY_ID and name in ("name", "id")
         return Unknown(
             f"{self.address} is not declared in the files read (pass its file or folder too)",
-            self.address if naming else None,
+            self.address if naming else f"${{{self.address}.{name}}}",
         )
 
     def index(self, key: Any) -> Any:
@@ -90,7 +91,10 @@ class DataSource:
 
     def attribute(self, name: str) -> Any:
         """Unknown, with the reason."""
-        return Unknown(f"{self.address}.{name} is read from AWS by 'terraform plan' (a data source)")
+        return Unknown(
+            f"{self.address}.{name} is read from AWS by 'terraform plan' (a data source)",
+            f"${{{self.address}.{name}}}",
+        )
 
     def index(self, key: Any) -> Any:
         """One instance, still unknown."""

@@ -125,13 +125,23 @@ def _nest(parts: list[_Part], start: int, ends: tuple[str, ...]) -> tuple[list[A
 
 
 def _render(items: list[Any], scope: Scope, evaluate: Evaluate) -> Any:
+    """The rendered text; with unknown parts, an :class:`Unknown` whose stand-in keeps the known text.
+
+    ``"${terraform.workspace}-${each.key}"`` with an unknown workspace stands in as ``${terraform.workspace}-a``,
+    so instances that differ by their known parts keep different names.
+    """
     pieces: list[str] = []
+    unknown: Unknown | None = None
     for item in items:
         value = _render_item(item, scope, evaluate)
         if isinstance(value, Unknown):
-            return value
+            unknown = unknown or value
+            if value.stand_in is None:
+                return Unknown(value.reason)
+            value = value.stand_in
         pieces.append(value)
-    return "".join(pieces)
+    text = "".join(pieces)
+    return text if unknown is None else Unknown(unknown.reason, text)
 
 
 def _render_item(item: Any, scope: Scope, evaluate: Evaluate) -> Any:
@@ -145,13 +155,14 @@ def _render_item(item: Any, scope: Scope, evaluate: Evaluate) -> Any:
     if isinstance(subject, Unknown):
         return subject
     if item.part.kind == "if":
-        return _render(item.body if to_bool(subject) else item.otherwise, scope, evaluate)
+        chosen = _render(item.body if to_bool(subject) else item.otherwise, scope, evaluate)
+        return Unknown(chosen.reason) if isinstance(chosen, Unknown) else chosen
     pieces = []
     for key, value in iterate(subject):
         names = item.part.names
         bound = {names[0]: key, names[1]: value} if len(names) == 2 else {names[0]: value}
         piece = _render(item.body, scope.child(bound), evaluate)
         if isinstance(piece, Unknown):
-            return piece
+            return Unknown(piece.reason)
         pieces.append(piece)
     return "".join(pieces)
