@@ -16,6 +16,7 @@ from typing import Any
 from glue_workflow_provider.cli.migrate import add_output_options, finish
 from glue_workflow_provider.exceptions import GlueWorkflowError
 from glue_workflow_provider.sources.aws_account.reader import Progress, read_account
+from glue_workflow_provider.sources.conversion import Conversion
 
 NAME = "export"
 #: Attempts per call (throttling is retried with botocore's backoff) unless AWS_MAX_ATTEMPTS or the profile says.
@@ -75,7 +76,21 @@ def run(args: argparse.Namespace) -> int:
     source = args.endpoint_url or f"glue:{glue.meta.region_name}"
     with progress_bar(enabled=bool(args.all) and sys.stderr.isatty()) as progress:
         conversion = read_account(glue, None if args.all else args.workflow, source=source, progress=progress)
+    if not args.event_queue_url:
+        _say_what_an_event_start_needs(conversion)
     return finish(conversion, args, args.event_queue_url)
+
+
+def _say_what_an_event_start_needs(conversion: Conversion) -> None:
+    """The account holds the EventBridge rule, not the queue our EVENT trigger reads: name the option to add."""
+    for found in conversion.workflows:
+        if any(trigger.get("Type") == "EVENT" for trigger in found.document.get("Triggers") or ()):
+            conversion.warn(
+                found.file, found.place,
+                "the start trigger is EVENT: run the export again with --event-queue-url URL (the SQS queue your "
+                "EventBridge rule sends the events to) to set Airflow.event_queue_url; until then the file "
+                "carries error GWF042",
+            )
 
 
 def glue_client(profile: str | None, region: str | None, endpoint_url: str | None) -> Any:
@@ -90,7 +105,7 @@ def glue_client(profile: str | None, region: str | None, endpoint_url: str | Non
         scoped = core.get_scoped_config()
         attempts = os.environ.get("AWS_MAX_ATTEMPTS") or scoped.get("max_attempts") or DEFAULT_MAX_ATTEMPTS
         mode = os.environ.get("AWS_RETRY_MODE") or scoped.get("retry_mode") or DEFAULT_RETRY_MODE
-        retries = {"mode": mode, "max_attempts": int(attempts)}
+        retries = {"mode": mode, "total_max_attempts": int(attempts)}  # as AWS_MAX_ATTEMPTS: the first try included
         session = boto3.Session(botocore_session=core, region_name=region)
         return session.client("glue", endpoint_url=endpoint_url, config=Config(retries=retries))  # type: ignore[arg-type]
     except ProfileNotFound as exc:

@@ -26,9 +26,13 @@ READ_ONLY = frozenset(
     }
 )
 _WORKFLOW_FIELDS = ("Name", "Description", "DefaultRunProperties", "MaxConcurrentRuns")
-#: Trigger fields a definition carries; ``Id`` is reserved and ``WorkflowName`` is the file's own workflow.
-_TRIGGER_FIELDS = tuple(
-    info.alias or name for name, info in Trigger.model_fields.items() if info.alias not in ("Id", "WorkflowName")
+#: Trigger fields a definition carries, in the authored order; ``Id`` is reserved and ``WorkflowName`` is the
+#: file's own workflow. Any other field of the model follows.
+_TRIGGER_ORDER = ("Name", "Type", "State", "StartOnCreation", "Description", "Schedule", "EventBatchingCondition",
+                  "Predicate", "Actions")
+_TRIGGER_FIELDS = _TRIGGER_ORDER + tuple(
+    alias for alias in (info.alias or name for name, info in Trigger.model_fields.items())
+    if alias not in (*_TRIGGER_ORDER, "Id", "WorkflowName")
 )
 _TRIGGER_IMPLIED = frozenset({"Id", "WorkflowName"})
 _ARGUMENT_MAPS = ("DefaultArguments", "NonOverridableArguments")
@@ -123,8 +127,8 @@ def _carried(resource: Mapping[str, Any], shape: CreateShape, place: str, warn: 
     """The fields ``shape`` takes, ``Name`` first; read-only fields dropped, sensitive and unknown ones reported."""
     spec: dict[str, Any] = {"Name": resource.get("Name")}
     for key, value in resource.items():
-        if key == "Name" or key in READ_ONLY or value is None:
-            continue
+        if key == "Name" or key in READ_ONLY or value is None or value == {} or value == []:
+            continue  # an empty map or list says what leaving the field out says
         if key in shape.sensitive:
             warn(f"{place}, {key}", f"{key} is marked sensitive in the Glue API, so it is not exported; the "
                  "job in AWS keeps it")
