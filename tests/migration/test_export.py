@@ -454,3 +454,40 @@ def test_secret_name_rule(name: str, secret: bool) -> None:
 def test_a_url_with_a_password_is_redacted_whatever_its_name() -> None:
     kept, redacted = redact({"--jdbc": "postgresql://etl:pa55@db.internal:5432/dw", "--url": "https://x.org/a"})
     assert kept == {"--jdbc": PLACEHOLDER, "--url": "https://x.org/a"} and redacted == ["--jdbc"]
+
+
+def test_no_credentials_is_a_usage_error(capsys: pytest.CaptureFixture[str], endpoint: LocalGlueEndpoint,
+                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in LOCAL_CREDENTIALS:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")  # no instance-metadata lookup off loopback
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    code, _, err = export(capsys, endpoint, tmp_path / "out", "--workflow", "exp-event")
+    assert code == 2
+    assert f"cannot read Glue at {endpoint.url}: Unable to locate credentials" in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_profile_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    code, _, err = cli(capsys, "export", "--all", "-o", str(tmp_path), "--profile", "exp-nope")
+    assert code == 2 and "--profile exp-nope" in err
+
+
+def test_an_unreachable_endpoint_is_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    code, out, _ = cli(capsys, "export", "--all", "-o", str(tmp_path), "--endpoint-url", "http://127.0.0.1:9",
+                       "--region", REGION)
+    assert code == 1
+    assert out.startswith("http://127.0.0.1:9: ListWorkflows: ListWorkflows failed: Could not connect")
+
+
+def test_the_reader_never_imports_airflow() -> None:
+    """Readers in sources/ stay usable without Airflow (STYLE.md §5, convention 1)."""
+    code = ("import sys, glue_workflow_provider.sources.aws_account, glue_workflow_provider.sources.secret_names; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'airflow'))")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert completed.stdout.strip() == "[]"
