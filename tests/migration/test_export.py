@@ -30,6 +30,9 @@ from glue_workflow_provider.cli.main import main
 from glue_workflow_provider.local.endpoint import LOCAL_CREDENTIALS, REGION, LocalGlueEndpoint
 from glue_workflow_provider.local.glue_server import FAULTS_TAG
 from glue_workflow_provider.sources.aws_account import PLACEHOLDER, AccountReader, read_account
+from glue_workflow_provider.sources.aws_account import reader as reader_module
+from glue_workflow_provider.sources.aws_account.reader import create_shapes
+from glue_workflow_provider.sources.aws_account.specs import crawler_spec, job_spec
 from glue_workflow_provider.sources.secret_names import looks_secret, redact
 
 pytestmark = pytest.mark.endpoint
@@ -409,6 +412,18 @@ def test_no_progress_bar_when_not_a_terminal(capsys: pytest.CaptureFixture[str],
     assert "Exporting Glue workflows" not in out + err
 
 
+def test_batch_reads_are_chunked(endpoint: LocalGlueEndpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(reader_module, "BATCH_LIMIT", 3)
+    endpoint.request_counts(reset=True)
+    conversion = read_account(endpoint.client(), ["exp-failure-branches", "exp-crawlers"], source=endpoint.url)
+    assert [len(w.document["Jobs"]) for w in conversion.workflows] == [4, 4]
+    counts = endpoint.request_counts()["actions"]
+    assert counts["BatchGetJobs"] == 4  # 4 + 4 jobs, 3 names per call
+    assert counts["BatchGetCrawlers"] == 1
+    triggers = [n for page in endpoint.client().get_paginator("list_triggers").paginate() for n in page["TriggerNames"]]
+    assert counts["BatchGetTriggers"] == -(-len(triggers) // 3)  # every trigger, 3 names per call
+
+
 # ------------------------------------------------------------- the graph path (real AWS) and the rule
 
 
@@ -491,3 +506,32 @@ def test_the_reader_never_imports_airflow() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'airflow'))")
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert completed.stdout.strip() == "[]"
+
+
+def test_specs_keep_create_fields_only_and_never_a_secret(endpoint: LocalGlueEndpoint) -> None:
+    """What real Glue returns beyond moto: fields CreateJob does not take, sensitive ones, a token in a structure."""
+    job_shape, crawler_shape = create_shapes(endpoint.client())
+    warnings: list[tuple[str, str]] = []
+    job = {
+        "Name": "j", "Role": ROLE, "CreatedOn": "2026-01-01", "LastModifiedOn": "2026-01-02", "ProfileName": "p",
+        "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"}, "AllocatedCapacity": 10,
+        "MaxCapacity": 10.0, "WorkerType": "G.1X", "NumberOfWorkers": 10, "ExecutionProperty": {},
+        "CodeGenConfigurationNodes": {"n1": {"JDBCConnectorSource": {"Name": "s"}}},
+        "SourceControlDetails": {"Provider": "GITHUB", "Repository": "etl", "AuthToken": "ghp_secret"},
+    }
+    spec = job_spec(job, job_shape, "w", lambda place, message: warnings.append((place, message)))
+    assert spec == {"Name": "j", "Role": ROLE, "Command": {"Name": "glueetl", "ScriptLocation": "s3://b/j.py"},
+                    "WorkerType": "G.1X", "NumberOfWorkers": 10,
+                    "SourceControlDetails": {"Provider": "GITHUB", "Repository": "etl", "AuthToken": PLACEHOLDER}}
+    assert [place for place, _ in warnings] == [
+        "workflow 'w', job 'j', ProfileName", "workflow 'w', job 'j', CodeGenConfigurationNodes",
+        "workflow 'w', job 'j', SourceControlDetails.AuthToken"]
+    assert "not a CreateJob field" in warnings[0][1] and "marked sensitive" in warnings[1][1]
+    warnings.clear()
+    crawler = {"Name": "c", "Role": ROLE, "State": "READY", "Version": 3, "CrawlElapsedTime": 0,
+               "LastCrawl": {"Status": "SUCCEEDED"}, "Targets": {"S3Targets": [{"Path": "s3://b/"}]},
+               "Schedule": {"ScheduleExpression": "cron(0 1 * * ? *)", "State": "NOT_SCHEDULED"}}
+    spec = crawler_spec(crawler, crawler_shape, "w", lambda place, message: warnings.append((place, message)))
+    assert spec == {"Name": "c", "Role": ROLE, "Targets": {"S3Targets": [{"Path": "s3://b/"}]}}
+    assert warnings == [("workflow 'w', crawler 'c', Schedule", "the crawler's own schedule cron(0 1 * * ? *) is "
+                         "paused (NOT_SCHEDULED); it is not carried")]
