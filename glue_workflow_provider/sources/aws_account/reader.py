@@ -95,6 +95,7 @@ class AccountReader:
     _by_workflow: dict[str, list[dict[str, Any]]] | None = field(default=None, init=False)
     _standalone: list[dict[str, Any]] = field(default_factory=list, init=False)
     _found: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict, init=False)
+    _shapes: tuple[CreateShape, CreateShape] | None = field(default=None, init=False)
 
     def export(self, names: Sequence[str] | None, progress: Progress | None = None) -> Conversion:
         """Every workflow named (all of them when ``names`` is None), with a notice for each that failed."""
@@ -144,7 +145,8 @@ class AccountReader:
             "Workflow": workflow_header(workflow, warn),
             "Triggers": [trigger_entry(trigger, name, warn) for trigger in triggers],
         }
-        job_shape, crawler_shape = create_shapes(self.glue)
+        self._shapes = self._shapes or create_shapes(self.glue)
+        job_shape, crawler_shape = self._shapes
         jobs, crawlers = _node_names(triggers)
         found_jobs = self._resources("Jobs", jobs, name, warn)
         found_crawlers = self._resources("Crawlers", crawlers, name, warn)
