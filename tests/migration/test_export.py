@@ -222,7 +222,7 @@ def test_an_unreachable_endpoint_is_reported(capsys: pytest.CaptureFixture[str],
 def test_progress_bar_for_all_on_a_terminal(endpoint: LocalGlueEndpoint, tmp_path: Path) -> None:
     """The real executable, its standard error a terminal: a bar is drawn there; standard output keeps notices."""
     primary, secondary = pty.openpty()
-    env = {**os.environ, **LOCAL_CREDENTIALS, "COLUMNS": "120"}
+    env = {**os.environ, **LOCAL_CREDENTIALS, "COLUMNS": "120", "TERM": "xterm-256color"}
     executable = Path(sys.executable).parent / "glue-airflow"
     process = subprocess.Popen(
         [str(executable), "export", "--all", "-o", str(tmp_path), "--endpoint-url", endpoint.url,

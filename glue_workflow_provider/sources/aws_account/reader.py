@@ -178,16 +178,14 @@ class AccountReader:
     def _listed_triggers(self, workflow: str, warn: Warn) -> list[dict[str, Any]]:
         """The workflow's triggers when GetWorkflow gave no graph: every trigger listed once, kept by WorkflowName."""
         if self._by_workflow is None:
-            self._by_workflow = {}
+            by_workflow: dict[str, list[dict[str, Any]]] = {}
             listed = [n for page in self._pages("list_triggers", "ListTriggers") for n in page["TriggerNames"]]
             for chunk in _chunks(listed):
                 response = self._call("BatchGetTriggers", self.glue.batch_get_triggers, TriggerNames=chunk)
                 for trigger in response.get("Triggers") or ():
-                    owner = trigger.get("WorkflowName")
-                    if owner:
-                        self._by_workflow.setdefault(owner, []).append(trigger)
-                    else:
-                        self._standalone.append(trigger)
+                    by_workflow.setdefault(trigger.get("WorkflowName") or "", []).append(trigger)
+            self._standalone = by_workflow.pop("", [])
+            self._by_workflow = by_workflow  # only a complete listing is kept: a failed one is tried again
         triggers = self._by_workflow.get(workflow, [])
         self._warn_standalone(workflow, triggers, warn)
         return triggers
