@@ -60,6 +60,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command.add_argument("--name-suffix", default="", metavar="SUFFIX",
                          help="the suffix the library appends to job and crawler names as NAME_SUFFIX (default '', "
                               "as Workflow.to_json(); the Glue service uses a random one per blueprint run)")
+    command.add_argument("--event-queue-url", metavar="URL",
+                         help="the SQS queue an EVENT start trigger (OnSchedule='EVENT') reads its EventBridge events from")
     add_output_options(command)
 
 
@@ -76,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         if values is None:
             return EXIT_INVALID
         layout = _run(blueprint, values, args)
-    return finish(_conversion(blueprint, layout, args), args)
+    return finish(_conversion(blueprint, layout, args), args, args.event_queue_url)
 
 
 def _params_file(path: Path | None) -> dict[str, Any]:
