@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from glue_workflow_provider.local.endpoint import LOCAL_CREDENTIALS, LocalGlueEndpoint
 from glue_workflow_provider.sources.blueprint.calls import describe, is_read
@@ -37,9 +38,7 @@ class BlueprintSandbox:
 
     def create_buckets(self, names: Iterable[str]) -> None:
         """Create each bucket in the sandbox, so a layout can upload to the locations its parameters name."""
-        import boto3
-
-        s3 = boto3.client("s3", endpoint_url=self.url, region_name=self.region,
+        s3 = _isolated_session().client("s3", endpoint_url=self.url, region_name=self.region,
                           aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
                           aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
                           aws_session_token=LOCAL_CREDENTIALS["AWS_SESSION_TOKEN"])
@@ -56,6 +55,19 @@ class BlueprintSandbox:
         env.update(_endpoint_variables(self.url, self.region))
         env.update(AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true")
         return env
+
+
+def _isolated_session() -> Any:
+    """A boto3 session that reads no profile, config or credentials file of the user's (only what it is given)."""
+    import boto3
+    import botocore.session
+
+    unset = (None, None, None, None)
+    session = botocore.session.Session(session_vars={
+        "profile": unset, "config_file": (None, None, os.devnull, None),
+        "credentials_file": (None, None, os.devnull, None),
+    })
+    return boto3.Session(botocore_session=session)
 
 
 def endpoint_environment(url: str, region: str) -> dict[str, str]:

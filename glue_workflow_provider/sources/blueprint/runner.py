@@ -83,15 +83,21 @@ def _dropped(workflow: Any) -> list[dict[str, str]]:
 def _error(stage: str, exc: BaseException, root: Path) -> dict[str, Any]:
     """The exception, and the innermost place in the blueprint's own files it came from."""
     place: tuple[str, int] | None = None
-    if isinstance(exc, SyntaxError) and exc.filename:
-        place = (exc.filename, exc.lineno or 0)
     for frame in traceback.extract_tb(exc.__traceback__):
-        if Path(frame.filename).resolve().is_relative_to(root.resolve()):
+        if _in_blueprint(frame.filename, root):
             place = (frame.filename, frame.lineno or 0)
+    if isinstance(exc, SyntaxError) and exc.filename and _in_blueprint(exc.filename, root):
+        place = (exc.filename, exc.lineno or 0)
     file, line = place if place else ("", 0)
     if file and Path(file).resolve().is_relative_to(root.resolve()):
         file = os.path.relpath(Path(file).resolve(), root.resolve())
     return {"stage": stage, "type": type(exc).__name__, "message": str(exc), "file": file, "line": line}
+
+
+def _in_blueprint(filename: str, root: Path) -> bool:
+    """Whether a traceback's file is one of the blueprint's own (not the library, not ``<frozen ...>``)."""
+    path = Path(filename)
+    return path.is_file() and path.resolve().is_relative_to(root.resolve())
 
 
 def main(argv: list[str] | None = None) -> int:
