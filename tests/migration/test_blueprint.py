@@ -1,7 +1,9 @@
-"""``glue-airflow blueprint`` end to end: layouts in the style of the AWS samples, run through the real CLI.
+"""``glue-airflow blueprint`` end to end: layouts in the style of the AWS samples, run
+through the real CLI.
 
-Each generated definition must validate, compile to the same DAG as a hand-written expected definition
-(``render --format json``), and carry the triggers the blueprint library makes (glue-semantics.md §7.5).
+Each generated definition must validate, compile to the same DAG as a hand-written
+expected definition (``render --format json``), and carry the triggers the blueprint
+library makes (glue-semantics.md §7.5).
 """
 
 from __future__ import annotations
@@ -20,13 +22,37 @@ from glue_workflow_provider.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "blueprints"
 EXPECTED = FIXTURES / "expected"
-#: Where no server listens: for layouts that make no AWS call, so no sandbox needs starting.
+# : Where no server listens: for layouts that make no AWS call, so no sandbox needs
+# starting.
 UNUSED_ENDPOINT = "http://127.0.0.1:9"
-CRAWL_PARAMS = ["--param", "WorkflowName=crawl", "--param", "IAMRole=GlueRole",
-                "--param", "S3Paths=s3://raw/a/,s3://raw/b/,s3://other/c/", "--param", "DatabaseName=raw"]
-NIGHTLY_PARAMS = ["--param", "WorkflowName=nightly", "--param", "IAMRole=GlueRole", "--param", "ScriptBucket=etl-scripts",
-                  "--param", "InputDataLocation=s3://raw-data/orders/", "--param", "DatabaseName=sales"]
-FAN_IN_PARAMS = ["--param", "IAMRole=arn:aws:iam::123456789012:role/Glue", "--name-suffix", "abc"]
+CRAWL_PARAMS = [
+    "--param",
+    "WorkflowName=crawl",
+    "--param",
+    "IAMRole=GlueRole",
+    "--param",
+    "S3Paths=s3://raw/a/,s3://raw/b/,s3://other/c/",
+    "--param",
+    "DatabaseName=raw",
+]
+NIGHTLY_PARAMS = [
+    "--param",
+    "WorkflowName=nightly",
+    "--param",
+    "IAMRole=GlueRole",
+    "--param",
+    "ScriptBucket=etl-scripts",
+    "--param",
+    "InputDataLocation=s3://raw-data/orders/",
+    "--param",
+    "DatabaseName=sales",
+]
+FAN_IN_PARAMS = [
+    "--param",
+    "IAMRole=arn:aws:iam::123456789012:role/Glue",
+    "--name-suffix",
+    "abc",
+]
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -36,16 +62,24 @@ def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def blueprint(capsys: pytest.CaptureFixture[str], source: Path, out: Path, *options: str) -> tuple[int, str, Path | None]:
-    """Run ``glue-airflow blueprint``; return (exit code, stdout, the one file written or None)."""
-    code, out_text, err = cli(capsys, "blueprint", str(source), "-o", str(out), *options)
-    written = sorted(out.glob("*.yaml")) + sorted(out.glob("*.json")) if out.is_dir() else []
+def blueprint(
+    capsys: pytest.CaptureFixture[str], source: Path, out: Path, *options: str
+) -> tuple[int, str, Path | None]:
+    """Run ``glue-airflow blueprint``; return (exit code, stdout, the one file written
+    or None)."""
+    code, out_text, err = cli(
+        capsys, "blueprint", str(source), "-o", str(out), *options
+    )
+    written = (
+        sorted(out.glob("*.yaml")) + sorted(out.glob("*.json")) if out.is_dir() else []
+    )
     assert len(written) <= 1, written
     return code, out_text + err, written[0] if written else None
 
 
 def rendered(capsys: pytest.CaptureFixture[str], path: Path) -> dict[str, Any]:
-    """``render --format json``, with each task's upstream as a set (their order follows the trigger order)."""
+    """``render --format json``, with each task's upstream as a set (their order follows
+    the trigger order)."""
     code, out, err = cli(capsys, "render", str(path), "--format", "json")
     assert code == 0, out + err
     result: dict[str, Any] = json.loads(out)
@@ -60,8 +94,11 @@ def triggers(path: Path) -> list[dict[str, Any]]:
     return loaded
 
 
-def assert_equivalent(capsys: pytest.CaptureFixture[str], written: Path, expected: Path) -> None:
-    """The written file validates and compiles exactly as the hand-written expected definition."""
+def assert_equivalent(
+    capsys: pytest.CaptureFixture[str], written: Path, expected: Path
+) -> None:
+    """The written file validates and compiles exactly as the hand-written expected
+    definition."""
     code, out, err = cli(capsys, "validate", str(written))
     assert code == 0, out + err
     assert rendered(capsys, written) == rendered(capsys, expected)
@@ -70,103 +107,222 @@ def assert_equivalent(capsys: pytest.CaptureFixture[str], written: Path, expecte
 
 
 def condition(kind: str, name: str, state: str) -> dict[str, str]:
-    key, state_key = ("JobName", "State") if kind == "job" else ("CrawlerName", "CrawlState")
+    key, state_key = (
+        ("JobName", "State") if kind == "job" else ("CrawlerName", "CrawlState")
+    )
     return {"LogicalOperator": "EQUALS", key: name, state_key: state}
 
 
-def conditional(workflow: str, entity: str, kind: str, conditions: list[dict[str, str]], logical: str | None = None) -> dict[str, Any]:
-    """A trigger as ``Entities._extract_triggers`` makes it for an entity with DependsOn (§7.5)."""
+def conditional(
+    workflow: str,
+    entity: str,
+    kind: str,
+    conditions: list[dict[str, str]],
+    logical: str | None = None,
+) -> dict[str, Any]:
+    """A trigger as ``Entities._extract_triggers`` makes it for an entity with DependsOn
+    (§7.5)."""
     predicate: dict[str, Any] = {"Conditions": conditions}
     if logical:
         predicate["Logical"] = logical
     action = {"JobName": entity} if kind == "job" else {"CrawlerName": entity}
-    return {"WorkflowName": workflow, "Type": "CONDITIONAL", "Name": f"{workflow}_{entity}_trigger",
-            "Predicate": predicate, "StartOnCreation": True, "Actions": [action]}
+    return {
+        "WorkflowName": workflow,
+        "Type": "CONDITIONAL",
+        "Name": f"{workflow}_{entity}_trigger",
+        "Predicate": predicate,
+        "StartOnCreation": True,
+        "Actions": [action],
+    }
 
 
 @pytest.mark.endpoint
-def test_crawl_s3_locations_collection_parameter(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, output, written = blueprint(capsys, FIXTURES / "crawl_s3_locations", tmp_path, *CRAWL_PARAMS)
+def test_crawl_s3_locations_collection_parameter(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, output, written = blueprint(
+        capsys, FIXTURES / "crawl_s3_locations", tmp_path, *CRAWL_PARAMS
+    )
     assert code == 0, output
     assert written is not None and written.name == "crawl.yaml"
     assert_equivalent(capsys, written, EXPECTED / "crawl.yaml")
-    # The library's order: crawler triggers, then job triggers, then the starting trigger; one crawler per path.
+    # The library's order: crawler triggers, then job triggers, then the starting
+    # trigger; one crawler per path.
     assert triggers(written) == [
-        conditional("crawl", "crawl_crawler_1_", "crawler", [condition("crawler", "crawl_crawler_0_", "SUCCEEDED")]),
-        conditional("crawl", "crawl_crawler_2_", "crawler", [condition("crawler", "crawl_crawler_1_", "SUCCEEDED")]),
-        {"WorkflowName": "crawl", "Name": "crawl_starting_trigger", "Actions": [{"CrawlerName": "crawl_crawler_0_"}],
-         "Type": "ON_DEMAND"},
+        conditional(
+            "crawl",
+            "crawl_crawler_1_",
+            "crawler",
+            [condition("crawler", "crawl_crawler_0_", "SUCCEEDED")],
+        ),
+        conditional(
+            "crawl",
+            "crawl_crawler_2_",
+            "crawler",
+            [condition("crawler", "crawl_crawler_1_", "SUCCEEDED")],
+        ),
+        {
+            "WorkflowName": "crawl",
+            "Name": "crawl_starting_trigger",
+            "Actions": [{"CrawlerName": "crawl_crawler_0_"}],
+            "Type": "ON_DEMAND",
+        },
     ]
     layout = "crawl_s3_locations/layout.py"
-    assert f"{layout}: generate_layout(): warning: side effects NOT made in AWS: glue:CreateDatabase x1" in output
-    assert f"{layout}: Crawlers[crawl_crawler_0].Grouping: warning: Grouping is not a field" in output
+    assert (
+        f"{layout}: generate_layout(): warning: side effects NOT made in AWS: "
+        "glue:CreateDatabase x1" in output
+    )
+    assert (
+        f"{layout}: Crawlers[crawl_crawler_0].Grouping: warning: Grouping is not a "
+        "field" in output
+    )
     assert "[layout] New database is created." in output
     assert "awsglue" not in sys.modules
 
 
 @pytest.mark.endpoint
-def test_zip_input_gives_the_same_definition(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_zip_input_gives_the_same_definition(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     archive = tmp_path / "crawl_s3_locations.zip"
-    with zipfile.ZipFile(archive, "w") as zipped:  # as the README does: zip x.zip crawl_s3_locations/*
+    with zipfile.ZipFile(
+        archive, "w"
+    ) as zipped:  # as the README does: zip x.zip crawl_s3_locations/*
         for file in sorted((FIXTURES / "crawl_s3_locations").iterdir()):
             zipped.write(file, f"crawl_s3_locations/{file.name}")
-    code, output, written = blueprint(capsys, archive, tmp_path / "from-zip", *CRAWL_PARAMS)
+    code, output, written = blueprint(
+        capsys, archive, tmp_path / "from-zip", *CRAWL_PARAMS
+    )
     assert code == 0, output
     assert written is not None
-    assert f"{archive}/crawl_s3_locations/layout.py: generate_layout(): warning: side effects" in output
+    assert (
+        f"{archive}/crawl_s3_locations/layout.py: generate_layout(): warning: side "
+        "effects" in output
+    )
     assert_equivalent(capsys, written, EXPECTED / "crawl.yaml")
 
 
 @pytest.mark.endpoint
-def test_scheduled_start_crawler_then_job_with_s3_upload(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, output, written = blueprint(capsys, FIXTURES / "scheduled_etl", tmp_path, *NIGHTLY_PARAMS)
+def test_scheduled_start_crawler_then_job_with_s3_upload(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, output, written = blueprint(
+        capsys, FIXTURES / "scheduled_etl", tmp_path, *NIGHTLY_PARAMS
+    )
     assert code == 0, output
     assert written is not None
     assert_equivalent(capsys, written, EXPECTED / "nightly.yaml")
     assert triggers(written) == [
-        conditional("nightly", "nightly_etl_", "job", [condition("crawler", "nightly_crawler_", "SUCCEEDED")]),
-        {"WorkflowName": "nightly", "Name": "nightly_starting_trigger", "Actions": [{"CrawlerName": "nightly_crawler_"}],
-         "Type": "SCHEDULED", "Schedule": "cron(0 2 * * ? *)", "StartOnCreation": True},
+        conditional(
+            "nightly",
+            "nightly_etl_",
+            "job",
+            [condition("crawler", "nightly_crawler_", "SUCCEEDED")],
+        ),
+        {
+            "WorkflowName": "nightly",
+            "Name": "nightly_starting_trigger",
+            "Actions": [{"CrawlerName": "nightly_crawler_"}],
+            "Type": "SCHEDULED",
+            "Schedule": "cron(0 2 * * ? *)",
+            "StartOnCreation": True,
+        },
     ]
     assert rendered(capsys, written)["schedule"]["kind"] != "manual"
-    assert "side effects NOT made in AWS: glue:CreateDatabase x1, s3:PutObject x2" in output
+    assert (
+        "side effects NOT made in AWS: glue:CreateDatabase x1, s3:PutObject x2"
+        in output
+    )
     assert "Jobs[nightly_etl].Description: warning: Description is dropped" in output
     assert "Jobs[nightly_etl].MaxRetries: warning: MaxRetries = 0 is dropped" in output
     document = yaml.safe_load(written.read_text())
-    assert "Description" not in document["Jobs"][0] and "MaxRetries" not in document["Jobs"][0]
+    assert (
+        "Description" not in document["Jobs"][0]
+        and "MaxRetries" not in document["Jobs"][0]
+    )
 
 
-def test_and_any_dependencies_and_name_suffix(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, output, written = blueprint(capsys, FIXTURES / "fan_in", tmp_path, *FAN_IN_PARAMS,
-                                      "--endpoint-url", UNUSED_ENDPOINT)
+def test_and_any_dependencies_and_name_suffix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, output, written = blueprint(
+        capsys,
+        FIXTURES / "fan_in",
+        tmp_path,
+        *FAN_IN_PARAMS,
+        "--endpoint-url",
+        UNUSED_ENDPOINT,
+    )
     assert code == 0, output
     assert written is not None
     assert "warning:" not in output  # no AWS call, no dropped field, a suffix given
     assert_equivalent(capsys, written, EXPECTED / "fan_in.yaml")
     assert triggers(written)[:3] == [
-        conditional("fan_in", "merge_abc", "job", [condition("crawler", "orders_abc", "SUCCEEDED"),
-                                                   condition("crawler", "customers_abc", "SUCCEEDED")], "AND"),
-        conditional("fan_in", "report_abc", "job", [condition("crawler", "customers_abc", "FAILED"),
-                                                    condition("job", "merge_abc", "SUCCEEDED")], "ANY"),
-        conditional("fan_in", "notify_abc", "job", [condition("job", "report_abc", "SUCCEEDED")]),
+        conditional(
+            "fan_in",
+            "merge_abc",
+            "job",
+            [
+                condition("crawler", "orders_abc", "SUCCEEDED"),
+                condition("crawler", "customers_abc", "SUCCEEDED"),
+            ],
+            "AND",
+        ),
+        conditional(
+            "fan_in",
+            "report_abc",
+            "job",
+            [
+                condition("crawler", "customers_abc", "FAILED"),
+                condition("job", "merge_abc", "SUCCEEDED"),
+            ],
+            "ANY",
+        ),
+        conditional(
+            "fan_in", "notify_abc", "job", [condition("job", "report_abc", "SUCCEEDED")]
+        ),
     ]
-    assert yaml.safe_load(written.read_text())["Jobs"][1]["Description"] == "kept: lower-case key"
-    # What the generated definition means: the ANY trigger fires on the crawler's failure; AND does not.
-    code, out, err = cli(capsys, "simulate", str(written), "--outcome", "customers_abc=FAILED", "--json")
+    assert (
+        yaml.safe_load(written.read_text())["Jobs"][1]["Description"]
+        == "kept: lower-case key"
+    )
+    # What the generated definition means: the ANY trigger fires on the crawler's
+    # failure; AND does not.
+    code, out, err = cli(
+        capsys, "simulate", str(written), "--outcome", "customers_abc=FAILED", "--json"
+    )
     assert code == 0, out + err
     nodes = json.loads(out)["nodes"]
     assert nodes["merge_abc"]["order"] is None
-    assert nodes["report_abc"]["order"] is not None and nodes["notify_abc"]["order"] is not None
+    assert (
+        nodes["report_abc"]["order"] is not None
+        and nodes["notify_abc"]["order"] is not None
+    )
 
 
-def test_event_start_with_a_queue(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_event_start_with_a_queue(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     queue = "http://127.0.0.1:9/123456789012/fan-in-events"
-    code, output, written = blueprint(capsys, FIXTURES / "fan_in", tmp_path, *FAN_IN_PARAMS, "--param", "StartMode=EVENT",
-                                      "--endpoint-url", UNUSED_ENDPOINT, "--event-queue-url", queue)
+    code, output, written = blueprint(
+        capsys,
+        FIXTURES / "fan_in",
+        tmp_path,
+        *FAN_IN_PARAMS,
+        "--param",
+        "StartMode=EVENT",
+        "--endpoint-url",
+        UNUSED_ENDPOINT,
+        "--event-queue-url",
+        queue,
+    )
     assert code == 0, output
     assert written is not None
     assert triggers(written)[-1] == {
-        "WorkflowName": "fan_in", "Name": "fan_in_starting_trigger", "Type": "EVENT",
+        "WorkflowName": "fan_in",
+        "Name": "fan_in_starting_trigger",
+        "Type": "EVENT",
         "EventBatchingCondition": {"BatchSize": 1},
         "Actions": [{"CrawlerName": "orders_abc"}, {"CrawlerName": "customers_abc"}],
     }
@@ -177,21 +333,39 @@ def test_event_start_with_a_queue(capsys: pytest.CaptureFixture[str], tmp_path: 
 def test_endpoint_url_receives_the_layouts_calls(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from glue_workflow_provider.local.endpoint import LOCAL_CREDENTIALS, LocalGlueEndpoint
+    from glue_workflow_provider.local.endpoint import (
+        LOCAL_CREDENTIALS,
+        LocalGlueEndpoint,
+    )
 
     for key, value in LOCAL_CREDENTIALS.items():
         monkeypatch.setenv(key, value)
     with LocalGlueEndpoint() as endpoint:
         endpoint.client("s3").create_bucket(Bucket="etl-scripts")
-        code, output, written = blueprint(capsys, FIXTURES / "scheduled_etl", tmp_path, *NIGHTLY_PARAMS,
-                                          "--endpoint-url", endpoint.url)
-        script = endpoint.client("s3").get_object(Bucket="etl-scripts", Key="scripts/nightly_etl.py")["Body"].read()
+        code, output, written = blueprint(
+            capsys,
+            FIXTURES / "scheduled_etl",
+            tmp_path,
+            *NIGHTLY_PARAMS,
+            "--endpoint-url",
+            endpoint.url,
+        )
+        script = (
+            endpoint.client("s3")
+            .get_object(Bucket="etl-scripts", Key="scripts/nightly_etl.py")["Body"]
+            .read()
+        )
         database = endpoint.client().get_database(Name="sales")["Database"]["Name"]
     assert code == 0, output
     assert written is not None
-    assert script == (FIXTURES / "scheduled_etl" / "scheduled_etl" / "etl.py").read_bytes()
+    assert (
+        script == (FIXTURES / "scheduled_etl" / "scheduled_etl" / "etl.py").read_bytes()
+    )
     assert database == "sales"
-    assert f"the layout's AWS calls went to {endpoint.url}, not to AWS: glue:CreateDatabase x1, s3:PutObject x2" in output
+    assert (
+        f"the layout's AWS calls went to {endpoint.url}, not to AWS: "
+        "glue:CreateDatabase x1, s3:PutObject x2" in output
+    )
     assert "side effects NOT made in AWS" not in output
 
 
@@ -199,10 +373,16 @@ def _layout(tmp_path: Path, body: str, extra: dict[str, str] | None = None) -> P
     """A one-parameter blueprint folder whose layout module is ``body``."""
     folder = tmp_path / "bp"
     (folder / "pkg").mkdir(parents=True)
-    (folder / "blueprint.cfg").write_text(json.dumps({
-        "layoutGenerator": "pkg.layout.generate_layout",
-        "parameterSpec": {"WorkflowName": {"type": "String", "defaultValue": "wf"}},
-    }))
+    (folder / "blueprint.cfg").write_text(
+        json.dumps(
+            {
+                "layoutGenerator": "pkg.layout.generate_layout",
+                "parameterSpec": {
+                    "WorkflowName": {"type": "String", "defaultValue": "wf"}
+                },
+            }
+        )
+    )
     (folder / "pkg" / "layout.py").write_text(body)
     for name, text in (extra or {}).items():
         (folder / "pkg" / name).write_text(text)
@@ -212,42 +392,90 @@ def _layout(tmp_path: Path, body: str, extra: dict[str, str] | None = None) -> P
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("def generate_layout(user_params, system_params):\n    raise ValueError('no such table')\n",
-         "pkg/layout.py: line 2: the layout generator raised: ValueError: no such table"),
-        ("import pkg.missing_helper\n",
-         "pkg/layout.py: line 1: importing the layout module failed: ModuleNotFoundError: No module named 'pkg.missing_helper'"),
-        ("def generate_layout(user_params, system_params)\n    pass\n",
-         "pkg/layout.py: line 1: importing the layout module failed: SyntaxError:"),
-        ("def generate_layout(user_params, system_params):\n    return {'Name': 'wf'}\n",
-         "pkg/layout.py: generate_layout(): the layout's Workflow could not be converted: TypeError: the layout "
-         "generator returned dict, not an awsglue.blueprint Workflow"),
-        ("def generate_layout(user_params, system_params):\n    import sys\n    sys.exit(3)\n",
-         "pkg/layout.py: line 3: the layout generator raised: SystemExit: 3"),
-        ("from awsglue.blueprint.workflow import *\n\ndef generate_layout(user_params, system_params):\n"
-         "    return Workflow(Name='wf', Entities=Entities(Crawlers=[]))\n",
-         "the layout's Workflow could not be converted: TypeError: 'NoneType' object is not iterable"),
-        ("generate_layout = 3\n",
-         "pkg/layout.py: generate_layout(): importing the layout module failed: AttributeError: module 'pkg.layout' "
-         "has no function 'generate_layout'"),
+        (
+            "def generate_layout(user_params, system_params):\n"
+            "    raise ValueError('no such table')\n",
+            "pkg/layout.py: line 2: the layout generator raised: ValueError: no such "
+            "table",
+        ),
+        (
+            "import pkg.missing_helper\n",
+            "pkg/layout.py: line 1: importing the layout module failed: "
+            "ModuleNotFoundError: No module named 'pkg.missing_helper'",
+        ),
+        (
+            "def generate_layout(user_params, system_params)\n    pass\n",
+            "pkg/layout.py: line 1: importing the layout module failed: SyntaxError:",
+        ),
+        (
+            "def generate_layout(user_params, system_params):\n    return {'Name': "
+            "'wf'}\n",
+            "pkg/layout.py: generate_layout(): the layout's Workflow could not be "
+            "converted: TypeError: the layout "
+            "generator returned dict, not an awsglue.blueprint Workflow",
+        ),
+        (
+            "def generate_layout(user_params, system_params):\n    import sys\n    "
+            "sys.exit(3)\n",
+            "pkg/layout.py: line 3: the layout generator raised: SystemExit: 3",
+        ),
+        (
+            "from awsglue.blueprint.workflow import *\n\ndef "
+            "generate_layout(user_params, system_params):\n"
+            "    return Workflow(Name='wf', Entities=Entities(Crawlers=[]))\n",
+            "the layout's Workflow could not be converted: "
+            "TypeError: 'NoneType' object is not iterable",
+        ),
+        (
+            "generate_layout = 3\n",
+            "pkg/layout.py: generate_layout(): importing the layout module failed: "
+            "AttributeError: module 'pkg.layout' "
+            "has no function 'generate_layout'",
+        ),
     ],
-    ids=["raises", "import-error", "syntax-error", "not-a-workflow", "sys-exit", "entities-without-jobs", "no-function"],
+    ids=[
+        "raises",
+        "import-error",
+        "syntax-error",
+        "not-a-workflow",
+        "sys-exit",
+        "entities-without-jobs",
+        "no-function",
+    ],
 )
 def test_layout_errors_name_the_file_and_the_exception(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, body: str, expected: str
 ) -> None:
-    code, output, written = blueprint(capsys, _layout(tmp_path, body), tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT)
+    code, output, written = blueprint(
+        capsys,
+        _layout(tmp_path, body),
+        tmp_path / "out",
+        "--endpoint-url",
+        UNUSED_ENDPOINT,
+    )
     assert code == 1
     assert written is None
     assert expected in output, output
 
 
-def test_a_failing_helper_module_is_named(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    body = "from pkg.helper import make\n\ndef generate_layout(user_params, system_params):\n    return make()\n"
+def test_a_failing_helper_module_is_named(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    body = (
+        "from pkg.helper import make\n\n"
+        "def generate_layout(user_params, system_params):\n"
+        "    return make()\n"
+    )
     helper = "def make():\n    return 1 / 0\n"
     folder = _layout(tmp_path, body, {"helper.py": helper})
-    code, output, _ = blueprint(capsys, folder, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT)
+    code, output, _ = blueprint(
+        capsys, folder, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT
+    )
     assert code == 1
-    assert f"{folder}/pkg/helper.py: line 2: the layout generator raised: ZeroDivisionError: division by zero" in output
+    assert (
+        f"{folder}/pkg/helper.py: line 2: the layout generator raised: "
+        "ZeroDivisionError: division by zero" in output
+    )
 
 
 @pytest.mark.endpoint
@@ -262,27 +490,54 @@ def test_the_sandbox_hides_the_users_aws_setup(
         "def generate_layout(user_params, system_params):\n"
         "    key = boto3.Session().get_credentials().access_key\n"
         "    boto3.client('s3').list_buckets()\n"
-        "    seen = {'key': key, 'profile': os.environ.get('AWS_PROFILE', ''), 'region': system_params['region'],\n"
-        "            'account': system_params['accountId'], 'params': ','.join(sorted(system_params))}\n"
-        "    job = Job(Name='j', Role='r', Command={'Name': 'glueetl', 'ScriptLocation': 's3://b/k.py'})\n"
-        "    return Workflow(Name=user_params['WorkflowName'], DefaultRunProperties=seen,\n"
+        "    seen = {'key': key, 'profile': os.environ.get('AWS_PROFILE', ''), "
+        "'region': system_params['region'],\n"
+        "            'account': system_params['accountId'], 'params': "
+        "','.join(sorted(system_params))}\n"
+        "    job = Job(Name='j', Role='r', Command={'Name': 'glueetl', "
+        "'ScriptLocation': 's3://b/k.py'})\n"
+        "    return Workflow(Name=user_params['WorkflowName'], "
+        "DefaultRunProperties=seen,\n"
         "                    Entities=Entities(Jobs=[job], Crawlers=[]))\n"
     )
-    code, output, written = blueprint(capsys, _layout(tmp_path, body), tmp_path / "out",
-                                      "--region", "eu-west-1", "--account-id", "111122223333")
+    code, output, written = blueprint(
+        capsys,
+        _layout(tmp_path, body),
+        tmp_path / "out",
+        "--region",
+        "eu-west-1",
+        "--account-id",
+        "111122223333",
+    )
     assert code == 0, output
     assert written is not None
     seen = yaml.safe_load(written.read_text())["Workflow"]["DefaultRunProperties"]
-    assert seen == {"key": "testing", "profile": "", "region": "eu-west-1", "account": "111122223333",
-                    "params": "accountId,region"}
-    assert "reads answered by the embedded sandbox, not AWS: s3:ListBuckets x1" in output
+    assert seen == {
+        "key": "testing",
+        "profile": "",
+        "region": "eu-west-1",
+        "account": "111122223333",
+        "params": "accountId,region",
+    }
+    assert (
+        "reads answered by the embedded sandbox, not AWS: s3:ListBuckets x1" in output
+    )
 
 
-def test_the_users_folder_is_not_written(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_the_users_folder_is_not_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     source = tmp_path / "fan_in"
     shutil.copytree(FIXTURES / "fan_in", source)
     before = sorted(p.relative_to(source) for p in source.rglob("*"))
-    code, output, _ = blueprint(capsys, source, tmp_path / "out", *FAN_IN_PARAMS, "--endpoint-url", UNUSED_ENDPOINT)
+    code, output, _ = blueprint(
+        capsys,
+        source,
+        tmp_path / "out",
+        *FAN_IN_PARAMS,
+        "--endpoint-url",
+        UNUSED_ENDPOINT,
+    )
     assert code == 0, output
     assert sorted(p.relative_to(source) for p in source.rglob("*")) == before
 
@@ -291,16 +546,35 @@ def test_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["blueprint", "--help"])
     text = capsys.readouterr().out
-    assert "example:" in text and "glue-airflow blueprint crawl_s3_locations.zip" in text
-    for option in ("--param", "--params", "--endpoint-url", "--region", "--account-id", "--name-suffix", "--format"):
+    assert (
+        "example:" in text and "glue-airflow blueprint crawl_s3_locations.zip" in text
+    )
+    for option in (
+        "--param",
+        "--params",
+        "--endpoint-url",
+        "--region",
+        "--account-id",
+        "--name-suffix",
+        "--format",
+    ):
         assert option in text
 
 
-def test_not_a_blueprint_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, err = cli(capsys, "blueprint", str(tmp_path / "missing"), "-o", str(tmp_path / "out"))
+def test_not_a_blueprint_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = cli(
+        capsys, "blueprint", str(tmp_path / "missing"), "-o", str(tmp_path / "out")
+    )
     assert code == 2
     assert "not a blueprint folder or .zip file" in err
     (tmp_path / "empty").mkdir()
-    code, out, err = cli(capsys, "blueprint", str(tmp_path / "empty"), "-o", str(tmp_path / "out"))
+    code, out, err = cli(
+        capsys, "blueprint", str(tmp_path / "empty"), "-o", str(tmp_path / "out")
+    )
     assert code == 1
-    assert f"{tmp_path / 'empty'}: blueprint.cfg: no blueprint.cfg at the top of the blueprint" in out
+    assert (
+        f"{tmp_path / 'empty'}: blueprint.cfg: no blueprint.cfg at the top of the "
+        "blueprint" in out
+    )

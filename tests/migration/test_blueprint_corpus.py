@@ -1,8 +1,10 @@
-"""The five ``blueprint-*.cfg`` files of the public corpus (the AWS sample blueprints' ``blueprint.cfg``).
+"""The five ``blueprint-*.cfg`` files of the public corpus (the AWS sample blueprints'
+``blueprint.cfg``).
 
-The corpus holds no layout modules, so each cfg is paired (in a temporary folder, never in the project) with
-the ``echo`` test layout, placed where the cfg's ``layoutGenerator`` looks for it. Their parameterSpec must be
-valid, and their defaults plus given required values must reach the layout as the declared types.
+The corpus holds no layout modules, so each cfg is paired (in a temporary folder, never
+in the project) with the ``echo`` test layout, placed where the cfg's
+``layoutGenerator`` looks for it. Their parameterSpec must be valid, and their defaults
+plus given required values must reach the layout as the declared types.
 """
 
 from __future__ import annotations
@@ -19,15 +21,31 @@ from tests.migration.test_blueprint import FIXTURES, UNUSED_ENDPOINT, blueprint
 
 NAMES = ("compaction", "conversion", "crawl_s3_locations", "jdbc_to_s3", "partitioning")
 #: A valid value for a required parameter of each type (collections get two of them).
-SAMPLE = {"String": "sample", "IAMRoleName": "GlueSampleRole", "S3Uri": "s3://sample-bucket/path/",
-          "S3Bucket": "sample-bucket", "IAMRoleArn": "arn:aws:iam::123456789012:role/Sample", "Integer": "3",
-          "Double": "1.5", "Boolean": "true"}
-PYTHON_TYPES = {"String": str, "IAMRoleName": str, "S3Uri": str, "S3Bucket": str, "IAMRoleArn": str,
-                "Integer": int, "Double": float, "Boolean": bool}
+SAMPLE = {
+    "String": "sample",
+    "IAMRoleName": "GlueSampleRole",
+    "S3Uri": "s3://sample-bucket/path/",
+    "S3Bucket": "sample-bucket",
+    "IAMRoleArn": "arn:aws:iam::123456789012:role/Sample",
+    "Integer": "3",
+    "Double": "1.5",
+    "Boolean": "true",
+}
+PYTHON_TYPES = {
+    "String": str,
+    "IAMRoleName": str,
+    "S3Uri": str,
+    "S3Bucket": str,
+    "IAMRoleArn": str,
+    "Integer": int,
+    "Double": float,
+    "Boolean": bool,
+}
 
 
 def paired(corpus: Path, name: str, tmp_path: Path) -> tuple[Path, dict[str, Any]]:
-    """A blueprint folder: the corpus cfg, with the echo layout where its layoutGenerator points."""
+    """A blueprint folder: the corpus cfg, with the echo layout where its
+    layoutGenerator points."""
     config = json.loads((corpus / f"blueprint-{name}.cfg").read_text())
     module, _, _ = config["layoutGenerator"].rpartition(".")
     folder = tmp_path / name
@@ -44,7 +62,12 @@ def required_params(spec: dict[str, Any]) -> list[str]:
     for name, entry in spec.items():
         if "defaultValue" not in entry:
             value = SAMPLE[entry["type"]]
-            options += ["--param", f"{name}={value},{value}" if entry.get("collection") else f"{name}={value}"]
+            options += [
+                "--param",
+                f"{name}={value},{value}"
+                if entry.get("collection")
+                else f"{name}={value}",
+            ]
     return options
 
 
@@ -53,8 +76,14 @@ def test_corpus_defaults_and_required_values_reach_the_layout(
     corpus: Path, name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, spec = paired(corpus, name, tmp_path)
-    code, output, written = blueprint(capsys, folder, tmp_path / "out", *required_params(spec),
-                                      "--endpoint-url", UNUSED_ENDPOINT)
+    code, output, written = blueprint(
+        capsys,
+        folder,
+        tmp_path / "out",
+        *required_params(spec),
+        "--endpoint-url",
+        UNUSED_ENDPOINT,
+    )
     assert code == 0, output
     assert written is not None and written.name == "sample.yaml"
     received = yaml.safe_load(written.read_text())["Workflow"]["DefaultRunProperties"]
@@ -63,14 +92,18 @@ def test_corpus_defaults_and_required_values_reach_the_layout(
         value = json.loads(value_json)
         if entry.get("collection"):
             assert type_name == "list"
-            assert all(isinstance(item, PYTHON_TYPES[entry["type"]]) for item in value), parameter
+            assert all(
+                isinstance(item, PYTHON_TYPES[entry["type"]]) for item in value
+            ), parameter
         else:
             assert type_name == PYTHON_TYPES[entry["type"]].__name__, parameter
         if "defaultValue" in entry:
             assert value == entry["defaultValue"], parameter
         else:
             sample = SAMPLE[entry["type"]]
-            assert value == ([sample, sample] if entry.get("collection") else sample), parameter
+            assert value == ([sample, sample] if entry.get("collection") else sample), (
+                parameter
+            )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -78,17 +111,27 @@ def test_corpus_required_parameters_are_each_reported(
     corpus: Path, name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, spec = paired(corpus, name, tmp_path)
-    code, output, written = blueprint(capsys, folder, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT)
+    code, output, written = blueprint(
+        capsys, folder, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT
+    )
     assert code == 1 and written is None
-    required = [parameter for parameter, entry in spec.items() if "defaultValue" not in entry]
+    required = [
+        parameter for parameter, entry in spec.items() if "defaultValue" not in entry
+    ]
     assert "WorkflowName" in required
-    reported = [line.split(": ")[1] for line in output.splitlines() if "required parameter not given" in line]
+    reported = [
+        line.split(": ")[1]
+        for line in output.splitlines()
+        if "required parameter not given" in line
+    ]
     assert reported == [f"parameterSpec.{parameter}" for parameter in required]
 
 
 def test_corpus_specs_use_every_documented_type(corpus: Path) -> None:
     types = set()
     for name in NAMES:
-        for entry in json.loads((corpus / f"blueprint-{name}.cfg").read_text())["parameterSpec"].values():
+        for entry in json.loads((corpus / f"blueprint-{name}.cfg").read_text())[
+            "parameterSpec"
+        ].values():
             types.add(entry["type"])
     assert types == {"String", "IAMRoleName", "S3Uri", "Integer", "Double", "Boolean"}

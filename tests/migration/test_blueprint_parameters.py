@@ -1,8 +1,9 @@
-"""Blueprint parameters through the real CLI: every type, collections, allowedValues, defaults, precedence,
-and one clear message per problem (the layout is then not run).
+"""Blueprint parameters through the real CLI: every type, collections, allowedValues,
+defaults, precedence, and one clear message per problem (the layout is then not run).
 
-The ``echo`` blueprint's layout records the Python type and value of each parameter it receives as run
-properties ``user.NAME = "type:json"``, so the tests see exactly what a layout gets.
+The ``echo`` blueprint's layout records the Python type and value of each parameter it
+receives as run properties ``user.NAME = "type:json"``, so the tests see exactly what a
+layout gets.
 """
 
 from __future__ import annotations
@@ -20,26 +21,41 @@ ECHO = FIXTURES / "echo"
 CONFIG = f"{ECHO}/blueprint.cfg"
 
 
-def received(capsys: pytest.CaptureFixture[str], tmp_path: Path, *options: str, source: Path = ECHO) -> dict[str, str]:
+def received(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    *options: str,
+    source: Path = ECHO,
+) -> dict[str, str]:
     """The run properties the echo layout recorded (asserting the command succeeded)."""
-    code, output, written = blueprint(capsys, source, tmp_path / "out", *options, "--endpoint-url", UNUSED_ENDPOINT)
+    code, output, written = blueprint(
+        capsys, source, tmp_path / "out", *options, "--endpoint-url", UNUSED_ENDPOINT
+    )
     assert code == 0, output
     assert written is not None
-    properties: dict[str, str] = yaml.safe_load(written.read_text())["Workflow"]["DefaultRunProperties"]
+    properties: dict[str, str] = yaml.safe_load(written.read_text())["Workflow"][
+        "DefaultRunProperties"
+    ]
     return properties
 
 
-def problems(capsys: pytest.CaptureFixture[str], tmp_path: Path, *options: str) -> list[str]:
+def problems(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, *options: str
+) -> list[str]:
     """The problem lines of a run that must fail before the layout runs."""
     out = tmp_path / "out"
-    code, output, written = blueprint(capsys, ECHO, out, *options, "--endpoint-url", UNUSED_ENDPOINT)
+    code, output, written = blueprint(
+        capsys, ECHO, out, *options, "--endpoint-url", UNUSED_ENDPOINT
+    )
     assert code == 1, output
     assert written is None and not out.exists()  # nothing written: the layout never ran
     assert "the layout was not run" in output
     return [line for line in output.splitlines() if line.startswith(CONFIG)]
 
 
-def test_defaults_reach_the_layout_as_their_declared_types(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_defaults_reach_the_layout_as_their_declared_types(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert received(capsys, tmp_path, "--param", "WorkflowName=echo") == {
         "user.WorkflowName": 'str:"echo"',
         "user.Count": "int:5",
@@ -58,13 +74,36 @@ def test_defaults_reach_the_layout_as_their_declared_types(capsys: pytest.Captur
     }
 
 
-def test_every_type_from_param_text(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_every_type_from_param_text(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     values = received(
-        capsys, tmp_path, "--param", "WorkflowName=typed", "--param", "Count=-3", "--param", "Ratio=0.25",
-        "--param", "Enabled=TRUE", "--param", "Location=s3://data-bucket/in/", "--param", "Bucket=my.bucket-1",
-        "--param", "RoleArn=arn:aws-cn:iam::210987654321:role/path/Etl", "--param", "IAMRole=Etl+Role@x",
-        "--param", "Paths=s3://a-bucket/x/, s3://b-bucket/y/", "--param", "Sizes=[3, 4]", "--param", "Format=parquet",
-        "--param", "Modes=b,c",
+        capsys,
+        tmp_path,
+        "--param",
+        "WorkflowName=typed",
+        "--param",
+        "Count=-3",
+        "--param",
+        "Ratio=0.25",
+        "--param",
+        "Enabled=TRUE",
+        "--param",
+        "Location=s3://data-bucket/in/",
+        "--param",
+        "Bucket=my.bucket-1",
+        "--param",
+        "RoleArn=arn:aws-cn:iam::210987654321:role/path/Etl",
+        "--param",
+        "IAMRole=Etl+Role@x",
+        "--param",
+        "Paths=s3://a-bucket/x/, s3://b-bucket/y/",
+        "--param",
+        "Sizes=[3, 4]",
+        "--param",
+        "Format=parquet",
+        "--param",
+        "Modes=b,c",
     )
     assert {key: value for key, value in values.items() if key.startswith("user.")} == {
         "user.WorkflowName": 'str:"typed"',
@@ -82,11 +121,25 @@ def test_every_type_from_param_text(capsys: pytest.CaptureFixture[str], tmp_path
     }
 
 
-def test_precedence_param_over_params_file_over_default(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_precedence_param_over_params_file_over_default(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     params = tmp_path / "params.json"
-    params.write_text(json.dumps({"WorkflowName": "from-file", "Count": 7, "Ratio": 2, "Enabled": True,
-                                  "Paths": ["s3://file-bucket/a/"], "Sizes": "8,9"}))
-    values = received(capsys, tmp_path, "--params", str(params), "--param", "WorkflowName=from-param")
+    params.write_text(
+        json.dumps(
+            {
+                "WorkflowName": "from-file",
+                "Count": 7,
+                "Ratio": 2,
+                "Enabled": True,
+                "Paths": ["s3://file-bucket/a/"],
+                "Sizes": "8,9",
+            }
+        )
+    )
+    values = received(
+        capsys, tmp_path, "--params", str(params), "--param", "WorkflowName=from-param"
+    )
     assert values["user.WorkflowName"] == 'str:"from-param"'
     assert values["user.Count"] == "int:7"
     assert values["user.Ratio"] == "float:2.0"
@@ -99,20 +152,66 @@ def test_precedence_param_over_params_file_over_default(capsys: pytest.CaptureFi
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        ("Count=5.5", "parameterSpec.Count: --param Count: '5.5' is not an Integer (a whole number such as 5)"),
-        ("Ratio=many", "parameterSpec.Ratio: --param Ratio: 'many' is not a Double (a number such as 128 or 0.5)"),
+        (
+            "Count=5.5",
+            "parameterSpec.Count: --param Count: '5.5' is not an Integer (a whole "
+            "number such as 5)",
+        ),
+        (
+            "Ratio=many",
+            "parameterSpec.Ratio: --param Ratio: 'many' is not a Double (a number such "
+            "as 128 or 0.5)",
+        ),
         ("Ratio=nan", "parameterSpec.Ratio: --param Ratio: 'nan' is not a Double"),
-        ("Enabled=yes", "parameterSpec.Enabled: --param Enabled: 'yes' is not a Boolean (true or false)"),
-        ("Location=https://x/y", "parameterSpec.Location: --param Location: 'https://x/y' is not a valid S3Uri: expected s3://BUCKET/PATH"),
-        ("Bucket=Upper_Case", "parameterSpec.Bucket: --param Bucket: 'Upper_Case' is not a valid S3Bucket: expected a bucket name"),
-        ("RoleArn=Etl", "parameterSpec.RoleArn: --param RoleArn: 'Etl' is not a valid IAMRoleArn: expected arn:aws:iam::ACCOUNT:role/NAME"),
-        ("IAMRole=role/with/slash", "parameterSpec.IAMRole: --param IAMRole: 'role/with/slash' is not a valid IAMRoleName"),
-        ("Paths=s3://ok-bucket/a/,ftp://x", "parameterSpec.Paths: --param Paths[1]: 'ftp://x' is not a valid S3Uri"),
-        ("Sizes=[1, \"two\"]", "parameterSpec.Sizes: --param Sizes[1]: 'two' is not an Integer"),
+        (
+            "Enabled=yes",
+            "parameterSpec.Enabled: --param Enabled: 'yes' is not a Boolean (true or "
+            "false)",
+        ),
+        (
+            "Location=https://x/y",
+            "parameterSpec.Location: --param Location: 'https://x/y' is not a valid "
+            "S3Uri: expected s3://BUCKET/PATH",
+        ),
+        (
+            "Bucket=Upper_Case",
+            "parameterSpec.Bucket: --param Bucket: 'Upper_Case' is not a valid "
+            "S3Bucket: expected a bucket name",
+        ),
+        (
+            "RoleArn=Etl",
+            "parameterSpec.RoleArn: --param RoleArn: 'Etl' is not a valid IAMRoleArn: "
+            "expected arn:aws:iam::ACCOUNT:role/NAME",
+        ),
+        (
+            "IAMRole=role/with/slash",
+            "parameterSpec.IAMRole: --param IAMRole: 'role/with/slash' is not a valid "
+            "IAMRoleName",
+        ),
+        (
+            "Paths=s3://ok-bucket/a/,ftp://x",
+            "parameterSpec.Paths: --param Paths[1]: 'ftp://x' is not a valid S3Uri",
+        ),
+        (
+            'Sizes=[1, "two"]',
+            "parameterSpec.Sizes: --param Sizes[1]: 'two' is not an Integer",
+        ),
         ("Sizes=[1,", "parameterSpec.Sizes: --param Sizes: '[1,' is not a JSON list"),
-        ("Format=xml", "parameterSpec.Format: --param Format: 'xml' is not allowed; allowedValues: 'csv', 'json', 'parquet'"),
-        ("Modes=a,z", "parameterSpec.Modes: --param Modes[1]: 'z' is not allowed; allowedValues: 'a', 'b', 'c'"),
-        ("Colour=red", "parameterSpec.Colour: unknown parameter; this blueprint's parameters are: WorkflowName, Count,"),
+        (
+            "Format=xml",
+            "parameterSpec.Format: --param Format: 'xml' is not allowed; "
+            "allowedValues: 'csv', 'json', 'parquet'",
+        ),
+        (
+            "Modes=a,z",
+            "parameterSpec.Modes: --param Modes[1]: 'z' is not allowed; allowedValues: "
+            "'a', 'b', 'c'",
+        ),
+        (
+            "Colour=red",
+            "parameterSpec.Colour: unknown parameter; this blueprint's parameters are: "
+            "WorkflowName, Count,",
+        ),
     ],
 )
 def test_each_bad_value_has_one_clear_message(
@@ -123,22 +222,33 @@ def test_each_bad_value_has_one_clear_message(
     assert found[0].startswith(f"{CONFIG}: {message}"), found
 
 
-def test_params_file_values_are_type_checked(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_params_file_values_are_type_checked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     params = tmp_path / "params.json"
-    params.write_text(json.dumps({"WorkflowName": 3, "Count": True, "Paths": {"a": 1}, "Extra": 1}))
+    params.write_text(
+        json.dumps({"WorkflowName": 3, "Count": True, "Paths": {"a": 1}, "Extra": 1})
+    )
     assert problems(capsys, tmp_path, "--params", str(params)) == [
-        f"{CONFIG}: parameterSpec.Extra: unknown parameter; this blueprint's parameters are: WorkflowName, Count, "
-        "Ratio, Enabled, Location, Bucket, RoleArn, IAMRole, Paths, Sizes, Format, Modes",
-        f"{CONFIG}: parameterSpec.WorkflowName: --params WorkflowName: 3 is not text (a JSON string)",
-        f"{CONFIG}: parameterSpec.Count: --params Count: True is not an Integer (a whole number such as 5)",
-        f"{CONFIG}: parameterSpec.Paths: --params Paths: {{'a': 1}} is not a list; a list of S3Uri takes a JSON "
+        f"{CONFIG}: parameterSpec.Extra: unknown parameter; "
+        "this blueprint's parameters are: WorkflowName, Count, Ratio, Enabled, "
+        "Location, Bucket, RoleArn, IAMRole, Paths, Sizes, Format, Modes",
+        f"{CONFIG}: parameterSpec.WorkflowName: --params WorkflowName: "
+        "3 is not text (a JSON string)",
+        f"{CONFIG}: parameterSpec.Count: --params Count: True is not an Integer (a "
+        "whole number such as 5)",
+        f"{CONFIG}: parameterSpec.Paths: --params Paths: {{'a': 1}} is not a list; a "
+        "list of S3Uri takes a JSON "
         "list or comma-separated values",
     ]
 
 
-def test_a_missing_required_parameter_says_how_to_give_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_missing_required_parameter_says_how_to_give_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     assert problems(capsys, tmp_path) == [
-        f"{CONFIG}: parameterSpec.WorkflowName: required parameter not given (String, no defaultValue): give it "
+        f"{CONFIG}: parameterSpec.WorkflowName: required parameter not given (String, "
+        "no defaultValue): give it "
         "with --param WorkflowName=VALUE or in --params FILE.json"
     ]
 
@@ -146,56 +256,93 @@ def test_a_missing_required_parameter_says_how_to_give_it(capsys: pytest.Capture
 def _spec_blueprint(tmp_path: Path, spec: dict[str, Any]) -> Path:
     folder = tmp_path / "bp"
     folder.mkdir()
-    (folder / "blueprint.cfg").write_text(json.dumps({"layoutGenerator": "layout.generate_layout", "parameterSpec": spec}))
+    (folder / "blueprint.cfg").write_text(
+        json.dumps({"layoutGenerator": "layout.generate_layout", "parameterSpec": spec})
+    )
     (folder / "layout.py").write_text((ECHO / "layout.py").read_text())
     return folder
 
 
-def test_a_bad_parameter_spec_is_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    folder = _spec_blueprint(tmp_path, {
-        "A": {"type": "Array"}, "B": {"type": "String", "collection": "yes"}, "C": "String",
-        "D": {"type": "Integer", "defaultValue": "five"}, "E": {"type": "String", "allowedValues": "x"},
-        "F": {"type": "String", "defaultValue": "z", "allowedValues": ["x", "y"]},
-    })
-    code, output, written = blueprint(capsys, folder, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT)
+def test_a_bad_parameter_spec_is_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    folder = _spec_blueprint(
+        tmp_path,
+        {
+            "A": {"type": "Array"},
+            "B": {"type": "String", "collection": "yes"},
+            "C": "String",
+            "D": {"type": "Integer", "defaultValue": "five"},
+            "E": {"type": "String", "allowedValues": "x"},
+            "F": {"type": "String", "defaultValue": "z", "allowedValues": ["x", "y"]},
+        },
+    )
+    code, output, written = blueprint(
+        capsys, folder, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT
+    )
     assert code == 1 and written is None
     config = f"{folder}/blueprint.cfg"
     lines = [line for line in output.splitlines() if line.startswith(config)]
     assert lines == [
-        f"{config}: parameterSpec.A: type 'Array' is not one of String, S3Uri, S3Bucket, IAMRoleArn, IAMRoleName, "
+        f"{config}: parameterSpec.A: type 'Array' is not one of String, S3Uri, "
+        "S3Bucket, IAMRoleArn, IAMRoleName, "
         "Integer, Double, Boolean",
         f"{config}: parameterSpec.B: collection must be true or false",
         f"{config}: parameterSpec.C: must be a JSON object with at least 'type'",
-        f"{config}: parameterSpec.D: defaultValue: 'five' is not an Integer (a whole number such as 5)",
+        f"{config}: parameterSpec.D: defaultValue: 'five' is not an Integer (a whole "
+        "number such as 5)",
         f"{config}: parameterSpec.E: allowedValues must be a JSON list",
-        f"{config}: parameterSpec.F: defaultValue: 'z' is not allowed; allowedValues: 'x', 'y'",
+        f"{config}: parameterSpec.F: defaultValue: 'z' is not allowed; allowedValues: "
+        "'x', 'y'",
     ]
 
 
-def test_bad_blueprint_cfg_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_bad_blueprint_cfg_files(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     folder = tmp_path / "bp"
     folder.mkdir()
     (folder / "blueprint.cfg").write_text("{not json")
     code, output, _ = blueprint(capsys, folder, tmp_path / "out")
     assert code == 1 and f"{folder}/blueprint.cfg: (file): not readable JSON" in output
-    (folder / "blueprint.cfg").write_text(json.dumps({"layoutGenerator": "generate_layout", "parameterSpec": {}}))
+    (folder / "blueprint.cfg").write_text(
+        json.dumps({"layoutGenerator": "generate_layout", "parameterSpec": {}})
+    )
     code, output, _ = blueprint(capsys, folder, tmp_path / "out")
-    assert code == 1 and f"{folder}/blueprint.cfg: layoutGenerator: must be 'module.function'" in output
-    (folder / "blueprint.cfg").write_text(json.dumps({"layoutGenerator": "pkg.layout.generate_layout"}))
+    assert (
+        code == 1
+        and f"{folder}/blueprint.cfg: layoutGenerator: must be 'module.function'"
+        in output
+    )
+    (folder / "blueprint.cfg").write_text(
+        json.dumps({"layoutGenerator": "pkg.layout.generate_layout"})
+    )
     code, output, _ = blueprint(capsys, folder, tmp_path / "out")
-    assert code == 1 and f"{folder}/blueprint.cfg: layoutGenerator: no module 'pkg.layout' in the blueprint" in output
+    assert (
+        code == 1
+        and f"{folder}/blueprint.cfg: layoutGenerator: no module 'pkg.layout' in the "
+        "blueprint"
+        in output
+    )
 
 
-def test_a_param_without_equals_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_param_without_equals_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         blueprint(capsys, ECHO, tmp_path / "out", "--param", "WorkflowName")
     assert exit_info.value.code == 2
     assert "--param 'WorkflowName': expected KEY=VALUE" in capsys.readouterr().err
 
 
-def test_a_params_file_that_is_not_an_object_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_params_file_that_is_not_an_object_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     params = tmp_path / "params.json"
     params.write_text("[1, 2]")
     code, output, _ = blueprint(capsys, ECHO, tmp_path / "out", "--params", str(params))
     assert code == 2
-    assert f"--params {params}: must hold a JSON object of parameter name -> value" in output
+    assert (
+        f"--params {params}: must hold a JSON object of parameter name -> value"
+        in output
+    )

@@ -1,10 +1,13 @@
-"""The child process that runs a blueprint's layout generator unmodified: ``python -m ...runner REQUEST RESULT``.
+"""The child process that runs a blueprint's layout generator unmodified: ``python -m
+...runner REQUEST RESULT``.
 
-It maps ``awsglue.blueprint.*`` to the compatible library (in ``sys.modules`` of this process only), counts the
-AWS calls the layout makes, imports the layout module from the staged blueprint folder (its working directory,
-as in the service), calls ``generate_layout(user_params, system_params)`` and writes, as JSON to RESULT, either
-the returned Workflow's ``to_json(name_suffix)`` or the error, plus the calls and the fields the library dropped.
-Running in a child keeps the layout's imports, globals, environment and prints away from the CLI.
+It maps ``awsglue.blueprint.*`` to the compatible library (in ``sys.modules`` of this
+process only), counts the AWS calls the layout makes, imports the layout module from the
+staged blueprint folder (its working directory, as in the service), calls
+``generate_layout(user_params, system_params)`` and writes, as JSON to RESULT, either
+the returned Workflow's ``to_json(name_suffix)`` or the error, plus the calls and the
+fields the library dropped. Running in a child keeps the layout's imports, globals,
+environment and prints away from the CLI.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from glue_workflow_provider.sources.blueprint.api import MODULES
 
 
 def install_awsglue() -> None:
-    """Make ``awsglue.blueprint.{workflow,job,crawler,base_resource}`` importable as the compatible library."""
+    """Make ``awsglue.blueprint.{workflow,job,crawler,base_resource}`` importable as the
+    compatible library."""
     for name in ("awsglue", "awsglue.blueprint"):
         package = types.ModuleType(name)
         package.__path__ = []
@@ -35,7 +39,8 @@ def install_awsglue() -> None:
 
 
 def run(request: dict[str, Any]) -> dict[str, Any]:
-    """Run the layout ``request`` names; return what the parent needs (never raises for layout errors)."""
+    """Run the layout ``request`` names; return what the parent needs (never raises for
+    layout errors)."""
     from glue_workflow_provider.sources.blueprint.calls import record_calls
 
     install_awsglue()
@@ -48,7 +53,9 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
         module = importlib.import_module(request["module"])
         function = getattr(module, request["function"], None)
         if not callable(function):
-            raise AttributeError(f"module {request['module']!r} has no function {request['function']!r}")
+            raise AttributeError(
+                f"module {request['module']!r} has no function {request['function']!r}"
+            )
         stage = "layout"
         workflow = function(request["user_params"], request["system_params"])
         stage = "result"
@@ -63,7 +70,10 @@ def _result(workflow: object, name_suffix: str) -> dict[str, Any]:
     from glue_workflow_provider.sources.blueprint.api.workflow import Workflow
 
     if not isinstance(workflow, Workflow):
-        raise TypeError(f"the layout generator returned {type(workflow).__name__}, not an awsglue.blueprint Workflow")
+        raise TypeError(
+            f"the layout generator returned {type(workflow).__name__}, not an "
+            "awsglue.blueprint Workflow"
+        )
     document = workflow.to_json(name_suffix)
     json.dumps(document)  # raises TypeError naming the value that is not JSON
     return {"document": document, "dropped": _dropped(workflow)}
@@ -74,34 +84,52 @@ def _dropped(workflow: Any) -> list[dict[str, str]]:
     entities = workflow.Entities
     resources = [workflow, *(entities.Crawlers or ()), *(entities.Jobs or ())]
     return [
-        {"kind": resource._kind, "name": str(resource.__dict__.get("Name")), "field": field, "reason": reason}
+        {
+            "kind": resource._kind,
+            "name": str(resource.__dict__.get("Name")),
+            "field": field,
+            "reason": reason,
+        }
         for resource in resources
         for field, reason in resource._dropped
     ]
 
 
 def _error(stage: str, exc: BaseException, root: Path) -> dict[str, Any]:
-    """The exception, and the innermost place in the blueprint's own files it came from."""
+    """The exception, and the innermost place in the blueprint's own files it came from.
+    The exception, and the innermost place in the blueprint's own files it came from."""
     place: tuple[str, int] | None = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if _in_blueprint(frame.filename, root):
             place = (frame.filename, frame.lineno or 0)
-    if isinstance(exc, SyntaxError) and exc.filename and _in_blueprint(exc.filename, root):
+    if (
+        isinstance(exc, SyntaxError)
+        and exc.filename
+        and _in_blueprint(exc.filename, root)
+    ):
         place = (exc.filename, exc.lineno or 0)
     file, line = place if place else ("", 0)
     if file and Path(file).resolve().is_relative_to(root.resolve()):
         file = os.path.relpath(Path(file).resolve(), root.resolve())
-    return {"stage": stage, "type": type(exc).__name__, "message": str(exc), "file": file, "line": line}
+    return {
+        "stage": stage,
+        "type": type(exc).__name__,
+        "message": str(exc),
+        "file": file,
+        "line": line,
+    }
 
 
 def _in_blueprint(filename: str, root: Path) -> bool:
-    """Whether a traceback's file is one of the blueprint's own (not the library, not ``<frozen ...>``)."""
+    """Whether a traceback's file is one of the blueprint's own (not the library, not
+    ``<frozen ...>``)."""
     path = Path(filename)
     return path.is_file() and path.resolve().is_relative_to(root.resolve())
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Read the request file, run, write the result file; exit 0 (errors travel in the result)."""
+    """Read the request file, run, write the result file; exit 0 (errors travel in the
+    result)."""
     request_path, result_path = (argv if argv is not None else sys.argv[1:])[:2]
     request = json.loads(Path(request_path).read_text(encoding="utf-8"))
     result = run(request)

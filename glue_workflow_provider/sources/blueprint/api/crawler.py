@@ -1,10 +1,14 @@
-"""``awsglue.blueprint.crawler``: ``Crawler(**kwargs)``, a Glue crawler a layout creates (glue-semantics.md §7.4)."""
+"""``awsglue.blueprint.crawler``: ``Crawler(**kwargs)``, a Glue crawler a layout creates
+(glue-semantics.md §7.4)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from glue_workflow_provider.sources.blueprint.api.base_resource import TruthyResource, check_choice
+from glue_workflow_provider.sources.blueprint.api.base_resource import (
+    TruthyResource,
+    check_choice,
+)
 
 __all__ = ["Crawler"]
 
@@ -20,7 +24,8 @@ UPDATE_BEHAVIORS = ("LOG", "UPDATE_IN_DATABASE")
 
 
 class Crawler(TruthyResource):
-    """A CreateCrawler request plus ``DependsOn`` / ``WaitForDependencies`` (unknown keys are dropped)."""
+    """A CreateCrawler request plus ``DependsOn`` / ``WaitForDependencies`` (unknown
+    keys are dropped)."""
 
     _kind = "Crawler"
     _validator = {
@@ -41,17 +46,33 @@ class Crawler(TruthyResource):
     }
 
     def validate(self) -> bool:
-        """The library's checks: required fields, types, each target's fields, ``SchemaChangePolicy`` values."""
+        """The library's checks: required fields, types, each target's fields,
+        ``SchemaChangePolicy`` values."""
         super().validate()
         name: Any = self.__dict__["Name"]
         for kind, targets in self.__dict__["Targets"].items():
             for index, target in enumerate(targets or ()):
                 for field in TARGET_FIELDS.get(kind, ()):
                     if field not in target:
-                        raise TypeError(f"Crawler {name!r}: Targets.{kind}[{index}].{field} is required")
+                        raise TypeError(
+                            f"Crawler {name!r}: Targets.{kind}[{index}].{field} is "
+                            "required"
+                        )
         policy = self.__dict__.get("SchemaChangePolicy") or {}
         if "DeleteBehavior" in policy:
-            check_choice("Crawler", name, "SchemaChangePolicy.DeleteBehavior", policy["DeleteBehavior"], DELETE_BEHAVIORS)
+            check_choice(
+                "Crawler",
+                name,
+                "SchemaChangePolicy.DeleteBehavior",
+                policy["DeleteBehavior"],
+                DELETE_BEHAVIORS,
+            )
         if "UpdateBehavior" in policy:
-            check_choice("Crawler", name, "SchemaChangePolicy.UpdateBehavior", policy["UpdateBehavior"], UPDATE_BEHAVIORS)
+            check_choice(
+                "Crawler",
+                name,
+                "SchemaChangePolicy.UpdateBehavior",
+                policy["UpdateBehavior"],
+                UPDATE_BEHAVIORS,
+            )
         return True
