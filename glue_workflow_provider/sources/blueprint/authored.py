@@ -56,7 +56,7 @@ def take_over(
         conversion.warn(
             layout_file,
             where,
-            f"{item['field']} {item['reason']}, as the Glue service would",
+            f"{item['field']} {item['reason']} (a blueprint run in Glue loses it too)",
         )
     if not name_suffix and (authored.get("Jobs") or authored.get("Crawlers")):
         conversion.warn(
