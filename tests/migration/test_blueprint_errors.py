@@ -272,3 +272,30 @@ def test_endpoint_url_receives_the_layouts_calls(
         "glue:CreateDatabase x1, s3:PutObject x2" in output
     )
     assert "side effects NOT made in AWS" not in output
+
+
+def test_duplicate_names_of_the_documentation_sample_are_reported(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The Developer Guide's sample names every crawler of its loop alike (§7.5): the
+    definition is written, and validating it reports the duplicates (exit 1)."""
+    body = (
+        "from awsglue.blueprint.workflow import *\n\n"
+        "def generate_layout(user_params, system_params):\n"
+        "    wf, crawlers = user_params['WorkflowName'], []\n"
+        "    for path in ['s3://a-bucket/x/', 's3://a-bucket/y/']:\n"
+        "        crawlers.append(Crawler(Name=wf + '_crawler', Role='r',\n"
+        "                                Targets={'S3Targets': [{'Path': path}]}))\n"
+        "    return Workflow(Name=wf, Entities=Entities(Jobs=[], Crawlers=crawlers))\n"
+    )
+    code, output, written = blueprint(
+        capsys,
+        _layout(tmp_path, body),
+        tmp_path / "out",
+        "--endpoint-url",
+        UNUSED_ENDPOINT,
+    )
+    assert code == 1
+    assert written is not None
+    duplicate = "Crawlers[1].Name: 'wf_crawler_' is listed more than once in Crawlers"
+    assert duplicate in output
