@@ -19,7 +19,7 @@ from typing import Any
 
 from glue_workflow_provider.cli.arguments import pairs
 from glue_workflow_provider.cli.migrate import EXIT_INVALID, add_output_options, finish
-from glue_workflow_provider.exceptions import GlueWorkflowError
+from glue_workflow_provider.exceptions import GlueWorkflowError, SourceError
 from glue_workflow_provider.local.endpoint import ACCOUNT, REGION
 from glue_workflow_provider.sources.blueprint import parameters
 from glue_workflow_provider.sources.blueprint.authored import take_over
@@ -36,14 +36,15 @@ EPILOG = """\
 example:
   glue-airflow blueprint crawl_s3_locations.zip -o dags/workflows \\
       --param WorkflowName=nightly-crawl --param IAMRole=GlueCrawlerRole \\
-      --param S3Paths=s3://raw-data/orders/,s3://raw-data/customers/ --param
-      DatabaseName=raw
+      --param S3Paths=s3://raw-data/orders/,s3://raw-data/customers/ \\
+      --param DatabaseName=raw
 
-Precedence: --param over --params over the parameter's defaultValue. The layout's boto3
-calls go to an
-embedded sandbox (nothing is made in AWS); each call is listed as a warning.
-exit codes: 0 written and valid, 1 bad parameters, a layout error or an invalid
-definition, 2 usage
+Precedence: --param over --params over the parameter's defaultValue.
+The layout's boto3 calls go to an embedded sandbox (nothing is made in AWS);
+each call is listed as a warning.
+
+exit codes: 0 written and valid; 1 bad parameters, a layout error or an invalid
+definition; 2 usage
 """
 
 
@@ -52,7 +53,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     command = commands.add_parser(
         NAME,
         help="run a Glue blueprint's layout and write the workflow it makes",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        description="Run a Glue blueprint's layout unmodified and write the workflow "
+        "it makes (one definition file).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -186,7 +188,10 @@ def _run(
         if args.endpoint_url:
             environment = endpoint_environment(args.endpoint_url, args.region)
         else:
-            sandbox = stack.enter_context(BlueprintSandbox(args.region))
+            try:
+                sandbox = stack.enter_context(BlueprintSandbox(args.region))
+            except RuntimeError as exc:  # the endpoint could not start (moto missing)
+                raise SourceError(f"the embedded sandbox: {exc}") from exc
             sandbox.create_buckets(parameters.buckets(blueprint.parameter_spec, values))
             environment = sandbox.environment()
         layout = run_layout(
