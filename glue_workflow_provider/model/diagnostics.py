@@ -57,6 +57,21 @@ CODES: dict[str, str] = {
 }
 
 
+#: The codes reported as warnings (the DAG is still built); every other code is an error.
+WARNINGS: frozenset[str] = frozenset(
+    {"GWF023", "GWF024", "GWF025", "GWF026", "GWF027", "GWF029", "GWF031", "GWF032", "GWF033", "GWF034",
+     "GWF038", "GWF039", "GWF040", "GWF043", "GWF044"}
+)
+
+
+def codes_table() -> str:
+    """The validation-code table of docs/definitions.md, in Markdown (a test keeps the page equal to it)."""
+    rows = [
+        f"| {code} | {'warning' if code in WARNINGS else 'error'} | {meaning} |" for code, meaning in CODES.items()
+    ]
+    return "\n".join(["| Code | Severity | Problem |", "| --- | --- | --- |", *rows])
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem: printed as ``FILE: FIELD.PATH: message`` (the command-line contract)."""
