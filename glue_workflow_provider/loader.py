@@ -24,10 +24,9 @@ from typing import Any
 from glue_workflow_provider.compile.checking import checked_entry, syntax, too_big
 from glue_workflow_provider.compile.dag_ids import Assignment, Claim, assign_dag_ids, fallback_id
 from glue_workflow_provider.compile.discovery import DefinitionSource, scan_folder
+from glue_workflow_provider.compile.folder_index import FolderIndex, IndexedFile
 from glue_workflow_provider.compile.plan_cache import (
     CheckedEntry,
-    FolderIndex,
-    IndexedFile,
     PlanCache,
     content_key,
 )

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from glue_workflow_provider.compile.plan_cache import stat_signature
+from glue_workflow_provider.compile.folder_index import stat_signature
 from glue_workflow_provider.sources.definition_file import SUFFIXES
 
 

@@ -80,3 +80,12 @@ def test_the_check_sees_lazy_imports() -> None:
     assert _imports(tree) == [(2, "glue_workflow_provider.cli")]
     guarded = ast.parse("if TYPE_CHECKING:\n    from glue_workflow_provider.cli import main\n")
     assert _imports(guarded) == []
+
+
+def test_no_module_is_over_300_lines() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 300
+    }
+    assert long == {}, "split these modules (STYLE: small modules whose names say what they hold)"

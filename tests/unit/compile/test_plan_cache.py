@@ -12,11 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from glue_workflow_provider.compile.checking import entry_of
+from glue_workflow_provider.compile.folder_index import FolderIndex, IndexedFile
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.compile.plan_cache import (
     CheckedEntry,
-    FolderIndex,
-    IndexedFile,
     PlanCache,
     cache_root,
     code_fingerprint,

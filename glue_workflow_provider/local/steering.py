@@ -1,0 +1,185 @@
+"""How the local endpoint's job runs and crawls end: moto's Glue models, patched to end in the steered state.
+
+Each job run and crawl reads its end state and how long it stays RUNNING from its job's or crawler's tags
+(set through the ordinary Glue TagResource API, so clients use exactly the calls they would use against AWS);
+a job tagged with puts puts run properties as a job using the shipped module would.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+OUTCOME_TAG = "glue-airflow:outcome"
+RUNNING_SECONDS_TAG = "glue-airflow:running-seconds"
+#: The next N GetJobRun calls for runs of the tagged job answer with an internal error (an outage).
+GET_FAILURES_TAG = "glue-airflow:get-job-run-failures"
+#: Run properties (JSON) each run of the tagged job puts, as a job using glue_airflow_run_properties would.
+PUTS_TAG = "glue-airflow:puts"
+#: Faults to inject, JSON ``{"StartJobRun": ["ThrottlingException", "500", "500-after", "delay:5"], ...}``: each
+#: call of that action naming the tagged job or crawler takes the first entry. A code answers with that error
+#: before anything is done; ``500-after`` does the call, then answers 500 (the caller cannot know it worked);
+#: ``delay:S`` does the call and answers after S seconds (a worker can be killed in between).
+FAULTS_TAG = "glue-airflow:faults"
+DEFAULT_RUNNING_SECONDS = 2.0
+
+
+def _steering(backend: Any, arn: str) -> tuple[str, float, float]:
+    tags = backend.get_tags(arn)
+    outcome = tags.get(OUTCOME_TAG, "SUCCEEDED")
+    seconds = float(tags.get(RUNNING_SECONDS_TAG, DEFAULT_RUNNING_SECONDS))
+    return outcome, seconds, time.monotonic()
+
+
+def install() -> None:
+    """Replace moto's Glue job-run and crawl models with ones that end in the steered state."""
+    from moto.glue import models, responses
+
+    class SteeredJobRun(models.FakeJobRun):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            job = _CURRENT["job"]
+            self.outcome, self.running_seconds, self.started = _steering(job.backend, job.arn)
+            self.stopped = False
+
+        @property
+        def status(self) -> str:
+            if self.stopped:
+                return "STOPPED"
+            if time.monotonic() - self.started < self.running_seconds:
+                return "RUNNING"
+            return self.outcome
+
+        @status.setter
+        def status(self, value: str) -> None:
+            pass
+
+        def as_dict(self) -> dict[str, Any]:
+            data = super().as_dict()
+            if data["JobRunState"] in ("FAILED", "ERROR", "TIMEOUT", "STOPPED"):
+                data["ErrorMessage"] = f"{data['JobRunState']} (steered by the local Glue endpoint)"
+            return data
+
+    original_start = models.FakeJob.start_job_run
+
+    def start_job_run(self: Any, **kwargs: Any) -> str:
+        """As Glue: the run keeps its own arguments, minus keys the job marks non-overridable."""
+        arguments = dict(kwargs.get("arguments") or {})
+        for key in self.non_overridable_arguments or {}:
+            arguments.pop(key, None)
+        saved_defaults, saved_fixed = self.default_arguments, self.non_overridable_arguments
+        self.default_arguments, self.non_overridable_arguments = {}, {}
+        _CURRENT["job"] = self
+        try:
+            return original_start(self, **{**kwargs, "arguments": arguments})
+        finally:
+            self.default_arguments, self.non_overridable_arguments = saved_defaults, saved_fixed
+
+    class SteeredCrawl(models.FakeCrawl):
+        def __init__(self, crawler_name: str) -> None:
+            super().__init__(crawler_name)
+            crawler = _CURRENT["crawler"]
+            self.outcome, self.running_seconds, self.started = _steering(crawler.backend, crawler.arn)
+            self.cancelled = False
+
+        @property
+        def status(self) -> str:
+            if self.cancelled:
+                return "CANCELLED"
+            if time.monotonic() - self.started < self.running_seconds:
+                return "RUNNING"
+            return self.outcome
+
+        @status.setter
+        def status(self, value: str) -> None:
+            if value == "STOPPING":
+                self.cancelled = True
+
+    original_start_crawler = models.FakeCrawler.start_crawler
+
+    def start_crawler(self: Any) -> None:
+        _CURRENT["crawler"] = self
+        original_start_crawler(self)
+
+    def crawler_status(self: Any) -> str:
+        if not self.crawls:
+            return "READY"
+        return "RUNNING" if self.crawls[-1].status == "RUNNING" else "READY"
+
+    def crawler_as_dict(self: Any) -> dict[str, Any]:
+        """As Glue: ``LastCrawl`` is the last crawl that ended (none while the first one runs)."""
+        data = original_as_dict(self)
+        ended = [crawl for crawl in self.crawls if crawl.status != "RUNNING"]
+        if not ended:
+            data.pop("LastCrawl", None)
+            return data
+        last = ended[-1]
+        data["LastCrawl"] = {"LogGroup": last.log_group, "LogStream": last.log_stream,
+                             "MessagePrefix": last.message_prefix, "StartTime": last.start_time, "Status": last.status}
+        if last.status == "FAILED":
+            data["LastCrawl"]["ErrorMessage"] = "FAILED (steered by the local Glue endpoint)"
+        return data
+
+    original_as_dict = models.FakeCrawler.as_dict
+
+    def batch_stop_job_run(self: Any) -> Any:
+        from moto.core.responses import ActionResult
+
+        name = self.parameters.get("JobName")
+        run_ids = self.parameters.get("JobRunIds") or []
+        job = self.glue_backend.get_job(name)
+        stopped = []
+        for run in job.job_runs:
+            if run.job_run_id in run_ids:
+                run.stopped = True
+                stopped.append({"JobName": name, "JobRunId": run.job_run_id})
+        return ActionResult({"SuccessfulSubmissions": stopped, "Errors": []})
+
+    original_get_job_run = responses.GlueResponse.get_job_run
+
+    def get_job_run(self: Any) -> Any:
+        from moto.glue.exceptions import GlueClientError
+
+        job = self.glue_backend.get_job(self.parameters.get("JobName"))
+        failures = int(job.backend.get_tags(job.arn).get(GET_FAILURES_TAG, "0"))
+        if failures > 0:
+            job.backend.tag_resource(job.arn, {GET_FAILURES_TAG: str(failures - 1)})
+            error = GlueClientError("InternalServiceException", "steered outage of the local Glue endpoint")
+            error.code = 500
+            raise error
+        return original_get_job_run(self)
+
+    responses.GlueResponse.get_job_run = get_job_run
+
+    original_start_job_run = responses.GlueResponse.start_job_run
+
+    def start_job_run_response(self: Any) -> Any:
+        """Start the run, then act as the job for the puts it is tagged with (through the shipped module)."""
+        result = original_start_job_run(self)
+        job = self.glue_backend.get_job(self.parameters.get("JobName"))
+        puts = job.backend.get_tags(job.arn).get(PUTS_TAG)
+        if puts:
+            _emulate_puts(json.loads(puts), job.job_runs[-1].arguments or {}, f"http://{self.headers['Host']}")
+        return result
+
+    responses.GlueResponse.start_job_run = start_job_run_response
+    models.FakeJobRun = SteeredJobRun
+    models.FakeJob.start_job_run = start_job_run
+    models.FakeCrawl = SteeredCrawl
+    models.FakeCrawler.start_crawler = start_crawler
+    models.FakeCrawler.status = property(crawler_status)
+    models.FakeCrawler.as_dict = crawler_as_dict
+    responses.GlueResponse.batch_stop_job_run = batch_stop_job_run
+
+
+_CURRENT: dict[str, Any] = {}
+
+
+def _emulate_puts(values: dict[str, str], arguments: dict[str, str], endpoint_url: str) -> None:
+    """Put ``values`` as a Glue job would: the shipped module, the run's own arguments, the job's AWS env."""
+    from glue_workflow_provider.jobside import glue_airflow_run_properties as module
+
+    argv = ["script.py"] + [item for key_value in arguments.items() for item in key_value]
+    if module.location(argv) is not None:
+        module.put_run_properties(values, argv, endpoint_url=endpoint_url, region_name="us-east-1")
