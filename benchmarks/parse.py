@@ -180,17 +180,24 @@ def parse_comparison(bench: Bench, count: int, nodes: int, *, extras: bool) -> N
 def memory(bench: Bench, count: int, nodes: int) -> None:
     folder = prepare(bench, count, nodes)
     label = f"{count} x {nodes}"
-    peaks: dict[str, float] = {}
     for name, sub in (("loader (cache warm)", "loader"), ("hand-written", "hand")):
         traced = bench.probe("parse", str(folder / sub), "--trace")
         plain = bench.probe("parse", str(folder / sub))
-        peaks[sub] = traced["peak_mb"]
         bench.row(f"memory {label}, {name}",
                   f"tracemalloc peak {traced['peak_mb']:.0f} MiB; max RSS {plain['max_rss_mb']:.0f} MiB "
                   f"({plain['max_rss_mb'] - plain['rss_before_mb']:.0f} MiB for the parse)")
-    extra_kib = (peaks["loader"] - peaks["hand"]) * 1024 / count
-    bench.row(f"memory per loaded DAG {label}, loader minus hand-written (tracemalloc peak / {count})",
-              f"{extra_kib:+.1f} KiB per DAG (anchor before the plan stood alone: +22 KiB)")
+
+
+def memory_per_dag(bench: Bench, nodes: int, sizes: tuple[int, int] = (100, 400)) -> None:
+    """What one more loaded DAG costs, loader beside hand-written: the slope of the tracemalloc peak between
+    two folder sizes, so the modules each side imports once cancel out."""
+    slopes: dict[str, float] = {}
+    for sub in ("loader", "hand"):
+        peaks = [bench.probe("parse", str(prepare(bench, count, nodes) / sub), "--trace")["peak_mb"] for count in sizes]
+        slopes[sub] = (peaks[1] - peaks[0]) * 1024 / (sizes[1] - sizes[0])
+    bench.row(f"memory per loaded DAG ({nodes} nodes), loader / hand-written (tracemalloc peak slope {sizes[0]}->{sizes[1]})",
+              f"{slopes['loader']:.1f} / {slopes['hand']:.1f} KiB ({slopes['loader'] - slopes['hand']:+.1f} KiB; "
+              "anchor before the plan stood alone: +22 KiB)")
 
 
 def worker_build(bench: Bench, count: int, nodes: int) -> None:
@@ -301,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     linearity(bench, 100)
     for count in sizes:
         memory(bench, count, 20)
+    memory_per_dag(bench, 20)
     _summary(bench)
     if args.json:
         args.json.write_text(json.dumps(bench.data, indent=2))

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
@@ -131,10 +132,22 @@ class CheckedEntry:
             raise ValueError("plan cache entry: the plan does not match its hash")
         if not summary["valid"]:
             return cls(diagnostics, summary["intended_dag_id"])
-        plan = DagPlan.from_json(json.loads(plan_text))
+        plan = DagPlan.from_json(_interned(json.loads(plan_text)))
         if plan.dag_id != summary["dag_id"]:
             raise ValueError("plan cache entry: summary and plan disagree")
         return cls(diagnostics, summary["intended_dag_id"], plan)
+
+
+def _interned(value: Any) -> Any:
+    """``value`` with every string interned: a plan names each node many times (task id, Glue name, edges,
+    the trigger table), and JSON gives each mention its own string, which every loaded DAG would keep."""
+    if isinstance(value, str):
+        return sys.intern(value)
+    if isinstance(value, list):
+        return [_interned(item) for item in value]
+    if isinstance(value, dict):
+        return {sys.intern(key): _interned(item) for key, item in value.items()}
+    return value
 
 
 def _summary(line: str) -> dict[str, Any]:
