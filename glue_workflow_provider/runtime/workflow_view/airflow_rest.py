@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -19,6 +20,7 @@ import httpx
 API_URL_ENV = "GLUE_AIRFLOW_VIEW_API_URL"
 TIMEOUT_SECONDS = 30.0
 RUNS_SHOWN = 25
+PARALLEL_READS = 8
 
 
 class AirflowApiError(Exception):
@@ -94,15 +96,20 @@ class AirflowRest:
     def xcoms(self, dag_id: str, run_id: str, keys: tuple[str, ...], task_ids: set[str]) -> dict[str, dict[str, Any]]:
         """``{key: {task_id: value}}`` for the given keys of the given tasks (one listing per key, then the values)."""
         run = f"/dags/{_q(dag_id)}/dagRuns/{_q(run_id)}/taskInstances"
-        found: dict[str, dict[str, Any]] = {}
+        wanted: list[tuple[str, str]] = []
         for key in keys:
             listing = self.get(f"{run}/~/xcomEntries", {"xcom_key": key, "limit": 1000})
-            for entry in listing.get("xcom_entries", []):
-                task_id = str(entry["task_id"])
-                if task_id in task_ids and entry.get("map_index", -1) == -1:
-                    item = self.get(f"{run}/{_q(task_id)}/xcomEntries/{_q(key)}", missing_ok=True)
-                    if item is not None:
-                        found.setdefault(key, {})[task_id] = decoded(item.get("value"))
+            wanted.extend(
+                (key, str(entry["task_id"]))
+                for entry in listing.get("xcom_entries", [])
+                if str(entry["task_id"]) in task_ids and entry.get("map_index", -1) == -1
+            )
+        with ThreadPoolExecutor(max_workers=PARALLEL_READS) as pool:  # one call per value: read them side by side
+            items = pool.map(lambda pair: self.get(f"{run}/{_q(pair[1])}/xcomEntries/{_q(pair[0])}", missing_ok=True), wanted)
+            found: dict[str, dict[str, Any]] = {}
+            for (key, task_id), item in zip(wanted, items, strict=True):
+                if item is not None:
+                    found.setdefault(key, {})[task_id] = decoded(item.get("value"))
         return found
 
 

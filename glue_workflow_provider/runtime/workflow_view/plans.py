@@ -20,7 +20,7 @@ from glue_workflow_provider.runtime.node_state import WorkflowRuntime
 
 log = logging.getLogger(__name__)
 
-TTL_SECONDS = 10.0
+TTL_SECONDS = 30.0
 _lock = threading.Lock()
 _cache: dict[str, tuple[float, dict[str, DagPlan]]] = {}
 
