@@ -21,6 +21,8 @@ from glue_workflow_provider.semantics.progress import Settled, listened_states, 
 XCOM_KEYS = (GLUE_STATE_KEY, STARTED_BY_KEY, SEEN_KEY)
 #: Airflow states of a task whose Glue run is (or is about to be) in progress.
 ACTIVE = frozenset({"queued", "running", "deferred", "up_for_retry", "up_for_reschedule", "restarting"})
+#: Airflow states of a task that never started its Glue run.
+NEVER_STARTED = frozenset({"skipped", "removed", "upstream_failed"})
 #: What the view shows for a node without a Glue end state.
 NEVER_RAN, NOT_YET, IN_PROGRESS = "NEVER RAN", "NOT STARTED", "RUNNING"
 
@@ -49,7 +51,7 @@ class NodeRun:
             return IN_PROGRESS
         if self.airflow_state == "failed":
             return NO_GLUE_STATE  # failed without a Glue end state (marked by hand, job missing, outage)
-        return NEVER_RAN if run_finished or self.airflow_state in ("skipped", "removed", "upstream_failed") else NOT_YET
+        return NEVER_RAN if run_finished or self.airflow_state in NEVER_STARTED else NOT_YET
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ def _node(plan: DagPlan, name: str, ti: Mapping[str, Any], task_id: str, xcoms: 
     properties = xcom(SEEN_KEY)
     state = xcom(GLUE_STATE_KEY)
     started_by = xcom(STARTED_BY_KEY)
+    if ti.get("state") in NEVER_STARTED:
+        ti = {"state": ti.get("state"), "note": ti.get("note")}  # a skipped task's dates are when it was skipped
     return NodeRun(
         name=name,
         type=plan.triggers.nodes.get(name, "JOB"),

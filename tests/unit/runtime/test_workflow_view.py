@@ -40,7 +40,7 @@ def _handled_timeout(state: str = "success") -> tuple[dict[str, Any], list[dict[
         {"task_id": "load-hubs", "state": "failed", "duration": 65.0, "note": "Glue job load-hubs ended TIMEOUT", "map_index": -1},
         {"task_id": "load-hubs__TIMEOUT", "state": "success"},
         {"task_id": "clean-up-job", "state": "success", "duration": 4.0},
-        {"task_id": "load-links", "state": "skipped"},
+        {"task_id": "load-links", "state": "skipped", "start_date": "2026-12-01T10:02:00Z", "end_date": "2026-12-01T10:02:00Z"},
     ]
     xcoms = {
         "glue_state": {"extract-landing": "SUCCEEDED", "load-hubs": "TIMEOUT", "clean-up-job": "SUCCEEDED"},
@@ -69,6 +69,7 @@ def test_a_handled_timeout_reads_as_glue_shows_it(plan: DagPlan) -> None:
     assert nodes["clean-up-job"].started_by == "hubs-failed"
     assert nodes["clean-up-job"].run_properties == {"load_date": "today"}
     assert nodes["load-hubs"].note == "Glue job load-hubs ended TIMEOUT"
+    assert (nodes["load-links"].start, nodes["load-links"].duration) == (None, None)  # skipped: it never started
 
 
 def test_an_unhandled_failure_fails_the_run_and_says_why(plan: DagPlan) -> None:
