@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.system.ui_support import DAG_ID, UiStack, chromium, eventually, log_in, screenshot, start_ui_stack
+from tests.system.ui_support import ARTIFACTS, DAG_ID, UiStack, chromium, eventually, log_in, screenshot, start_ui_stack
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
 
@@ -61,6 +61,9 @@ def test_the_view_endpoints_answer_a_signed_in_user(stack: UiStack) -> None:
     status, body = _get(stack, f"{VIEW}/api{stack.run_path()}", token)
     assert status == 200
     view: dict[str, Any] = json.loads(body)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "glue-workflow-view-run.json").write_text(json.dumps(view, indent=2))
+    print(f"view JSON: {ARTIFACTS / 'glue-workflow-view-run.json'}")
     assert {name: node["shown_state"] for name, node in view["nodes"].items()} == EXPECTED
     assert view["outcome"] == "SUCCEEDED" and "load-hubs ended TIMEOUT" in view["reason"]
     assert view["nodes"]["clean-up-job"]["started_by"] == "hubs-failed"
