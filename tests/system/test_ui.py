@@ -31,6 +31,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiStack]:
     yield from start_ui_stack(tmp_path_factory.mktemp("ui"))
 
 
+@pytest.fixture(scope="module")
+def browser(stack: UiStack) -> Iterator[Any]:
+    """One headless Chromium for the module, signed in once through Airflow's login page."""
+    with chromium(1600, 1100) as driver:
+        log_in(driver, stack.base_url, "admin", "admin")
+        yield driver
+
+
 def _get(stack: UiStack, path: str, token: str | None) -> tuple[int, str]:
     request = urllib.request.Request(stack.base_url + path)
     if token:
@@ -85,15 +93,14 @@ def test_the_view_refuses_a_caller_who_is_not_signed_in(stack: UiStack) -> None:
         assert status in (401, 403), (path, status)  # Airflow's own API refuses the token
 
 
-def test_airflow_graph_shows_glue_names_trigger_labels_and_states(stack: UiStack) -> None:
+def test_airflow_graph_shows_glue_names_trigger_labels_and_states(stack: UiStack, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    with chromium() as driver:
-        log_in(driver, stack.base_url, "admin", "admin")
-        driver.get(stack.base_url + stack.run_path())
-        eventually("the Graph button", lambda: driver.find_elements(By.CSS_SELECTOR, "button[aria-label^='Show Graph']"))[0].click()
-        text = eventually("the graph's edge labels", lambda: _text_with(driver, "landing-succeeded"))
-        shot = screenshot(driver, "airflow-graph-data-vault-load-timeout")
+    driver = browser
+    driver.get(stack.base_url + stack.run_path())
+    eventually("the Graph button", lambda: driver.find_elements(By.CSS_SELECTOR, "button[aria-label^='Show Graph']"))[0].click()
+    text = eventually("the graph's edge labels", lambda: _text_with(driver, "landing-succeeded"))
+    shot = screenshot(driver, "airflow-graph-data-vault-load-timeout")
     for name in GLUE_NODES:
         assert name in text, name
     for label in ("landing-succeeded", "hubs-succeeded", "hubs-failed"):
@@ -103,46 +110,45 @@ def test_airflow_graph_shows_glue_names_trigger_labels_and_states(stack: UiStack
     assert shot.stat().st_size > 10_000
 
 
-def test_the_plugin_page_shows_each_glue_node_with_its_glue_state_and_the_triggers_without_gates(stack: UiStack) -> None:
+def test_the_plugin_page_shows_each_glue_node_with_its_glue_state_and_the_triggers_without_gates(stack: UiStack, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    with chromium(1600, 1400) as driver:
-        log_in(driver, stack.base_url, "admin", "admin")
-        driver.get(f"{stack.base_url}{stack.run_path()}/plugin/glue-workflow-run")
-        frame = eventually("the view's frame", lambda: driver.find_elements(By.CSS_SELECTOR, "iframe[title='Glue workflow']"))[0]
-        assert frame.get_attribute("src").endswith(f"{VIEW}{stack.run_path()}")
-        driver.switch_to.frame(frame)
-        eventually("the graph", lambda: driver.find_elements(By.CSS_SELECTOR, "svg.workflow-graph g.node"))
-        drawn = {g.get_attribute("data-node"): g.get_attribute("data-state") for g in driver.find_elements(By.CSS_SELECTOR, "g.node")}
-        rows = {r.get_attribute("data-node"): r.get_attribute("data-state") for r in driver.find_elements(By.CSS_SELECTOR, "table.nodes tr[data-node]")}
-        triggers = {g.get_attribute("data-trigger") for g in driver.find_elements(By.CSS_SELECTOR, "g.trigger")}
-        outcome = driver.find_element(By.CSS_SELECTOR, "section.outcome").get_attribute("data-outcome")
-        driver.switch_to.default_content()
-        tab = screenshot(driver, "glue-workflow-view-run-tab")
-        driver.get(f"{stack.base_url}{VIEW}{stack.run_path()}")  # the page alone, all of it
-        eventually("the page", lambda: driver.find_elements(By.CSS_SELECTOR, "table.triggers"))
-        driver.set_window_size(1400, driver.execute_script("return document.body.scrollHeight") + 120)
-        page = screenshot(driver, "glue-workflow-view-page")
+    driver = browser
+    driver.get(f"{stack.base_url}{stack.run_path()}/plugin/glue-workflow-run")
+    frame = eventually("the view's frame", lambda: driver.find_elements(By.CSS_SELECTOR, "iframe[title='Glue workflow']"))[0]
+    assert frame.get_attribute("src").endswith(f"{VIEW}{stack.run_path()}")
+    driver.switch_to.frame(frame)
+    eventually("the graph", lambda: driver.find_elements(By.CSS_SELECTOR, "svg.workflow-graph g.node"))
+    drawn = {g.get_attribute("data-node"): g.get_attribute("data-state") for g in driver.find_elements(By.CSS_SELECTOR, "g.node")}
+    rows = {r.get_attribute("data-node"): r.get_attribute("data-state") for r in driver.find_elements(By.CSS_SELECTOR, "table.nodes tr[data-node]")}
+    triggers = {g.get_attribute("data-trigger") for g in driver.find_elements(By.CSS_SELECTOR, "g.trigger")}
+    outcome = driver.find_element(By.CSS_SELECTOR, "section.outcome").get_attribute("data-outcome")
+    driver.switch_to.default_content()
+    tab = screenshot(driver, "glue-workflow-view-run-tab")
+    driver.get(f"{stack.base_url}{VIEW}{stack.run_path()}")  # the page alone, all of it
+    eventually("the page", lambda: driver.find_elements(By.CSS_SELECTOR, "table.triggers"))
+    driver.set_window_size(1400, driver.execute_script("return document.body.scrollHeight") + 120)
+    page = screenshot(driver, "glue-workflow-view-page")
+    driver.set_window_size(1600, 1100)
     assert drawn == EXPECTED and rows == EXPECTED  # every Glue node, and nothing else: no gate, no outcome task
     assert triggers == TRIGGERS
     assert outcome == "SUCCEEDED"
     assert tab.stat().st_size > 10_000 and page.stat().st_size > 10_000
 
 
-def test_the_dag_tab_and_the_nav_entry_reach_the_view(stack: UiStack) -> None:
+def test_the_dag_tab_and_the_nav_entry_reach_the_view(stack: UiStack, browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    with chromium() as driver:
-        log_in(driver, stack.base_url, "admin", "admin")
-        driver.get(f"{stack.base_url}/dags/{DAG_ID}/plugin/glue-workflow")
-        frame = eventually("the DAG tab's frame", lambda: driver.find_elements(By.CSS_SELECTOR, "iframe[title='Glue workflow']"))[0]
-        driver.switch_to.frame(frame)
-        latest = eventually("the latest run", lambda: driver.find_elements(By.CSS_SELECTOR, "section.outcome"))[0]
-        assert stack.run_id in latest.text
-        driver.switch_to.default_content()
-        nav = eventually("the nav entry", lambda: [a for a in driver.find_elements(By.TAG_NAME, "a")
-                                                   if (a.get_attribute("href") or "").endswith("/plugin/glue-workflows")])
-        assert nav[0].text == "Glue workflows"
+    driver = browser
+    driver.get(f"{stack.base_url}/dags/{DAG_ID}/plugin/glue-workflow")
+    frame = eventually("the DAG tab's frame", lambda: driver.find_elements(By.CSS_SELECTOR, "iframe[title='Glue workflow']"))[0]
+    driver.switch_to.frame(frame)
+    latest = eventually("the latest run", lambda: driver.find_elements(By.CSS_SELECTOR, "section.outcome"))[0]
+    assert stack.run_id in latest.text
+    driver.switch_to.default_content()
+    nav = eventually("the nav entry", lambda: [a for a in driver.find_elements(By.TAG_NAME, "a")
+                                               if (a.get_attribute("href") or "").endswith("/plugin/glue-workflows")])
+    assert nav[0].text == "Glue workflows"
 
 
 def _text_with(driver: Any, needle: str) -> str | None:
