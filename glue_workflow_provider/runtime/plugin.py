@@ -1,4 +1,5 @@
-"""The provider's Airflow plugin: its timetables (for the scheduler and the UI) and its listener for manual marks."""
+"""The provider's Airflow plugin: its timetables (for the scheduler and the UI), its listener for manual marks,
+and the Glue workflow view (a FastAPI app in the API server, shown in the UI as external views)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,16 @@ from airflow.plugins_manager import AirflowPlugin
 
 from glue_workflow_provider.runtime.manual_marks import ManualMarkListener
 from glue_workflow_provider.runtime.timetables import GlueCronTimetable, NeverTimetable
+from glue_workflow_provider.runtime.workflow_view.app import URL_PREFIX, create_app
+
+#: The view's links: hrefs are relative to the UI's base URL; the UI fills in {DAG_ID} and {RUN_ID}.
+_VIEW = URL_PREFIX.lstrip("/")
+WORKFLOW_VIEWS = [
+    {"name": "Glue workflows", "href": f"{_VIEW}/", "destination": "nav", "url_route": "glue-workflows"},
+    {"name": "Glue workflow", "href": f"{_VIEW}/dags/{{DAG_ID}}", "destination": "dag", "url_route": "glue-workflow"},
+    {"name": "Glue workflow", "href": f"{_VIEW}/dags/{{DAG_ID}}/runs/{{RUN_ID}}", "destination": "dag_run",
+     "url_route": "glue-workflow-run"},
+]
 
 
 class GlueWorkflowPlugin(AirflowPlugin):
@@ -14,3 +25,5 @@ class GlueWorkflowPlugin(AirflowPlugin):
     name = "glue_workflow"
     timetables = [GlueCronTimetable, NeverTimetable]
     listeners = [ManualMarkListener()]
+    fastapi_apps = [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "Glue workflow view"}]
+    external_views = WORKFLOW_VIEWS
