@@ -16,8 +16,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from glue_workflow_provider.local.airflow_home import cache_dir
 from glue_workflow_provider.local.ports import HOST_ENV, log_server_command, loopback
-from glue_workflow_provider.local.postgres import PostgresCluster
+from glue_workflow_provider.local.postgres import PostgresCluster, template_name
 from glue_workflow_provider.local.processes import Component
 from glue_workflow_provider.local.redis import RedisServer
 
@@ -47,25 +48,29 @@ class CeleryServices:
 
     def start(self) -> dict[str, str]:
         """Start PostgreSQL and Redis; return the settings that point every component at them."""
-        self.postgres.start()
+        self.postgres.start(cache_dir() / template_name())
         self.redis = RedisServer(self.root / "redis").start()
         return {
             "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": self.postgres.url,
             "AIRFLOW__CELERY__BROKER_URL": self.redis.url,
-            "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + self.postgres.url.replace("+psycopg2", ""),
+            "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + self.postgres.url,
             "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(self.workers[0].concurrency if self.workers else 8),
             # the broker holds a task for this long before giving it to another worker (default six hours)
             "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "21600",
         }
 
     def migrate(self, env: dict[str, str]) -> None:
-        """Create Airflow's tables in the new database (``airflow db migrate``)."""
+        """Create Airflow's tables in the new database (``airflow db migrate``), unless it is a copy of a
+        migrated one; keep a copy of a newly migrated one for the next start."""
+        if self.postgres.from_template:
+            return
         result = subprocess.run(
             [sys.executable, "-m", "airflow", "db", "migrate"], env=env, capture_output=True, text=True, check=False
         )
         if result.returncode != 0:
             raise RuntimeError(f"airflow db migrate failed on PostgreSQL: {result.stderr[-2000:]}")
+        self.postgres.save_template(cache_dir() / template_name())
 
     def components(self, env: dict[str, str], log_port: int) -> list[Component]:
         """Each worker and its loopback log server, with a home of its own (made here, empty)."""

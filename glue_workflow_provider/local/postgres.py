@@ -26,6 +26,13 @@ class PostgresUnavailable(RuntimeError):
     """No PostgreSQL server binaries were found."""
 
 
+def template_name() -> str:
+    """The name of a migrated cluster kept for reuse: by PostgreSQL and Airflow versions."""
+    from importlib.metadata import version
+
+    return f"postgres-{binaries().parts[-2]}-airflow-{version('apache-airflow')}"
+
+
 def binaries() -> Path:
     """The folder holding initdb and pg_ctl (the newest Debian version, else the ones on PATH)."""
     versions = sorted(DEBIAN_ROOT.glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
@@ -46,6 +53,7 @@ class PostgresCluster:
 
     folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="glue-airflow-postgres-")))
     port: int = 0
+    from_template: bool = False
 
     @property
     def url(self) -> str:
@@ -56,21 +64,44 @@ class PostgresCluster:
     def data(self) -> Path:
         return self.folder / "data"
 
-    def start(self) -> PostgresCluster:
-        """initdb, start the server on a free loopback port and create the Airflow database."""
+    def start(self, template: Path | None = None) -> PostgresCluster:
+        """Start the server on a free loopback port: from a copy of ``template`` (a stopped cluster's data
+        folder, see ``save_template``) when it exists, else a new cluster with an empty Airflow database."""
         self.folder.chmod(0o700)
         self._own(self.folder)
         self.port = self.port or free_port()
-        bin_dir = binaries()
-        self._run([str(bin_dir / "initdb"), "-D", str(self.data), "--auth=trust", "-U", USER, "-E", "UTF8"])
+        self.from_template = template is not None and template.is_dir()
+        if self.from_template:
+            assert template is not None
+            subprocess.run(["cp", "-a", str(template), str(self.data)], check=True)
+        else:
+            self._run([str(binaries() / "initdb"), "-D", str(self.data), "--auth=trust", "-U", USER, "-E", "UTF8"])
+        self._server("start")
+        if not self.from_template:
+            self._run([str(binaries() / "createdb"), "-h", LOOPBACK, "-p", str(self.port), "-U", USER, DATABASE])
+        return self
+
+    def save_template(self, template: Path) -> None:
+        """Keep a copy of this cluster's data (stopped for the copy, then started again) as ``template``:
+        migrating Airflow's tables takes a minute, copying them a second."""
+        self._server("stop")
+        staging = template.with_name(f"{template.name}.staging-{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
+        subprocess.run(["cp", "-a", str(self.data), str(staging)], check=True)
+        try:
+            os.replace(staging, template)
+        except OSError:  # another demo saved it first
+            shutil.rmtree(staging, ignore_errors=True)
+        self._server("start")
+
+    def _server(self, action: str) -> None:
         options = (
             f"-h {LOOPBACK} -p {self.port} -k {self.folder} -c fsync=off -c synchronous_commit=off "
             "-c full_page_writes=off -c max_connections=300"
         )
         log = str(self.folder / "postgres.log")
-        self._run([str(bin_dir / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", log, "-w", "start"])
-        self._run([str(bin_dir / "createdb"), "-h", LOOPBACK, "-p", str(self.port), "-U", USER, DATABASE])
-        return self
+        pg_ctl = [str(binaries() / "pg_ctl"), "-D", str(self.data), "-w"]
+        self._run(pg_ctl + (["-o", options, "-l", log, "start"] if action == "start" else ["-m", "fast", "stop"]))
 
     def stop(self) -> None:
         """Stop the server (fast shutdown: disconnect clients, no waiting on them)."""
