@@ -1,0 +1,144 @@
+"""The provider on the distributed deployment (``./scripts/demo --executor celery``): PostgreSQL, Redis,
+CeleryExecutor and two Celery workers with homes of their own (worker-1's plan cache in its new, empty home;
+worker-2's a read-only folder filled beforehand, as an image's would be), the scheduler, DAG processor,
+triggerer and API server.
+
+50 generated definitions plus the examples are triggered together through the REST API with forced
+outcomes; each run must be what the simulator says Glue would do, each node's Glue run started exactly once
+(counted at the endpoint), each worker parse built only the DAG it was for, and every task instance ran on
+its run's DAG version.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from glue_workflow_provider.compile.planner import plan_workflow
+from glue_workflow_provider.local.demo import Demo, running
+from glue_workflow_provider.local.distributed import READ_ONLY, WorkerSpec
+from glue_workflow_provider.local.ports import free_port
+from glue_workflow_provider.local.rest_report import rest_report
+from glue_workflow_provider.model.states import NodeType
+from glue_workflow_provider.semantics.report import RunReport
+from tests.conformance.differential import assert_conforms
+from tests.system.distributed_support import SEED, Case, cases, parses, write_folder
+
+pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
+
+RUN_TIMEOUT = 900
+
+
+@dataclass
+class Finished:
+    """One DAG run of the batch: its case, run id, REST run and report."""
+
+    case: Case
+    dag_id: str
+    run_id: str
+    run: dict[str, Any]
+    report: RunReport
+
+
+@dataclass
+class Batch:
+    demo: Demo
+    runs: list[Finished]
+    cache_before: list[str]
+
+
+def _workers() -> tuple[WorkerSpec, ...]:
+    return (WorkerSpec("worker-1", concurrency=8), WorkerSpec("worker-2", cache=READ_ONLY, concurrency=8))
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(f"{p.relative_to(folder)}:{p.stat().st_size}" for p in folder.rglob("*"))
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
+    root = tmp_path_factory.mktemp("distributed")
+    made = cases(random.Random(SEED))
+    write_folder(root / "dags", made)
+    outcomes = {name: state for case in made for name, state in case.outcomes.items()}
+    demo = Demo(root / "dags", root / "home", port=free_port(), running_seconds=1, outcomes=outcomes,
+                executor="celery", workers=_workers())
+    with running(demo):
+        assert demo.endpoint is not None
+        for case in made:
+            demo.endpoint.steer(case.definition, case.outcomes, case.puts)
+        cache = demo.home / "workers" / "worker-2" / "read-only-plan-cache"
+        before = _listing(cache)
+        demo.login()
+        triggered = []
+        for case in made:
+            plan = plan_workflow(case.definition).plan
+            assert plan is not None
+            triggered.append((case, plan, demo.trigger(plan.dag_id)))
+        finished = []
+        for case, plan, run_id in triggered:
+            run = demo.wait_for_run(plan.dag_id, run_id, timeout=RUN_TIMEOUT)
+            report = rest_report(demo, demo.endpoint, plan, case.definition, run_id)
+            finished.append(Finished(case, plan.dag_id, run_id, run, report))
+        yield Batch(demo, finished, before)
+
+
+def test_every_run_is_what_the_simulator_says_glue_would_do(batch: Batch) -> None:
+    assert len(batch.runs) == 52
+    for item in batch.runs:
+        assert_conforms(item.case.definition, item.case.outcomes, item.report, puts=item.case.puts)
+    states = {s for item in batch.runs for s in item.case.outcomes.values()}
+    assert {"FAILED", "TIMEOUT", "SUCCEEDED"} <= states, "the batch exercises failure branches"
+    assert {item.report.state for item in batch.runs} == {"success", "failed"}
+
+
+def test_every_node_started_its_glue_run_or_crawl_exactly_once(batch: Batch) -> None:
+    assert batch.demo.endpoint is not None
+    counts = batch.demo.endpoint.request_counts()["airflow_by_name"]
+    for item in batch.runs:
+        for name, node in item.report.nodes.items():
+            action = "StartJobRun" if node.type == NodeType.JOB.value else "StartCrawler"
+            expected = 0 if node.order is None else 1
+            assert counts.get(f"{action} {name}", 0) == expected, f"{item.dag_id}: {action} {name}"
+            if node.type == NodeType.JOB.value:
+                assert len(batch.demo.endpoint.job_runs(name)) == expected, name
+
+
+def test_each_worker_parse_built_only_the_dag_it_was_for(batch: Batch) -> None:
+    by_worker = {}
+    for worker in ("worker-1", "worker-2"):
+        home = batch.demo.home / "workers" / worker / "airflow-home"
+        by_worker[worker] = parses(home)
+        assert by_worker[worker], f"{worker} ran no task"
+        for line in by_worker[worker]:
+            assert line["context"], f"{worker} parsed without a parsing context"
+            assert line["built"] == [line["context"]], f"{worker} built {line['built']} for {line['context']}"
+    dag_ids = {item.dag_id for item in batch.runs}
+    assert {line["context"] for lines in by_worker.values() for line in lines} == dag_ids
+
+
+def test_workers_keep_no_state_but_their_own_home(batch: Batch) -> None:
+    """worker-1's cache lives in its new home; worker-2's read-only cache was never written to; neither
+    worker's home holds another's files, and the DAG processor's home is not theirs."""
+    worker_1 = batch.demo.home / "workers" / "worker-1" / "airflow-home"
+    assert any((worker_1 / "glue-airflow" / "plans").rglob("*")), "worker-1 cached in its own home"
+    cache = batch.demo.home / "workers" / "worker-2" / "read-only-plan-cache"
+    assert _listing(cache) == batch.cache_before
+    worker_2 = batch.demo.home / "workers" / "worker-2" / "airflow-home"
+    assert not (worker_2 / "glue-airflow").exists(), "worker-2 wrote no cache of its own"
+    for home in (worker_1, worker_2):
+        assert any((home / "logs").rglob("attempt=*.log")), f"{home}: task logs are the worker's own"
+
+
+def test_no_task_ran_on_another_dag_version(batch: Batch) -> None:
+    for item in batch.runs:
+        versions = {v["id"] for v in item.run["dag_versions"]}
+        assert len(versions) == 1, f"{item.dag_id}: {versions}"
+        for ti in batch.demo.task_instances(item.dag_id, item.run_id):
+            if ti["start_date"] is not None:
+                assert ti["dag_version"]["id"] in versions, f"{item.dag_id}.{ti['task_id']}"
