@@ -84,7 +84,7 @@ class CeleryServices:
                       "--celery-hostname", f"{spec.name}@%h", "--concurrency", str(spec.concurrency)]
             if spec.cache == READ_ONLY:
                 fill_plan_cache(Path(own[PLAN_CACHE_ENV]), Path(env["AIRFLOW__CORE__DAGS_FOLDER"]), own)
-                worker = _read_only_wrapped(Path(own[PLAN_CACHE_ENV]), worker)
+                worker = read_only_command(Path(own[PLAN_CACHE_ENV]), worker)
             logs = self.root / "logs"
             made.append(Component(spec.name, worker, own, folder / "work", logs / f"{spec.name}.log"))
             made.append(Component(f"{spec.name}-log-server", log_server_command(loopback(index), log_port), own,
@@ -122,7 +122,7 @@ def _worker_env(env: dict[str, str], home: Path, spec: WorkerSpec, host: str, ca
     return own
 
 
-def _read_only_wrapped(cache: Path, command: list[str]) -> list[str]:
+def read_only_command(cache: Path, command: list[str]) -> list[str]:
     """``command`` run with ``cache`` read-only for it (and only for it)."""
     if os.geteuid() != 0:
         cache.chmod(0o555)
