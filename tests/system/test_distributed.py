@@ -35,6 +35,9 @@ from tests.system.distributed_support import SEED, Case, cases, parses, write_fo
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
 
 RUN_TIMEOUT = 900
+#: A worker that never parsed the folder checks every definition once to find the one it needs; on a slow
+#: or crowded machine that can pass Airflow's 30 s import timeout, after which the task is rescheduled.
+SLOW_MACHINE = {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "300", "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "300"}
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Batch:
 
 
 def _workers() -> tuple[WorkerSpec, ...]:
-    return (WorkerSpec("worker-1", concurrency=8), WorkerSpec("worker-2", cache=READ_ONLY, concurrency=8))
+    return (WorkerSpec("worker-1", concurrency=6), WorkerSpec("worker-2", cache=READ_ONLY, concurrency=6))
 
 
 def _listing(folder: Path) -> list[str]:
@@ -70,7 +73,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
     write_folder(root / "dags", made)
     outcomes = {name: state for case in made for name, state in case.outcomes.items()}
     demo = Demo(root / "dags", root / "home", port=free_port(), running_seconds=1, outcomes=outcomes,
-                executor="celery", workers=_workers())
+                executor="celery", workers=_workers(), extra_env=SLOW_MACHINE)
     with running(demo):
         assert demo.endpoint is not None
         for case in made:
