@@ -10,6 +10,7 @@ properties, and run properties put by jobs. Outcomes are one of the workflow's d
 from __future__ import annotations
 
 import json
+import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from tests.conformance.differential import behaviours
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = 20261201
-COUNT = 50
+#: How many definitions are generated (the examples come on top); a smaller number for a quick local try.
+COUNT = int(os.environ.get("GLUE_AIRFLOW_DISTRIBUTED_COUNT", "50"))
 MARKERS = "parses.jsonl"
 
 #: The shipped loader, plus one line per parse in the component's home: what the parse was for, what it built.

@@ -30,7 +30,7 @@ from glue_workflow_provider.local.rest_report import rest_report
 from glue_workflow_provider.model.states import NodeType
 from glue_workflow_provider.semantics.report import RunReport
 from tests.conformance.differential import assert_conforms
-from tests.system.distributed_support import SEED, Case, cases, parses, write_folder
+from tests.system.distributed_support import COUNT, SEED, Case, cases, parses, write_folder
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
 
@@ -95,12 +95,13 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
 
 
 def test_every_run_is_what_the_simulator_says_glue_would_do(batch: Batch) -> None:
-    assert len(batch.runs) == 52
+    assert len(batch.runs) == COUNT + 2  # and the two examples
     for item in batch.runs:
         assert_conforms(item.case.definition, item.case.outcomes, item.report, puts=item.case.puts)
-    states = {s for item in batch.runs for s in item.case.outcomes.values()}
-    assert {"FAILED", "TIMEOUT", "SUCCEEDED"} <= states, "the batch exercises failure branches"
-    assert {item.report.state for item in batch.runs} == {"success", "failed"}
+    if COUNT >= 50:
+        states = {s for item in batch.runs for s in item.case.outcomes.values()}
+        assert {"FAILED", "TIMEOUT", "SUCCEEDED"} <= states, "the batch exercises failure branches"
+        assert {item.report.state for item in batch.runs} == {"success", "failed"}
 
 
 def test_every_node_started_its_glue_run_or_crawl_exactly_once(batch: Batch) -> None:
