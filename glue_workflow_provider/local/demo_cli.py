@@ -25,7 +25,7 @@ from glue_workflow_provider.semantics.report import RunReport
 REDEPLOY_SECONDS = 5
 EPILOG = """examples:
   ./scripts/demo
-  ./scripts/demo --outcome "Update schema=TIMEOUT" --outcome crawl-accounts=CANCELLED
+  ./scripts/demo --outcome "Fix phone numbers=TIMEOUT" --outcome "Update schema=CANCELLED"
   ./scripts/demo --executor celery --once --json
 
 exit codes (with --once): 0 the seed run succeeded, 1 it failed, 2 usage."""
