@@ -1,0 +1,191 @@
+"""The provider on the distributed deployment (``./scripts/demo --executor celery``): PostgreSQL, Redis,
+CeleryExecutor and two Celery workers with homes of their own (worker-1's plan cache in its new, empty home;
+worker-2's a read-only folder filled beforehand, as an image's would be), the scheduler, DAG processor,
+triggerer and API server.
+
+50 generated definitions plus the examples are triggered together through the REST API with forced
+outcomes; each run must be what the simulator says Glue would do, each node's Glue run started exactly once
+(counted at the endpoint), each worker parse built only the DAG it was for, and every task instance ran on
+its run's DAG version.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from glue_workflow_provider.compile.planner import plan_workflow
+from glue_workflow_provider.local.demo import Demo, running
+from glue_workflow_provider.local.distributed import READ_ONLY, WorkerSpec, fill_plan_cache, read_only_command
+from glue_workflow_provider.local.ports import free_port
+from glue_workflow_provider.local.rest_report import rest_report
+from glue_workflow_provider.model.states import NodeType
+from glue_workflow_provider.semantics.report import RunReport
+from tests.conformance.differential import assert_conforms
+from tests.system.distributed_support import COUNT, SEED, Case, cases, parses, write_folder
+
+pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
+
+RUN_TIMEOUT = 900
+#: A worker that never parsed the folder checks every definition once to find the one it needs; on a slow
+#: or crowded machine that can pass Airflow's 30 s import timeout, after which the task is rescheduled.
+SLOW_MACHINE = {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "300", "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "300"}
+
+
+@dataclass
+class Finished:
+    """One DAG run of the batch: its case, run id, REST run and report."""
+
+    case: Case
+    dag_id: str
+    run_id: str
+    run: dict[str, Any]
+    report: RunReport
+
+
+@dataclass
+class Batch:
+    demo: Demo
+    runs: list[Finished]
+    cache_before: list[str]
+
+
+def _workers() -> tuple[WorkerSpec, ...]:
+    return (WorkerSpec("worker-1", concurrency=6), WorkerSpec("worker-2", cache=READ_ONLY, concurrency=6))
+
+
+def _listing(folder: Path) -> list[str]:
+    return sorted(f"{p.relative_to(folder)}:{p.stat().st_size}" for p in folder.rglob("*"))
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Batch]:
+    root = tmp_path_factory.mktemp("distributed")
+    made = cases(random.Random(SEED))
+    write_folder(root / "dags", made)
+    outcomes = {name: state for case in made for name, state in case.outcomes.items()}
+    demo = Demo(root / "dags", root / "home", port=free_port(), running_seconds=1, outcomes=outcomes,
+                executor="celery", workers=_workers(), extra_env=SLOW_MACHINE)
+    with running(demo):
+        assert demo.endpoint is not None
+        for case in made:
+            demo.endpoint.steer(case.definition, case.outcomes, case.puts)
+        cache = demo.home / "workers" / "worker-2" / "read-only-plan-cache"
+        before = _listing(cache)
+        demo.login()
+        triggered = []
+        for case in made:
+            plan = plan_workflow(case.definition).plan
+            assert plan is not None
+            triggered.append((case, plan, demo.trigger(plan.dag_id)))
+        finished = []
+        for case, plan, run_id in triggered:
+            run = demo.wait_for_run(plan.dag_id, run_id, timeout=RUN_TIMEOUT)
+            report = rest_report(demo, demo.endpoint, plan, case.definition, run_id)
+            finished.append(Finished(case, plan.dag_id, run_id, run, report))
+        yield Batch(demo, finished, before)
+
+
+def test_every_run_is_what_the_simulator_says_glue_would_do(batch: Batch) -> None:
+    assert len(batch.runs) == COUNT + 2  # and the two examples
+    for item in batch.runs:
+        assert_conforms(item.case.definition, item.case.outcomes, item.report, puts=item.case.puts)
+    if COUNT >= 50:
+        states = {s for item in batch.runs for s in item.case.outcomes.values()}
+        assert {"FAILED", "TIMEOUT", "SUCCEEDED"} <= states, "the batch exercises failure branches"
+        assert {item.report.state for item in batch.runs} == {"success", "failed"}
+
+
+def test_every_node_started_its_glue_run_or_crawl_exactly_once(batch: Batch) -> None:
+    assert batch.demo.endpoint is not None
+    counts = batch.demo.endpoint.request_counts()["airflow_by_name"]
+    for item in batch.runs:
+        for name, node in item.report.nodes.items():
+            action = "StartJobRun" if node.type == NodeType.JOB.value else "StartCrawler"
+            expected = 0 if node.order is None else 1
+            assert counts.get(f"{action} {name}", 0) == expected, f"{item.dag_id}: {action} {name}"
+            if node.type == NodeType.JOB.value:
+                assert len(batch.demo.endpoint.job_runs(name)) == expected, name
+
+
+def test_each_worker_parse_built_only_the_dag_it_was_for(batch: Batch) -> None:
+    by_worker = {}
+    for worker in ("worker-1", "worker-2"):
+        home = batch.demo.home / "workers" / worker / "airflow-home"
+        by_worker[worker] = parses(home)
+        assert by_worker[worker], f"{worker} ran no task"
+        for line in by_worker[worker]:
+            assert line["context"], f"{worker} parsed without a parsing context"
+            assert line["built"] == [line["context"]], f"{worker} built {line['built']} for {line['context']}"
+    dag_ids = {item.dag_id for item in batch.runs}
+    assert {line["context"] for lines in by_worker.values() for line in lines} == dag_ids
+
+
+def test_workers_keep_no_state_but_their_own_home(batch: Batch) -> None:
+    """worker-1's cache lives in its new home; worker-2's read-only cache was never written to; neither
+    worker's home holds another's files, and the DAG processor's home is not theirs."""
+    worker_1 = batch.demo.home / "workers" / "worker-1" / "airflow-home"
+    assert any((worker_1 / "glue-airflow" / "plans").rglob("*")), "worker-1 cached in its own home"
+    cache = batch.demo.home / "workers" / "worker-2" / "read-only-plan-cache"
+    assert _listing(cache) == batch.cache_before
+    worker_2 = batch.demo.home / "workers" / "worker-2" / "airflow-home"
+    assert not (worker_2 / "glue-airflow").exists(), "worker-2 wrote no cache of its own"
+    for home in (worker_1, worker_2):
+        assert any((home / "logs").rglob("attempt=*.log")), f"{home}: task logs are the worker's own"
+
+
+def test_no_task_ran_on_another_dag_version(batch: Batch) -> None:
+    for item in batch.runs:
+        versions = {v["id"] for v in item.run["dag_versions"]}
+        assert len(versions) == 1, f"{item.dag_id}: {versions}"
+        for ti in batch.demo.task_instances(item.dag_id, item.run_id):
+            if ti["start_date"] is not None:
+                assert ti["dag_version"]["id"] in versions, f"{item.dag_id}.{ti['task_id']}"
+
+
+@pytest.mark.parametrize("cache", ["off", "read-only-empty", "read-only-filled"])
+def test_a_worker_parse_needs_no_writable_cache_and_no_earlier_parse(tmp_path: Path, cache: str) -> None:
+    """A worker that never parsed the folder, with a new AIRFLOW_HOME and a plan cache it cannot write (or
+    none), builds the DAG its parsing context names: only that one with a cache, every one without."""
+    made = cases(random.Random(SEED))
+    dags = tmp_path / "dags"
+    write_folder(dags, made)
+    wanted = plan_workflow(made[3].definition).plan
+    assert wanted is not None
+    home = tmp_path / "fresh-home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "GLUE_AIRFLOW"))}
+    env.update({"AIRFLOW_HOME": str(home), "_AIRFLOW_PARSING_CONTEXT_DAG_ID": wanted.dag_id,
+                "GLUE_AIRFLOW_DEMO_WORKER": "probe", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"})
+    command = [sys.executable, str(dags / "glue_workflows.py")]
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    if cache == "off":
+        env["GLUE_AIRFLOW_PLAN_CACHE"] = "off"
+    else:
+        env["GLUE_AIRFLOW_PLAN_CACHE"] = str(folder)
+        if cache == "read-only-filled":
+            fill_plan_cache(folder, dags, env)
+        command = read_only_command(folder, command)
+    before = _listing(folder)
+    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    [line] = parses(home)
+    expected = [wanted.dag_id] if cache != "off" else sorted(plan.dag_id for plan in _plans(made))
+    assert line["built"] == expected
+    assert _listing(folder) == before, "the read-only cache was not written to"
+    assert not (home / "glue-airflow").exists(), "nothing cached in the home instead"
+    if cache == "read-only-empty":
+        assert "not writable" in result.stdout + result.stderr, "the loader says why it checks in full"
+
+
+def _plans(made: list[Case]) -> list[Any]:
+    return [plan_workflow(case.definition).plan for case in made]
