@@ -1,10 +1,11 @@
-"""The provider's Airflow plugin: its timetables (for the scheduler and the UI) and its listener for manual marks."""
+"""The provider's Airflow plugin: its timetables (for the scheduler and the UI), its listeners (manual marks, notes)."""
 
 from __future__ import annotations
 
 from airflow.plugins_manager import AirflowPlugin
 
 from glue_workflow_provider.runtime.manual_marks import ManualMarkListener
+from glue_workflow_provider.runtime.notes import RunNotesListener
 from glue_workflow_provider.runtime.timetables import GlueCronTimetable, NeverTimetable
 
 
@@ -13,4 +14,4 @@ class GlueWorkflowPlugin(AirflowPlugin):
 
     name = "glue_workflow"
     timetables = [GlueCronTimetable, NeverTimetable]
-    listeners = [ManualMarkListener()]
+    listeners = [ManualMarkListener(), RunNotesListener()]
