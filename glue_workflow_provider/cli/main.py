@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = _command(
         commands, "simulate", "what Glue would do (reference simulator, no Airflow)",
         "Print which jobs and crawlers Glue would run, in what order, and the run's state, given each node's end state.",
-        _RUN_CODES, "glue-airflow simulate dags/workflows/data_vault_load.yaml --outcome load-hubs=TIMEOUT --json --check",
+        _RUN_CODES, "glue-airflow simulate dags/workflows/data_vault_load.yaml --outcome extract-landing=TIMEOUT --json --check",
     )
     _add_run_options(simulate)
 
@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands, "run", "a real local run: Airflow + the local Glue endpoint",
         "Compile the DAG and run it with Airflow's own scheduling logic against an embedded Glue endpoint on "
         "loopback; each job and crawler ends in the state given (default SUCCEEDED). Prints the dynamic view.",
-        _RUN_CODES, "glue-airflow run dags/workflows/data_vault_load.yaml --outcome load-hubs=TIMEOUT --check",
+        _RUN_CODES, "glue-airflow run dags/workflows/data_vault_load.yaml --outcome extract-landing=TIMEOUT --check",
     )
     _add_run_options(run)
     run.add_argument(
