@@ -24,6 +24,18 @@ from glue_workflow_provider.runtime.run_summary import node_note, run_summary
 MASK = "***"
 
 
+def ended_is_final() -> Any:
+    """The node tasks' retry policy: a Glue end state other than SUCCEEDED fails the task at once (no retry)."""
+    from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
+
+    rule = RetryRule(
+        exception="glue_workflow_provider.runtime.exceptions.GlueNodeEndedError",
+        action=RetryAction.FAIL,
+        reason="a Glue end state is final: the workflow does not rerun a node",
+    )
+    return ExceptionRetryPolicy(rules=[rule])
+
+
 def masked(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
     """``values`` with the value of every secret-looking key (password, token, ...) replaced by ``***``."""
     if values is None:

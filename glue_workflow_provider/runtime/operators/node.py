@@ -26,7 +26,7 @@ from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
 from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, NO_GLUE_STATE, STARTED_BY_KEY, WorkflowRuntime
-from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring
+from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring, ended_is_final
 from glue_workflow_provider.runtime.operators.retire import retire
 from glue_workflow_provider.runtime.run_properties import (
     AFTER_KEY,
@@ -75,6 +75,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         glue_run: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("retry_policy", ended_is_final())
         super().__init__(**kwargs)
         self.glue_run = dict(glue_run or {})
         self.run_properties_uri = run_properties_uri
@@ -293,4 +294,6 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         if state == SUCCEEDED:
             self.log.info("Glue %s '%s' SUCCEEDED (%s)", self._kind, self.glue_name, self.describe(run))
             return self.result(run)
-        raise GlueNodeEndedError(failure_line(self._kind, self.glue_name, state, run.get("error"), self.console_link(run)))
+        line = failure_line(self._kind, self.glue_name, state, run.get("error"), self.console_link(run))
+        self.log.error(line)
+        raise GlueNodeEndedError(line)
