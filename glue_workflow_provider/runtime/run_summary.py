@@ -32,6 +32,12 @@ def node_note(state: str, error: str | None = None, link: str | None = None) -> 
     return f"{text}\n\n{link}" if link else text
 
 
+def note_error(note: object) -> str | None:
+    """Glue's error message in a note written by ``node_note`` (None if it has none)."""
+    first = note.split("\n", 1)[0] if isinstance(note, str) else ""
+    return first.split(": ", 1)[1] if ": " in first else None
+
+
 def failure_line(kind: str, name: str, state: str, error: str | None, link: str | None) -> str:
     """The one line a node that did not succeed fails its task with: node, Glue state, error, link."""
     message = f": {_short(error)}" if error else ""

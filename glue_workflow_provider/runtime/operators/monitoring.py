@@ -16,10 +16,11 @@ from typing import Any
 
 from airflow.providers.amazon.aws.links.base_aws import BaseAwsLink
 
+from glue_workflow_provider.model.states import SUCCEEDED
 from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.notes import NOTE_KEY, SUMMARY_KEY
 from glue_workflow_provider.runtime.run_properties import SEEN_KEY
-from glue_workflow_provider.runtime.run_summary import node_note, run_summary
+from glue_workflow_provider.runtime.run_summary import node_note, note_error, run_summary
 
 MASK = "***"
 
@@ -87,8 +88,8 @@ class NodeMonitoring:
         if settled.is_complete(runtime.plan.triggers):
             errors = {}
             for name, task_id in runtime.plan.node_task_ids().items():
-                if name in settled.ended and settled.ended[name] != "SUCCEEDED":
-                    note = ti.xcom_pull(task_ids=task_id, key=NOTE_KEY)
-                    if isinstance(note, str) and ": " in note.split("\n")[0]:
-                        errors[name] = note.split("\n")[0].split(": ", 1)[1]
+                if settled.ended.get(name, SUCCEEDED) != SUCCEEDED:
+                    error = note_error(ti.xcom_pull(task_ids=task_id, key=NOTE_KEY))
+                    if error:
+                        errors[name] = error
             ti.xcom_push(key=SUMMARY_KEY, value=run_summary(runtime.plan.triggers, settled.ended, errors))

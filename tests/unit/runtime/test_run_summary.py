@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from glue_workflow_provider.runtime.run_summary import failure_line, node_note, run_summary, statistics
+from glue_workflow_provider.runtime.run_summary import failure_line, node_note, note_error, run_summary, statistics
 from glue_workflow_provider.semantics.trigger_table import TriggerTable
 from glue_workflow_provider.sources.definition_file import read_definition
 
@@ -23,6 +23,8 @@ def test_a_node_note_is_its_exact_state_and_glues_message() -> None:
     assert node_note("TIMEOUT", "Job run timed out\n after 5 minutes") == "TIMEOUT: Job run timed out after 5 minutes"
     assert node_note("FAILED", None, "https://console/x") == "FAILED\n\nhttps://console/x"
     assert len(node_note("ERROR", "x" * 1000)) < 320
+    assert note_error(node_note("STOPPED", "Stopped: by a user", "https://x")) == "Stopped: by a user"
+    assert note_error("SUCCEEDED") is None and note_error(None) is None
 
 
 def test_the_failure_line_names_node_state_message_and_link() -> None:
