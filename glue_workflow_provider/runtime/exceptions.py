@@ -13,7 +13,8 @@ class GlueNodeEndedError(GlueWorkflowError, SystemExit):
     A SystemExit, because Airflow 3.3's task runner logs every other exception with its traceback and this
     one as one line ("Task exited", with the message); it is not an AirflowException, which would be caught
     first. Never retried by Airflow (Glue's own MaxRetries already applied, and a workflow does not rerun a
-    node): the node operators' retry policy (``operators.monitoring.ended_is_final``) fails it at once whatever ``retries`` says.
+    node): the node operators' retry policy (``operators.monitoring.ended_is_final``) fails it at once,
+    whatever ``retries`` says.
     """
 
     def __init__(self, message: str) -> None:
