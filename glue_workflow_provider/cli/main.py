@@ -205,6 +205,7 @@ def _run(args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)  # Airflow's and its dependencies', not the user's
         warnings.simplefilter("ignore", PendingDeprecationWarning)
+        warnings.filterwarnings("ignore", message=r".* is deprecated")  # e.g. Starlette's, a UserWarning
         with LocalRunner(running_seconds=args.running_seconds) as runner:
             report = runner.run(args.definition, outcomes, conf, puts=puts)
     return _print_report(report, args, report_out)
