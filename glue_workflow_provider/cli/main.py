@@ -1,6 +1,7 @@
 """``glue-airflow``: validate, render, simulate and run Glue workflow definitions; print the schema.
 
-Exit codes: 0 clean, 1 the definition has errors, 2 usage errors (ARCHITECTURE.md, the command-line contract).
+Exit codes: 0 clean, 1 the definition has errors (or, with --check, the run failed), 2 usage errors
+(ARCHITECTURE.md, the command-line contract). Every sub-command's --help gives its exit codes and an example.
 """
 
 from __future__ import annotations
@@ -9,14 +10,16 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from glue_workflow_provider import __version__
 from glue_workflow_provider.cli import (
     blueprint_command,
     convert_command,
     export_command,
+    status_command,
 )
 from glue_workflow_provider.cli.arguments import node_pairs, pairs
 from glue_workflow_provider.exceptions import DefinitionError, GlueWorkflowError
@@ -31,36 +34,74 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 _MIGRATION_COMMANDS = (convert_command, export_command, blueprint_command)
 
 
+def _epilog(codes: str, example: str) -> str:
+    return f"Exit codes: {codes}\n\nExample:\n  {example}\n"
+
+
+_RUN_CODES = "0 done (1 with --check when the run's state is failed); 1 the definition has errors; 2 usage errors."
+
+
+def _command(commands: Any, name: str, help_text: str, description: str, codes: str, example: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=help_text, description=description, epilog=_epilog(codes, example),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
     parser = argparse.ArgumentParser(prog="glue-airflow", description="AWS Glue workflows as Airflow DAGs.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check definition files; one line per problem")
+    validate = _command(
+        commands, "validate", "check definition files; one line per problem",
+        "Check Glue workflow definition files (JSON or YAML); print one line per problem: FILE: FIELD.PATH: message.",
+        "0 every file is valid (warnings allowed); 1 some file has errors; 2 no definition files found.",
+        "glue-airflow validate dags/workflows/",
+    )
     validate.add_argument("paths", nargs="+", metavar="PATH", help="definition files or folders of them")
 
-    render = commands.add_parser("render", help="the compiled DAG (static view)")
-    render.add_argument("definition", metavar="DEFINITION")
-    render.add_argument("--format", choices=("text", "mermaid", "dot", "json"), default="text")
+    render = _command(
+        commands, "render", "the compiled DAG (static view)",
+        "Print the DAG a definition compiles to: its tasks, trigger rules and edges (no Airflow run).",
+        "0 rendered; 1 the definition has errors; 2 usage errors.",
+        "glue-airflow render dags/workflows/data_vault_load.yaml --format mermaid",
+    )
+    render.add_argument("definition", metavar="DEFINITION", help="a definition file")
+    render.add_argument("--format", choices=("text", "mermaid", "dot", "json"), default="text", help="output format")
 
-    simulate = commands.add_parser("simulate", help="what Glue would do (reference simulator, no Airflow)")
+    simulate = _command(
+        commands, "simulate", "what Glue would do (reference simulator, no Airflow)",
+        "Print which jobs and crawlers Glue would run, in what order, and the run's state, given each node's end state.",
+        _RUN_CODES, "glue-airflow simulate dags/workflows/data_vault_load.yaml --outcome extract-landing=TIMEOUT --json --check",
+    )
     _add_run_options(simulate)
 
-    run = commands.add_parser("run", help="a real local run: Airflow + the local Glue endpoint")
+    run = _command(
+        commands, "run", "a real local run: Airflow + the local Glue endpoint",
+        "Compile the DAG and run it with Airflow's own scheduling logic against an embedded Glue endpoint on "
+        "loopback; each job and crawler ends in the state given (default SUCCEEDED). Prints the dynamic view.",
+        _RUN_CODES, "glue-airflow run dags/workflows/data_vault_load.yaml --outcome extract-landing=TIMEOUT --check",
+    )
     _add_run_options(run)
     run.add_argument(
         "--running-seconds", type=float, default=1.0, help="how long each job run and crawl stays RUNNING (default 1)"
     )
 
-    commands.add_parser("schema", help="the JSON Schema of a definition file")
+    _command(
+        commands, "schema", "the JSON Schema of a definition file",
+        "Print the JSON Schema that definition files follow.", "0.", "glue-airflow schema > definition.schema.json",
+    )
+    status_command.add_parser(commands)
     for command in _MIGRATION_COMMANDS:
         command.add_parser(commands)
     return parser
 
 
 def _add_run_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("definition", metavar="DEFINITION")
+    command.add_argument("definition", metavar="DEFINITION", help="a definition file")
     command.add_argument(
         "--outcome", action="append", metavar="NAME=STATE", help="end state of a job or crawler (default SUCCEEDED)"
     )
@@ -69,6 +110,7 @@ def _add_run_options(command: argparse.ArgumentParser) -> None:
         "--put", action="append", metavar="NODE:KEY=VALUE", help="a run property the job NODE puts while it runs"
     )
     command.add_argument("--json", action="store_true", help="print the run as JSON")
+    command.add_argument("--check", action="store_true", help="exit 1 when the run's state is failed (for CI)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,18 +182,19 @@ def _run_inputs(
     return definition, plan, outcomes, puts, pairs(args.conf, "--conf")
 
 
-def _print_report(report: RunReport, as_json: bool, out: TextIO | None = None) -> int:
+def _print_report(report: RunReport, args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Print the run; with --check, exit 1 when its state is failed."""
     out = out or sys.stdout
-    print(json.dumps(report.to_json(), indent=2) if as_json else report.to_text(), file=out)
+    print(json.dumps(report.to_json(), indent=2) if args.json else report.to_text(), file=out)
     out.flush()
-    return EXIT_OK
+    return EXIT_INVALID if args.check and report.state == "failed" else EXIT_OK
 
 
 def _simulate(args: argparse.Namespace) -> int:
     from glue_workflow_provider.semantics.simulator import simulate
 
     definition, plan, outcomes, puts, conf = _run_inputs(args)
-    return _print_report(simulate(definition, outcomes, dag_id=plan.dag_id, conf=conf, puts=puts), args.json)
+    return _print_report(simulate(definition, outcomes, dag_id=plan.dag_id, conf=conf, puts=puts), args)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -159,9 +202,13 @@ def _run(args: argparse.Namespace) -> int:
 
     _, _, outcomes, puts, conf = _run_inputs(args)
     report_out = _standard_output_for_the_report_only()
-    with LocalRunner(running_seconds=args.running_seconds) as runner:
-        report = runner.run(args.definition, outcomes, conf, puts=puts)
-    return _print_report(report, args.json, report_out)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Airflow's and its dependencies', not the user's
+        warnings.simplefilter("ignore", PendingDeprecationWarning)
+        warnings.filterwarnings("ignore", message=r".* is deprecated")  # e.g. Starlette's, a UserWarning
+        with LocalRunner(running_seconds=args.running_seconds) as runner:
+            report = runner.run(args.definition, outcomes, conf, puts=puts)
+    return _print_report(report, args, report_out)
 
 
 def _standard_output_for_the_report_only() -> TextIO:
@@ -190,6 +237,7 @@ _COMMANDS = {
     "simulate": _simulate,
     "run": _run,
     "schema": _schema,
+    status_command.NAME: status_command.run,
     **{command.NAME: command.run for command in _MIGRATION_COMMANDS},
 }
 

@@ -295,5 +295,13 @@ def _dag_doc(definition: Definition, table: TriggerTable, start: TriggerRow | No
     for row in table.triggers:
         starts = ", ".join(row.starts)
         lines.append(f"| {row.name} | {row.type} | {_predicate_text(row)} | {starts} |")
-    lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name."]
+    lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name.", ""]
+    lines += ["## Definition", "", "```yaml", _definition_source(definition).rstrip("\n"), "```"]
     return "\n".join(lines)
+
+
+def _definition_source(definition: Definition) -> str:
+    """The definition as the model read it (YAML, authored field names), for the DAG's docs."""
+    from glue_workflow_provider.sources.writer import dump
+
+    return dump(definition.model_dump(by_alias=True, exclude_defaults=True, mode="json"), "yaml")

@@ -13,6 +13,7 @@ instead of failing somewhere in a running DAG.
 | the manual-mark error text ("manually set") | telling a manual mark from a task's own failure |
 | ``clear_task_instances`` raising ``max_tries`` | a task's try lineage (a clear starts anew, a retry does not) |
 | the triggerer's "user-action" cancel message | ``on_kill`` of a deferred task's trigger |
+| ORM ``TaskInstance.note``, ``DagRun.note`` | Glue states as notes, in the scheduler (no execution-API call sets one) |
 """
 
 from __future__ import annotations
@@ -66,3 +67,11 @@ def orm_models() -> tuple[Any, Any, Any]:
     from airflow.models.xcom import XComModel
 
     return TaskInstance, XComModel, DagModel
+
+
+def note_models() -> tuple[Any, Any]:
+    """(TaskInstance, DagRun): their ``note`` proxies write the TaskInstanceNote and DagRunNote rows."""
+    from airflow.models.dagrun import DagRun
+    from airflow.models.taskinstance import TaskInstance
+
+    return TaskInstance, DagRun

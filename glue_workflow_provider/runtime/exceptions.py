@@ -7,11 +7,19 @@ from airflow.sdk.exceptions import AirflowException, AirflowFailException
 from glue_workflow_provider.exceptions import GlueWorkflowError
 
 
-class GlueNodeEndedError(GlueWorkflowError, AirflowFailException):
-    """A job or crawler ended in a state other than SUCCEEDED.
+class GlueNodeEndedError(GlueWorkflowError, SystemExit):
+    """A job or crawler ended in a state other than SUCCEEDED: an expected outcome, not a bug.
 
-    Never retried by Airflow: Glue's own MaxRetries already applied, and a workflow does not rerun a node.
+    A SystemExit, because Airflow 3.3's task runner logs every other exception with its traceback and this
+    one as one line ("Task exited", with the message); it is not an AirflowException, which would be caught
+    first. Never retried by Airflow (Glue's own MaxRetries already applied, and a workflow does not rerun a
+    node): the node operators' retry policy (``operators.monitoring.ended_is_final``) fails it at once,
+    whatever ``retries`` says.
     """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.code = message
 
 
 class GlueNodeNotFoundError(GlueWorkflowError, AirflowFailException):

@@ -68,4 +68,6 @@ class RunReport:
             order = f"{node.order:>3}" if node.order is not None else "  -"
             glue = node.glue_state or "(never ran)"
             lines.append(f"  {order}  {name:<{width}}  {node.type:<7}  {glue:<11}  airflow: {node.airflow_state}")
+        lines.append("Run properties:" + ("" if self.run_properties else " (none)"))
+        lines += [f"  {key} = {value}" for key, value in sorted(self.run_properties.items())]
         return "\n".join(lines)

@@ -229,7 +229,7 @@ def test_job_trigger_fires_on_every_end_state_not_only_success(runner) -> None:
         raise AssertionError("no event")
 
     payload = asyncio.run(first_event())
-    assert payload == {"status": "success", "run": run}
+    assert payload == {"status": "ended", "run": run, "message": f"Glue job trigger-job run {run_id} is in an end state"}
     assert glue.get_job_run(JobName="trigger-job", RunId=run_id)["JobRun"]["JobRunState"] == "TIMEOUT"
 
 

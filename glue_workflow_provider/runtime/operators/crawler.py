@@ -13,7 +13,9 @@ from glue_workflow_provider.runtime.exceptions import (
     GlueNodeWaitError,
 )
 from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook
+from glue_workflow_provider.runtime.links import CRAWLER_LINKS, GlueCrawlerDetailsLink, crawler_url
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
+from glue_workflow_provider.runtime.operators.monitoring import aws_domain
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.run_record import RunRecord
 from glue_workflow_provider.runtime.start_call import start_once
@@ -40,6 +42,7 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
 
     aws_hook_class = GlueWorkflowCrawlerHook
     node_type = NodeType.CRAWLER
+    operator_extra_links = CRAWLER_LINKS
     ui_color = "#2e7d6b"
 
     def _crawler(self) -> dict[str, Any]:
@@ -87,8 +90,18 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
         return None
 
     def reattached(self, context: Any, run: dict[str, Any]) -> None:
-        """Which crawl this node waits for, in XCom (Airflow clears XCom between tries)."""
+        """Which crawl this node waits for, and the crawler's links, in XCom (Airflow clears XCom between tries).
+
+        The links name the crawler, not the crawl (Glue's crawls have no id; the log stream is the crawler's).
+        """
         context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run.get("previous_start") or FIRST_CRAWL)
+        GlueCrawlerDetailsLink.persist(
+            context=context,
+            operator=self,
+            region_name=self.hook.conn_region_name,
+            aws_partition=self.hook.conn_partition,
+            crawler_name=self.glue_name,
+        )
 
     def run_from_glue_run_id(self, value: str | None) -> dict[str, Any] | None:
         """``{"previous_start": ...}``: the start of the crawl before ours (FIRST_CRAWL: there was none)."""
@@ -139,3 +152,12 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
         error = f": {run['error']}" if run.get("error") else ""
         return f"crawl started {run.get('started') or 'after ' + str(run.get('previous_start'))}{error}"
 
+
+    def console_link(self, run: dict[str, Any]) -> str | None:
+        """The crawler's Glue console page."""
+        domain = aws_domain(self)
+        return crawler_url(domain, self.hook.conn_region_name, self.glue_name) if domain else None
+
+    def run_details(self, run: dict[str, Any]) -> dict[str, Any]:
+        """The crawler and the start of its crawl (crawls have no id, arguments or timeout)."""
+        return {"crawler_name": self.glue_name, "crawl_started": run.get("started")}

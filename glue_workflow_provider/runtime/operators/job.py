@@ -13,7 +13,9 @@ from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import NodeType, is_end_state
 from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
 from glue_workflow_provider.runtime.hooks import GlueWorkflowJobHook
+from glue_workflow_provider.runtime.links import JOB_LINKS, job_run_url
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
+from glue_workflow_provider.runtime.operators.monitoring import aws_domain, masked
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.run_properties import (
     LOCATION_ARG,
@@ -34,6 +36,8 @@ from glue_workflow_provider.semantics.arguments import (
 DEFAULT_JOB_TIMEOUT_MINUTES = 2880
 #: Extra time allowed after the run's timeout for Glue to report TIMEOUT.
 GRACE_MINUTES = 15
+#: What GetJobRun reports of the settings a run ran with (shown in the task's Rendered Templates).
+REPORTED_SETTINGS = ("Timeout", "WorkerType", "NumberOfWorkers", "MaxCapacity", "GlueVersion", "ExecutionClass")
 #: GetJobRuns pages (of 200, newest first) searched for a run a lost worker started.
 SEARCH_PAGES = 5
 
@@ -51,7 +55,7 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
 
     aws_hook_class = GlueWorkflowJobHook
     node_type = NodeType.JOB
-    operator_extra_links = (GlueJobRunDetailsLink(),)
+    operator_extra_links = JOB_LINKS
     ui_color = "#6b4fbb"
 
     def submit(self, context: Any, start: StartPlan, seen: dict[str, str], record: RunRecord) -> dict[str, Any]:
@@ -164,6 +168,8 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
             run["timeout"] = job_run["Timeout"]
         if job_run.get("ErrorMessage"):
             run["error"] = job_run["ErrorMessage"]
+        run["settings"] = {key: job_run.get(key) for key in REPORTED_SETTINGS if job_run.get(key) is not None}
+        run["arguments"] = masked(job_run.get("Arguments") or {})
         return state if is_end_state(NodeType.JOB, state) else None
 
     def wait_minutes(self, run: dict[str, Any]) -> int:
@@ -188,3 +194,13 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
     def result(self, run: dict[str, Any]) -> Any:
         """The job run id."""
         return run["run_id"]
+
+    def console_link(self, run: dict[str, Any]) -> str | None:
+        """The job run's Glue console page."""
+        domain = aws_domain(self)
+        return job_run_url(domain, self.hook.conn_region_name, self.glue_name, run["run_id"]) if domain else None
+
+    def run_details(self, run: dict[str, Any]) -> dict[str, Any]:
+        """Run id, arguments (secret-looking values masked) and the settings GetJobRun reports."""
+        return {"job_name": self.glue_name, "run_id": run.get("run_id"), "arguments": run.get("arguments"),
+                **(run.get("settings") or {})}

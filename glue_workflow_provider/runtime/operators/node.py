@@ -25,12 +25,8 @@ from airflow.triggers.base import BaseTrigger
 from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
-from glue_workflow_provider.runtime.node_state import (
-    GLUE_STATE_KEY,
-    NO_GLUE_STATE,
-    STARTED_BY_KEY,
-    WorkflowRuntime,
-)
+from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, NO_GLUE_STATE, STARTED_BY_KEY, WorkflowRuntime
+from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring, ended_is_final
 from glue_workflow_provider.runtime.operators.retire import retire
 from glue_workflow_provider.runtime.run_properties import (
     AFTER_KEY,
@@ -41,17 +37,13 @@ from glue_workflow_provider.runtime.run_properties import (
     start_properties,
     visible,
 )
-from glue_workflow_provider.runtime.run_record import (
-    Lineage,
-    RunRecord,
-    load_record,
-    save_record,
-)
+from glue_workflow_provider.runtime.run_record import Lineage, RunRecord, load_record, save_record
+from glue_workflow_provider.runtime.run_summary import failure_line
 
 HookT = TypeVar("HookT", bound=AwsGenericHook[Any])
 
 
-class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
+class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
     """Run one existing Glue job or crawler as a node of a Glue workflow (never creates or changes it).
 
     :param glue_name: Name of the existing Glue job or crawler.
@@ -62,10 +54,11 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
     :param poll_interval: Seconds between two state checks.
     :param run_properties_uri: ``s3://bucket/prefix`` through which jobs read and put run properties
         (default: ``$GLUE_AIRFLOW_RUN_PROPERTIES_URI`` on the worker; none: jobs get no properties).
+    :param glue_run: What the Glue run ran with, filled in when it ends (shown in Rendered Templates).
     """
 
     node_type: ClassVar[NodeType]
-    template_fields: Sequence[str] = aws_template_fields()
+    template_fields: Sequence[str] = aws_template_fields("glue_run")
     shallow_copy_attrs: Sequence[str] = ("runtime",)
     ui_fgcolor = "#ffffff"
 
@@ -79,9 +72,12 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
         deferrable: bool = True,
         poll_interval: int = 10,
         run_properties_uri: str | None = None,
+        glue_run: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
+        kwargs.setdefault("retry_policy", ended_is_final())
         super().__init__(**kwargs)
+        self.glue_run = dict(glue_run or {})
         self.run_properties_uri = run_properties_uri
         self.glue_name = glue_name
         self.workflow_name = workflow_name
@@ -294,7 +290,10 @@ class GlueNodeOperator(AwsBaseOperator[HookT], Generic[HookT]):
         ti.xcom_push(key=GLUE_STATE_KEY, value=state)
         if self.runtime is not None:
             self.runtime.prune(ti, self.task_id)
+        self.report_end(context, run, state)
         if state == SUCCEEDED:
             self.log.info("Glue %s '%s' SUCCEEDED (%s)", self._kind, self.glue_name, self.describe(run))
             return self.result(run)
-        raise GlueNodeEndedError(f"Glue {self._kind} '{self.glue_name}' ended {state} ({self.describe(run)})")
+        line = failure_line(self._kind, self.glue_name, state, run.get("error"), self.console_link(run))
+        self.log.error(line)
+        raise GlueNodeEndedError(line)

@@ -34,11 +34,23 @@ class _FirstCheckAfterOneDelay:
     """
 
     waiter_delay: int
+    status_message: str
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         await asyncio.sleep(self.waiter_delay)
         async for event in _cancellable_here(super().run()):  # type: ignore[misc]
-            yield event
+            yield _says_what_happened(event, self.status_message)
+
+
+def _says_what_happened(event: TriggerEvent, subject: str) -> TriggerEvent:
+    """The waiter's "success" means only that the run reached *an* end state (a TIMEOUT too): say "ended".
+
+    The operator reads the exact end state when it resumes; an event never claims a success it cannot know.
+    """
+    payload = event.payload if isinstance(event.payload, dict) else None
+    if payload is None or payload.get("status") != "success":
+        return event
+    return TriggerEvent({**payload, "status": "ended", "message": f"{subject} in an end state"})  # type: ignore[no-untyped-call]
 
 
 async def _cancellable_here(events: AsyncIterator[TriggerEvent]) -> AsyncIterator[TriggerEvent]:

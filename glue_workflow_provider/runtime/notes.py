@@ -1,0 +1,102 @@
+"""Glue's view as Airflow notes: each node task's end state, and the workflow run's summary on the DAG run.
+
+A task cannot set a note in Airflow 3.3 (the execution API has no such call, and tasks have no database), so
+a node task leaves its note's text in XCom (``glue_note``) when it ends, and the node task that sees the run
+complete leaves the run's summary (``glue_run_summary``, runtime/run_summary.py). When the DAG run ends, the
+scheduler (or the API server, for a run marked by hand) calls the plugin's listener here, which copies those
+texts into the task instance notes and the DAG run note. A note a user wrote is kept (ours have no user,
+so a run cleared and run again gets new ones). Best effort:
+a note that cannot be written is logged, never fails anything.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from types import SimpleNamespace
+from typing import Any
+
+from airflow.listeners import hookimpl
+
+from glue_workflow_provider.runtime.airflow_internals import metadata_session, note_models, orm_models
+
+log = logging.getLogger(__name__)
+
+#: XCom key of a node task's note text (its Glue end state and error message).
+NOTE_KEY = "glue_note"
+#: XCom key of the run summary, left by the node task that saw the run complete.
+SUMMARY_KEY = "glue_run_summary"
+#: Tries of the writes (SQLite answers "database is locked" while the scheduler's transaction is open).
+ATTEMPTS = 10
+
+
+class RunNotesListener:
+    """Registered by the provider's plugin; copies the Glue notes of a DAG run when it ends."""
+
+    @hookimpl
+    def on_dag_run_success(self, dag_run: Any, msg: str) -> None:
+        """The run succeeded: write its notes."""
+        _in_background(dag_run)
+
+    @hookimpl
+    def on_dag_run_failed(self, dag_run: Any, msg: str) -> None:
+        """The run failed: write its notes."""
+        _in_background(dag_run)
+
+
+def _in_background(dag_run: Any) -> None:
+    """Write after the caller's transaction has committed (the listener runs inside it)."""
+    run = SimpleNamespace(dag_id=dag_run.dag_id, run_id=dag_run.run_id)
+    threading.Thread(target=_write, args=(run,), name=f"glue-airflow-notes-{run.run_id}", daemon=True).start()
+
+
+def _write(run: Any) -> None:
+    for attempt in range(ATTEMPTS):
+        time.sleep(0.2 * (attempt + 1))
+        try:
+            write_notes(run.dag_id, run.run_id)
+            return
+        except Exception as exc:
+            if "locked" in str(exc) and attempt + 1 < ATTEMPTS:
+                continue
+            log.exception("Could not write the Glue notes of DAG run %s of %s", run.run_id, run.dag_id)
+            return
+
+
+def write_notes(dag_id: str, run_id: str) -> int:
+    """Copy the Glue note texts of a DAG run's XCom into its notes (keeping any a user wrote); returns how many."""
+    from sqlalchemy import select
+
+    TaskInstance, DagRun = note_models()
+    XComModel = orm_models()[1]
+    with metadata_session() as session:
+        rows = session.scalars(
+            select(XComModel).where(
+                XComModel.dag_id == dag_id, XComModel.run_id == run_id, XComModel.key.in_((NOTE_KEY, SUMMARY_KEY))
+            )
+        ).all()
+        notes = {row.task_id: str(XComModel.deserialize_value(row)) for row in rows if row.key == NOTE_KEY}
+        summaries = [str(XComModel.deserialize_value(row)) for row in rows if row.key == SUMMARY_KEY]
+        written = 0
+        if notes:
+            tis = session.scalars(
+                select(TaskInstance).where(
+                    TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id, TaskInstance.task_id.in_(notes)
+                )
+            ).all()
+            for ti in tis:
+                if _ours(ti.task_instance_note):
+                    ti.note = notes[ti.task_id]
+                    written += 1
+        if summaries:
+            dag_run = session.scalar(select(DagRun).where(DagRun.dag_id == dag_id, DagRun.run_id == run_id))
+            if dag_run is not None and _ours(dag_run.dag_run_note):
+                dag_run.note = summaries[-1]
+                written += 1
+    return written
+
+
+def _ours(note: Any) -> bool:
+    """No note yet, or one written here (a user's note has the user's id)."""
+    return note is None or not note.user_id

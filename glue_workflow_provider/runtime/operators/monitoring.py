@@ -1,0 +1,95 @@
+"""What a node task leaves for the Airflow UI when its Glue run ends: note, run summary, rendered details.
+
+- XCom ``glue_note``: the exact end state and Glue's error message (copied into the task instance note).
+- XCom ``glue_run_summary``: the run's statistics and outcome, from the node task that sees the run complete.
+- Template field ``glue_run`` (Rendered Templates): what the run ran with (arguments, secret-looking values
+  masked; Timeout; worker settings Glue reports) and the run properties it saw. The field is sent again after
+  the task ran (``overwrite_rtif_after_execution``), when these are known.
+
+Nothing here may fail the task: an error is logged and the task goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from airflow.providers.amazon.aws.links.base_aws import BaseAwsLink
+
+from glue_workflow_provider.model.states import SUCCEEDED
+from glue_workflow_provider.runtime.airflow_internals import looks_secret
+from glue_workflow_provider.runtime.notes import NOTE_KEY, SUMMARY_KEY
+from glue_workflow_provider.runtime.run_properties import SEEN_KEY
+from glue_workflow_provider.runtime.run_summary import node_note, note_error, run_summary
+
+MASK = "***"
+
+
+def ended_is_final() -> Any:
+    """The node tasks' retry policy: a Glue end state other than SUCCEEDED fails the task at once (no retry)."""
+    from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
+
+    rule = RetryRule(
+        exception="glue_workflow_provider.runtime.exceptions.GlueNodeEndedError",
+        action=RetryAction.FAIL,
+        reason="a Glue end state is final: the workflow does not rerun a node",
+    )
+    return ExceptionRetryPolicy(rules=[rule])
+
+
+def masked(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """``values`` with the value of every secret-looking key (password, token, ...) replaced by ``***``."""
+    if values is None:
+        return None
+    return {key: MASK if looks_secret(key) else value for key, value in values.items()}
+
+
+def aws_domain(operator: Any) -> str | None:
+    """The console domain of the operator's partition (aws.amazon.com, amazonaws.cn, ...)."""
+    return BaseAwsLink.get_aws_domain(operator.hook.conn_partition)
+
+
+class NodeMonitoring:
+    """Mixed into the node operator: ``report_end`` publishes the node's end for the UI."""
+
+    glue_run: dict[str, Any]
+    overwrite_rtif_after_execution = True
+
+    def console_link(self, run: dict[str, Any]) -> str | None:
+        """The Glue console page of the run (None when unknown)."""
+        return None
+
+    def run_details(self, run: dict[str, Any]) -> dict[str, Any]:
+        """What the run ran with, as Glue reports it (kind-specific)."""
+        return {}
+
+    def report_end(self, context: Any, run: dict[str, Any], state: str) -> None:
+        """Note text, rendered details and (when this node saw the run complete) the run summary; never raises."""
+        log = self.log  # type: ignore[attr-defined]
+        ti = context["ti"]
+        try:
+            ti.xcom_push(key=NOTE_KEY, value=node_note(state, run.get("error"), self.console_link(run)))
+            seen = ti.xcom_pull(task_ids=ti.task_id, key=SEEN_KEY)
+            self.glue_run = {"glue_state": state, "error": run.get("error"), **self.run_details(run),
+                             "run_properties": masked(seen if isinstance(seen, dict) else None)}
+        except Exception:
+            log.exception("Could not record the note and details of this node (the node's state stands)")
+        try:
+            self._summarise(ti, state)
+        except Exception:
+            log.exception("Could not summarise the workflow run (the node's state stands)")
+
+    def _summarise(self, ti: Any, state: str) -> None:
+        runtime = getattr(self, "runtime", None)
+        if runtime is None:
+            return
+        glue_name: str = getattr(self, "glue_name")  # noqa: B009 - set by the node operator
+        settled = runtime.settle(ti, also={glue_name: state})
+        if settled.is_complete(runtime.plan.triggers):
+            errors = {}
+            for name, task_id in runtime.plan.node_task_ids().items():
+                if settled.ended.get(name, SUCCEEDED) != SUCCEEDED:
+                    error = note_error(ti.xcom_pull(task_ids=task_id, key=NOTE_KEY))
+                    if error:
+                        errors[name] = error
+            ti.xcom_push(key=SUMMARY_KEY, value=run_summary(runtime.plan.triggers, settled.ended, errors))

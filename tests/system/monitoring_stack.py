@@ -1,0 +1,88 @@
+"""One running Airflow and the local Glue endpoint for the monitoring tests: two workflows whose nodes end as
+forced at the endpoint (a handled TIMEOUT in data_vault_load; a STOPPED job beside a CANCELLED crawl)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from contextlib import redirect_stdout
+from pathlib import Path
+from typing import Any
+
+from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
+from glue_workflow_provider.local.glue_server import OUTCOME_TAG, RUNNING_SECONDS_TAG
+from tests.system.operating import Stack, free_port
+
+REPO = Path(__file__).resolve().parents[2]
+VAULT_DAG, STOP_DAG = "mon-vault", "mon-stop"
+#: data_vault_load as shipped (renamed): load-hubs ends TIMEOUT, which its trigger hubs-failed handles.
+VAULT_OUTCOMES = {"load-hubs": "TIMEOUT"}
+#: Both nodes fail and nothing handles it: the run fails.
+STOP_OUTCOMES = {"mn-job": "STOPPED", "mn-crawler": "CANCELLED"}
+SECRET = "hunter2-monitoring-secret"
+STOP_DEFINITION = f"""Workflow: {{Name: {STOP_DAG}}}
+Triggers:
+  - Name: start
+    Type: ON_DEMAND
+    Actions:
+      - JobName: mn-job
+        Timeout: 7
+        Arguments: {{--db_password: {SECRET}, --day: '2026-12-01'}}
+      - CrawlerName: mn-crawler
+Airflow: {{poll_interval: 2}}
+"""
+
+
+def definitions() -> dict[str, str]:
+    vault = (REPO / "dags" / "workflows" / "data_vault_load.yaml").read_text()
+    vault = vault.replace("Name: data-vault-load", f"Name: {VAULT_DAG}") + "Airflow: {poll_interval: 2}\n"
+    return {"vault.yaml": vault, "stop.yaml": STOP_DEFINITION}
+
+
+def task_ids(dag: str) -> dict[str, str]:
+    """Node name -> task id in ``dag`` (from the plan, as the loader builds it)."""
+    import yaml
+
+    from glue_workflow_provider.compile.planner import plan_workflow
+    from glue_workflow_provider.sources.definition_file import load_data
+
+    text = definitions()["vault.yaml" if dag == VAULT_DAG else "stop.yaml"]
+    plan = plan_workflow(load_data(yaml.safe_load(text), dag).require()).plan
+    assert plan is not None
+    return plan.node_task_ids()
+
+
+def start(tmp: Path) -> Iterator[Stack]:
+    """The stack, with every job and crawl RUNNING 2 seconds and ending as forced."""
+    from glue_workflow_provider.local.demo import Demo, running
+
+    dags = tmp / "dags"
+    (dags / "workflows").mkdir(parents=True)
+    (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
+    for name, text in definitions().items():
+        (dags / "workflows" / name).write_text(text)
+    demo = Demo(dags, tmp / "home", port=free_port(), running_seconds=2.0)
+    with running(demo):
+        demo.login()
+        stack = Stack(demo)
+        for outcomes in (VAULT_OUTCOMES, STOP_OUTCOMES):
+            for name, state in outcomes.items():
+                kind = "crawler" if name.endswith("crawler") else "job"
+                stack.tag(kind, name, {OUTCOME_TAG: state, RUNNING_SECONDS_TAG: "2"})
+        yield stack
+
+
+def cli(*argv: str) -> tuple[int, str]:
+    """``glue-airflow ARGV`` in this process: its exit code and standard output."""
+    from glue_workflow_provider.cli.main import main
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(list(argv))
+    return code, out.getvalue()
+
+
+def cli_json(*argv: str) -> tuple[int, dict[str, Any]]:
+    code, text = cli(*argv, "--json")
+    return code, dict(json.loads(text))
