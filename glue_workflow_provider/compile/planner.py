@@ -35,6 +35,7 @@ from glue_workflow_provider.compile.plan import (
     TaskPlan,
     Upstream,
 )
+from glue_workflow_provider.compile.plan_docs import dag_doc, node_doc, predicate_text
 from glue_workflow_provider.compile.schedule import plan_schedule
 from glue_workflow_provider.model.diagnostics import Diagnostic, error, warning
 from glue_workflow_provider.model.schedule import GlueCronError
@@ -80,7 +81,7 @@ class _Builder:
             upstream=upstream,
             glue_name=node,
             starts=tuple(_start_plan(models[row.name], node) for row in starters if not row.deactivated),
-            doc=_node_doc(node, node_type, starters),
+            doc=node_doc(node, node_type, starters),
         )
 
     def _active_starters(self, node: str, start: TriggerRow | None) -> list[TriggerRow]:
@@ -131,7 +132,7 @@ class _Builder:
             trigger_rule=_and_rule(row.watched),
             upstream=_edges((airflow_id(n), row.name) for n, _ in row.watched),
             glue_name=row.name,
-            doc=f"Glue trigger '{row.name}': {_predicate_text(row)}.",
+            doc=f"Glue trigger '{row.name}': {predicate_text(row)}.",
         )
         return task_id
 
@@ -172,7 +173,7 @@ def plan_workflow(definition: Definition) -> PlanResult:
         task_args={**DEFAULT_TASK_ARGS, **settings.default_args.model_dump(exclude_none=True)},
         tasks=tasks,
         triggers=table,
-        doc_md=_dag_doc(definition, table, start_row),
+        doc_md=dag_doc(definition, table, start_row),
     )
     return PlanResult(plan, tuple(never_run_warnings(table)))
 
@@ -269,39 +270,3 @@ def _start_plan(trigger: Trigger, node: str) -> StartPlan:
         security_configuration=action.security_configuration,
         notify_delay_after=notify,
     )
-
-
-def _predicate_text(row: TriggerRow) -> str:
-    if row.is_start:
-        return f"{row.type} start trigger"
-    joiner = " AND " if is_conjunction(row) else " ANY "
-    return joiner.join(f"{node} {state}" for node, state in row.watched)
-
-
-def _node_doc(node: str, node_type: str, starters: tuple[TriggerRow, ...]) -> str:
-    lines = [f"Glue {node_type.lower()} '{node}' (runs the existing {node_type.lower()} by name)."]
-    for row in starters:
-        state = " (DEACTIVATED: never fires)" if row.deactivated else ""
-        lines.append(f"- started by trigger '{row.name}': {_predicate_text(row)}{state}")
-    return "\n".join(lines)
-
-
-def _dag_doc(definition: Definition, table: TriggerTable, start: TriggerRow | None) -> str:
-    lines = [f"# Glue workflow `{definition.name}`", ""]
-    if definition.workflow.description:
-        lines += [definition.workflow.description, ""]
-    lines.append(f"Start trigger: `{start.name}` ({start.type})" if start else "No start trigger.")
-    lines += ["", "| Trigger | Type | Predicate | Starts |", "| --- | --- | --- | --- |"]
-    for row in table.triggers:
-        starts = ", ".join(row.starts)
-        lines.append(f"| {row.name} | {row.type} | {_predicate_text(row)} | {starts} |")
-    lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name.", ""]
-    lines += ["## Definition", "", "```yaml", _definition_source(definition).rstrip("\n"), "```"]
-    return "\n".join(lines)
-
-
-def _definition_source(definition: Definition) -> str:
-    """The definition as the model read it (YAML, authored field names), for the DAG's docs."""
-    from glue_workflow_provider.sources.writer import dump
-
-    return dump(definition.model_dump(by_alias=True, exclude_defaults=True, mode="json"), "yaml")

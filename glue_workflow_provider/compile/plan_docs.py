@@ -1,0 +1,46 @@
+"""The docs a compiled DAG carries: each node's and gate's text, and the DAG's page (triggers, definition).
+
+Written for people reading the Airflow UI: Glue's names and predicates, as the Glue console would show them.
+"""
+
+from __future__ import annotations
+
+from glue_workflow_provider.model.workflow import Definition
+from glue_workflow_provider.semantics.predicates import is_conjunction
+from glue_workflow_provider.semantics.trigger_table import TriggerRow, TriggerTable
+
+
+def predicate_text(row: TriggerRow) -> str:
+    if row.is_start:
+        return f"{row.type} start trigger"
+    joiner = " AND " if is_conjunction(row) else " ANY "
+    return joiner.join(f"{node} {state}" for node, state in row.watched)
+
+
+def node_doc(node: str, node_type: str, starters: tuple[TriggerRow, ...]) -> str:
+    lines = [f"Glue {node_type.lower()} '{node}' (runs the existing {node_type.lower()} by name)."]
+    for row in starters:
+        state = " (DEACTIVATED: never fires)" if row.deactivated else ""
+        lines.append(f"- started by trigger '{row.name}': {predicate_text(row)}{state}")
+    return "\n".join(lines)
+
+
+def dag_doc(definition: Definition, table: TriggerTable, start: TriggerRow | None) -> str:
+    lines = [f"# Glue workflow `{definition.name}`", ""]
+    if definition.workflow.description:
+        lines += [definition.workflow.description, ""]
+    lines.append(f"Start trigger: `{start.name}` ({start.type})" if start else "No start trigger.")
+    lines += ["", "| Trigger | Type | Predicate | Starts |", "| --- | --- | --- | --- |"]
+    for row in table.triggers:
+        starts = ", ".join(row.starts)
+        lines.append(f"| {row.name} | {row.type} | {predicate_text(row)} | {starts} |")
+    lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name.", ""]
+    lines += ["## Definition", "", "```yaml", _definition_source(definition).rstrip("\n"), "```"]
+    return "\n".join(lines)
+
+
+def _definition_source(definition: Definition) -> str:
+    """The definition as the model read it (YAML, authored field names), for the DAG's docs."""
+    from glue_workflow_provider.sources.writer import dump
+
+    return dump(definition.model_dump(by_alias=True, exclude_defaults=True, mode="json"), "yaml")
