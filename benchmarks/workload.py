@@ -164,8 +164,18 @@ def _dag_doc(index: int, made: list[Node]) -> str:
     lines += [f"Start trigger: `start` ({start_type})", "", "| Trigger | Type | Predicate | Starts |", "| --- | --- | --- | --- |"]
     lines.append(f"| start | {start_type} | {start_type} start trigger | {', '.join(n.name for n in made if n.trigger == 'start')} |")
     lines += [f"| {n.trigger} | CONDITIONAL | {_predicate_text(n)} | {n.name} |" for n in made if n.trigger != "start"]
-    lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name."]
+    lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name.", ""]
+    lines += ["## Definition", "", "```yaml", _definition_yaml(index, len(made)).rstrip("\n"), "```"]
     return "\n".join(lines)
+
+
+def _definition_yaml(index: int, nodes: int) -> str:
+    """The definition as the loader's DAG docs show it (the hand-written DAG carries the same docs)."""
+    from glue_workflow_provider.model.workflow import Definition
+    from glue_workflow_provider.sources.writer import dump
+
+    model = Definition.model_validate(definition(index, nodes))
+    return dump(model.model_dump(by_alias=True, exclude_defaults=True, mode="json"), "yaml")
 
 
 def handwritten_source(index: int, nodes: int) -> str:

@@ -79,14 +79,15 @@ class WorkflowRuntime:
         """What the recorded states (and ``also``, states not recorded yet) decide."""
         return settle(self.plan.triggers, {**self.node_states(ti), **(also or {})})
 
-    def prune(self, ti: Any, own_task_id: str, also: Mapping[str, str] | None = None) -> list[str]:
-        """Skip every task that can no longer run (and the outcome task if every failure was handled)."""
+    def prune(self, ti: Any, own_task_id: str, also: Mapping[str, str] | None = None) -> Settled:
+        """Skip every task that can no longer run (and the outcome task if every failure was handled); returns
+        what the states decided, so the caller (the run summary) reads nothing again."""
         settled = self.settle(ti, also)
         skip = [task for task in tasks_to_skip(self.plan, settled) if task != own_task_id]
         if skip:
             skip_tasks(skip)
             log.info("Skipped tasks that can no longer run in this workflow run: %s", ", ".join(sorted(skip)))
-        return skip
+        return settled
 
 
 def ended_states(

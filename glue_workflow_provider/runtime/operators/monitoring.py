@@ -21,6 +21,7 @@ from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.notes import NOTE_KEY, SUMMARY_KEY
 from glue_workflow_provider.runtime.run_properties import SEEN_KEY
 from glue_workflow_provider.runtime.run_summary import node_note, note_error, run_summary
+from glue_workflow_provider.semantics.progress import Settled
 
 MASK = "***"
 
@@ -63,7 +64,7 @@ class NodeMonitoring:
         """What the run ran with, as Glue reports it (kind-specific)."""
         return {}
 
-    def report_end(self, context: Any, run: dict[str, Any], state: str) -> None:
+    def report_end(self, context: Any, run: dict[str, Any], state: str, settled: Settled | None = None) -> None:
         """Note text, rendered details and (when this node saw the run complete) the run summary; never raises."""
         log = self.log  # type: ignore[attr-defined]
         ti = context["ti"]
@@ -75,16 +76,17 @@ class NodeMonitoring:
         except Exception:
             log.exception("Could not record the note and details of this node (the node's state stands)")
         try:
-            self._summarise(ti, state)
+            self._summarise(ti, state, settled)
         except Exception:
             log.exception("Could not summarise the workflow run (the node's state stands)")
 
-    def _summarise(self, ti: Any, state: str) -> None:
+    def _summarise(self, ti: Any, state: str, settled: Settled | None) -> None:
         runtime = getattr(self, "runtime", None)
         if runtime is None:
             return
-        glue_name: str = getattr(self, "glue_name")  # noqa: B009 - set by the node operator
-        settled = runtime.settle(ti, also={glue_name: state})
+        if settled is None:  # what pruning decided is reused: the states are not read twice
+            glue_name: str = getattr(self, "glue_name")  # noqa: B009 - set by the node operator
+            settled = runtime.settle(ti, also={glue_name: state})
         if settled.is_complete(runtime.plan.triggers):
             errors = {}
             for name, task_id in runtime.plan.node_task_ids().items():

@@ -288,9 +288,8 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         self.collect_puts(context, run)
         self._record_run_properties_after(context)
         ti.xcom_push(key=GLUE_STATE_KEY, value=state)
-        if self.runtime is not None:
-            self.runtime.prune(ti, self.task_id)
-        self.report_end(context, run, state)
+        settled = self.runtime.prune(ti, self.task_id) if self.runtime is not None else None
+        self.report_end(context, run, state, settled)
         if state == SUCCEEDED:
             self.log.info("Glue %s '%s' SUCCEEDED (%s)", self._kind, self.glue_name, self.describe(run))
             return self.result(run)
