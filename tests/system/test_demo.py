@@ -27,7 +27,7 @@ def test_demo_runs_the_seed_example_on_a_real_scheduler(tmp_path: Path) -> None:
     command = [
         sys.executable, "-m", "glue_workflow_provider.local.demo", "--once",
         "--dags-folder", str(REPO / "dags"), "--home", str(tmp_path / "home"),
-        "--port", str(_free_port()), "--running-seconds", "2",
+        "--port", str(_free_port()), "--running-seconds", "10",  # long enough to be RUNNING at the first check
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]
