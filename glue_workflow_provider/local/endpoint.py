@@ -66,12 +66,7 @@ class LocalGlueEndpoint:
 
     def stop(self) -> None:
         """Stop the server process."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
         self.process = None
 
     def __enter__(self) -> LocalGlueEndpoint:
@@ -150,10 +145,31 @@ class LocalGlueEndpoint:
             counts: dict[str, dict[str, int]] = json.loads(response.read())
         return counts
 
+    def glue_run(self, kind: str, name: str, run_id: Any) -> tuple[dict[str, str] | None, Any]:
+        """A job run's arguments and start time (a crawl's start time), as this endpoint recorded them."""
+        glue = self.client()
+        if kind == "JOB":
+            if not run_id:
+                return None, None
+            job_run = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
+            return dict(job_run.get("Arguments") or {}), job_run.get("StartedOn")
+        last = glue.get_crawler(Name=name)["Crawler"].get("LastCrawl") or {}
+        return None, last.get("StartTime")
+
     def job_runs(self, job_name: str) -> list[dict[str, Any]]:
         """Every run of ``job_name`` on this endpoint, newest first."""
         runs = self.client().get_job_runs(JobName=job_name).get("JobRuns", [])
         return sorted(runs, key=lambda run: run["StartedOn"], reverse=True)
+
+
+def stop_process(process: subprocess.Popen[Any] | None, timeout: float = 10) -> None:
+    """Terminate a child server (the endpoint, Redis), killing it if it does not exit within ``timeout``."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _child_env() -> dict[str, str]:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from glue_workflow_provider.local.endpoint import stop_process
 from glue_workflow_provider.local.ports import LOOPBACK, free_port
 
 START_TIMEOUT_SECONDS = 30
@@ -51,12 +52,7 @@ class RedisServer:
 
     def stop(self) -> None:
         """Stop the server."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
         self.process = None
 
 

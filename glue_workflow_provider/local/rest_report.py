@@ -9,7 +9,6 @@ in which nodes started and each job run's arguments are what the endpoint record
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.local.demo_api import AirflowApi, run_path
@@ -38,7 +37,7 @@ def rest_report(
         state = api.xcom(dag_id, run_id, task_id, GLUE_STATE_KEY) if ti.get("start_date") else None
         arguments, began = None, None
         if state is not None:
-            arguments, began = _glue_run(endpoint, kind, name, api.xcom(dag_id, run_id, task_id, GLUE_RUN_KEY))
+            arguments, began = endpoint.glue_run(kind, name, api.xcom(dag_id, run_id, task_id, GLUE_RUN_KEY))
             if ti.get("end_date"):
                 ended.append((str(ti["end_date"]), task_id))
         if began is not None:
@@ -51,18 +50,6 @@ def rest_report(
     conf = {str(k): str(v) for k, v in (run.get("conf") or {}).items()}
     start = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
     return RunReport(dag_id, str(run["state"]), nodes, dict(final) if final is not None else start)
-
-
-def _glue_run(endpoint: LocalGlueEndpoint, kind: str, name: str, run_id: Any) -> tuple[dict[str, str] | None, Any]:
-    """A job run's arguments and start (a crawl's start) as the endpoint recorded them."""
-    glue = endpoint.client()
-    if kind == "JOB":
-        if not run_id:
-            return None, None
-        job_run = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
-        return dict(job_run.get("Arguments") or {}), job_run.get("StartedOn")
-    last = glue.get_crawler(Name=name)["Crawler"].get("LastCrawl") or {}
-    return None, last.get("StartTime")
 
 
 def _ordered(node: NodeReport, order: int | None) -> NodeReport:

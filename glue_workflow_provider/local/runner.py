@@ -167,10 +167,11 @@ class LocalRunner:
         xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY, SEEN_KEY, AFTER_KEY))
         started: dict[str, tuple[datetime, str]] = {}
         nodes: dict[str, NodeReport] = {}
+        assert self.endpoint is not None
         for name, task_id in plan.node_task_ids().items():
             task = plan.task(task_id)
             state = xcoms.get((task_id, GLUE_STATE_KEY))
-            arguments, began = self._glue_run(task.kind.value, name, xcoms.get((task_id, GLUE_RUN_KEY)))
+            arguments, began = self.endpoint.glue_run(task.kind.value, name, xcoms.get((task_id, GLUE_RUN_KEY)))
             if state is not None and began is not None:
                 started[name] = (began, name)
             ti = instances.get(task_id)
@@ -188,17 +189,6 @@ class LocalRunner:
         start = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
         return RunReport(plan.dag_id, str(dag_run.state), nodes, start if final is None else final)
 
-    def _glue_run(self, kind: str, name: str, run_id: Any) -> tuple[dict[str, str] | None, datetime | None]:
-        """The job run's arguments and start time (a crawl's start time) as the endpoint recorded them."""
-        assert self.endpoint is not None
-        glue = self.endpoint.client()
-        if kind == "JOB":
-            if not run_id:
-                return None, None
-            job_run = glue.get_job_run(JobName=name, RunId=run_id)["JobRun"]
-            return dict(job_run.get("Arguments") or {}), job_run.get("StartedOn")
-        last = glue.get_crawler(Name=name)["Crawler"].get("LastCrawl") or {}
-        return None, last.get("StartTime")
 
 
 def _final_run_properties(
