@@ -132,7 +132,7 @@ def _deferred_tasks(dag_id: str) -> list[str]:
 
 def test_deferrable_wait_goes_through_the_trigger(runner) -> None:
     """Jobs and crawls that are still RUNNING defer to our triggers and resume with the exact end state."""
-    runner.endpoint.running_seconds = 1.5
+    runner.endpoint.running_seconds = 6.0  # long enough that no run can end before its first check, however busy the machine
     try:
         report = runner.run(REPO / "dags" / "workflows" / "month_close.yaml", {"Update schema": "CANCELLED"})
     finally:
