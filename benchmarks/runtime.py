@@ -61,6 +61,8 @@ def chain_definition() -> dict[str, Any]:
 
 AMAZON_DAGS = '''"""The same 4-job chain with the amazon provider's GlueJobOperator, at its defaults (airflow DAG)."""
 
+from itertools import pairwise
+
 import pendulum
 from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
 from airflow.sdk import DAG

@@ -46,13 +46,35 @@ def build_dag(plan: DagPlan, *, fileloc: str | None = None) -> Any:
     if fileloc:
         dag.fileloc = fileloc
     task_args = _task_args(plan)
+    groups = _node_groups(dag, plan)
     operators: dict[str, Any] = {}
     for task in plan.tasks:
         if task.operator not in operators:
             operators[task.operator] = import_string(task.operator)
-        operators[task.operator](dag=dag, **_operator_kwargs(plan, task, runtime, task_args))
+        grouping = {"task_group": groups[task.group]} if task.group else {}
+        operators[task.operator](dag=dag, **grouping, **_operator_kwargs(plan, task, runtime, task_args))
     _wire(dag, plan)
     return dag
+
+
+def _node_groups(dag: Any, plan: DagPlan) -> dict[str, Any]:
+    """One TaskGroup per Glue node that has gates, so the Graph draws one box per node (collapsed by default).
+
+    ``prefix_group_id=False`` keeps every task id as the plan has it: grouping changes the drawing only,
+    never a task id, a trigger rule or what the runtime reads.
+    """
+    from airflow.sdk import TaskGroup
+
+    return {
+        group_id: TaskGroup(
+            group_id=group_id,
+            group_display_name=node,
+            prefix_group_id=False,
+            tooltip=f"Glue node '{node}' and the conditions on its end state that triggers watch",
+            dag=dag,
+        )
+        for group_id, node in plan.groups().items()
+    }
 
 
 def _wire(dag: Any, plan: DagPlan) -> None:

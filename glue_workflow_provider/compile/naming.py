@@ -24,3 +24,8 @@ def trigger_gate_id(trigger_name: str) -> str:
 def condition_gate_id(node_name: str, state: str) -> str:
     """Task id of the gate that stands for "node ended in state" (a non-SUCCEEDED condition)."""
     return airflow_id(f"{airflow_id(node_name)}__{state}")
+
+
+def node_group_id(node_name: str) -> str:
+    """Id of the TaskGroup that draws a Glue node and its gates as one box (its tasks keep their own ids)."""
+    return airflow_id(f"{airflow_id(node_name)}__node")

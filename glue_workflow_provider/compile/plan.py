@@ -72,6 +72,9 @@ class TaskPlan:
     glue_state: str | None = None
     starts: tuple[StartPlan, ...] = ()
     doc: str = ""
+    #: The TaskGroup (one box per Glue node in the Graph) this task is drawn in: a node with gates and its
+    #: gates share one; drawing only, task ids and trigger rules are the same with or without it.
+    group: str | None = None
 
     @property
     def operator(self) -> str:
@@ -116,6 +119,10 @@ class DagPlan:
     def task(self, task_id: str) -> TaskPlan:
         """The task with ``task_id``."""
         return self._index[task_id]
+
+    def groups(self) -> dict[str, str]:
+        """Group id -> the Glue node it draws (the display name of its box)."""
+        return {t.group: t.display_name for t in self.tasks if t.is_node and t.group}
 
     def node_task_ids(self) -> dict[str, str]:
         """Glue node name -> task id."""

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from glue_workflow_provider.compile.naming import (
     OUTCOME_TASK_ID,
     airflow_id,
     condition_gate_id,
+    node_group_id,
     trigger_gate_id,
 )
 from glue_workflow_provider.compile.plan import (
@@ -119,6 +120,7 @@ class _Builder:
                 glue_name=node,
                 glue_state=state,
                 doc=f"Holds when Glue node '{node}' ended in state {state} (a condition of a trigger).",
+                group=node_group_id(node),
             ),
         )
         return task_id
@@ -133,6 +135,7 @@ class _Builder:
             upstream=_edges((airflow_id(n), row.name) for n, _ in row.watched),
             glue_name=row.name,
             doc=f"Glue trigger '{row.name}': {predicate_text(row)}.",
+            group=node_group_id(row.starts[0]),
         )
         return task_id
 
@@ -148,6 +151,7 @@ def plan_workflow(definition: Definition) -> PlanResult:
         return PlanResult(None, (error("GWF019", "Triggers", str(exc)),))
     builder = _Builder(definition, table)
     nodes = [builder.node_task(node, node_type, start_row) for node, node_type in table.nodes.items()]
+    nodes = _boxed(nodes, builder.gates.values())  # after every node is wired: wiring makes the gates
     outcome = _outcome_task(nodes)
     tasks = tuple(sorted([*nodes, *builder.gates.values(), outcome], key=lambda t: t.task_id))
     problems = _collisions(tasks)
@@ -198,6 +202,17 @@ def never_run_warnings(table: TriggerTable) -> list[Diagnostic]:
     return problems
 
 
+def _boxed(nodes: list[TaskPlan], gates: Iterable[TaskPlan]) -> list[TaskPlan]:
+    """Nodes that have gates drawn with them get their group: the Graph then shows one box per Glue node
+    (a condition gate goes with the node it watches, a trigger gate with the first node its trigger starts)."""
+    used = {gate.group for gate in gates}
+    boxed = []
+    for node in nodes:
+        group = node_group_id(node.glue_name or node.task_id)
+        boxed.append(replace(node, group=group) if group in used else node)
+    return boxed
+
+
 def _and_rule(pairs: tuple[Pair, ...]) -> str:
     states = {state == SUCCEEDED for _, state in pairs}
     if states == {True}:
@@ -235,6 +250,8 @@ def _collisions(tasks: tuple[TaskPlan, ...]) -> list[Diagnostic]:
     owners: dict[str, set[str]] = defaultdict(set)
     for task in tasks:
         owners[task.task_id].add(_origin(task))
+        if task.group and task.is_node:
+            owners[task.group].add(f"the box of {_origin(task)}")
     problems = []
     for task_id, origins in sorted(owners.items()):
         if len(origins) > 1:

@@ -76,6 +76,7 @@ def _task_view(task: TaskPlan) -> dict[str, Any]:
         "trigger_rule": task.trigger_rule,
         "upstream": [edge.task_id for edge in task.upstream],
         "edge_labels": {edge.task_id: edge.label for edge in task.upstream if edge.label},
+        "group": task.group,
     }
 
 

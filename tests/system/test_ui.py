@@ -108,6 +108,10 @@ def test_airflow_graph_shows_glue_names_trigger_labels_and_states(stack: UiStack
     lowered = text.lower()
     assert "success" in lowered and "failed" in lowered and "skipped" in lowered  # Airflow's states of the tasks
     assert shot.stat().st_size > 10_000
+    boxes = driver.find_elements(By.CSS_SELECTOR, ".react-flow__node")
+    drawn = " ".join(str(box.text) for box in boxes)
+    assert len(boxes) == len(GLUE_NODES) + 1, drawn  # one per Glue node, and the outcome
+    assert "load-hubs" in drawn and "load-hubs TIMEOUT" not in drawn  # its condition gates are in its box
 
 
 def test_the_plugin_page_shows_each_glue_node_with_its_glue_state_and_the_triggers_without_gates(stack: UiStack, browser: Any) -> None:
