@@ -43,7 +43,7 @@ def _iam_action(target: str, environ: dict[str, Any]) -> str:
     """The IAM action a request needs: ``glue:GetJobRun`` from its X-Amz-Target, or the S3 action of a REST call."""
     if target:
         service, _, action = target.partition(".")
-        prefix = {"AWSGlue": "glue", "AmazonSQS": "sqs"}.get(service, service.lower())
+        prefix = {"AWSGlue": "glue", "AmazonSQS": "sqs", "Logs_20140328": "logs"}.get(service, service.lower())
         return f"{prefix}:{action}"
     method = environ.get("REQUEST_METHOD", "GET")
     has_key = "/" in environ.get("PATH_INFO", "").strip("/")

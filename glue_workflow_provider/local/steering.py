@@ -2,14 +2,18 @@
 
 Each job run and crawl reads its end state and how long it stays RUNNING from its job's or crawler's tags
 (set through the ordinary Glue TagResource API, so clients use exactly the calls they would use against AWS);
-a job tagged with puts puts run properties as a job using the shipped module would.
+a job tagged with puts puts run properties as a job using the shipped module would; every job run writes
+CloudWatch log lines under its run id, as a Glue driver does (local/run_logs.py).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
+
+from glue_workflow_provider.local import run_logs
 
 OUTCOME_TAG = "glue-airflow:outcome"
 RUNNING_SECONDS_TAG = "glue-airflow:running-seconds"
@@ -42,6 +46,9 @@ def install() -> None:
             job = _CURRENT["job"]
             self.outcome, self.running_seconds, self.started = _steering(job.backend, job.arn)
             self.stopped = False
+            self.end_logged = False
+            continuous = run_logs.continuous_logging(self.arguments, _CURRENT.get("defaults"))
+            run_logs.write(self.job_run_id, run_logs.started_lines(self.job_name, self.job_run_id, continuous))
 
         @property
         def status(self) -> str:
@@ -57,9 +64,19 @@ def install() -> None:
 
         def as_dict(self) -> dict[str, Any]:
             data = super().as_dict()
+            data["LogGroupName"] = run_logs.LOG_GROUP_PREFIX  # as Glue reports it (moto says "test/log")
             if data["JobRunState"] in ("FAILED", "ERROR", "TIMEOUT", "STOPPED"):
                 data["ErrorMessage"] = f"{data['JobRunState']} (steered by the local Glue endpoint)"
+            if data["JobRunState"] != "RUNNING":
+                self._log_end(data["JobRunState"])
             return data
+
+        def _log_end(self, state: str) -> None:
+            """The driver's last lines, written when the end state is first read (once, whoever reads it)."""
+            with _END_LOCK:
+                first, self.end_logged = not self.end_logged, True
+            if first:
+                run_logs.write(self.job_run_id, run_logs.ended_lines(self.job_name, self.job_run_id, state))
 
     original_start = models.FakeJob.start_job_run
 
@@ -70,7 +87,7 @@ def install() -> None:
             arguments.pop(key, None)
         saved_defaults, saved_fixed = self.default_arguments, self.non_overridable_arguments
         self.default_arguments, self.non_overridable_arguments = {}, {}
-        _CURRENT["job"] = self
+        _CURRENT["job"], _CURRENT["defaults"] = self, saved_defaults
         try:
             return original_start(self, **{**kwargs, "arguments": arguments})
         finally:
@@ -174,6 +191,7 @@ def install() -> None:
 
 
 _CURRENT: dict[str, Any] = {}
+_END_LOCK = threading.Lock()
 
 
 def _emulate_puts(values: dict[str, str], arguments: dict[str, str], endpoint_url: str) -> None:
