@@ -22,11 +22,14 @@ GLUE = (
 RUN_PROPERTIES = ("s3:PutObject", "s3:GetObject", "s3:ListBucket")
 #: EVENT start triggers, on the workflow's queue.
 EVENTS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl")
+#: ``Airflow.stream_logs``, on the job log groups: GetLogEvents is the only call (FilterLogEvents, which the
+#: amazon provider's sync verbose mode uses, is not needed).
+JOB_LOGS = ("logs:GetLogEvents",)
 
 
 def all_actions() -> frozenset[str]:
     """Every action the provider may call."""
-    return frozenset(GLUE + RUN_PROPERTIES + EVENTS)
+    return frozenset(GLUE + RUN_PROPERTIES + EVENTS + JOB_LOGS)
 
 
 def policy_document() -> str:
@@ -35,5 +38,6 @@ def policy_document() -> str:
         {"Sid": "RunGlueJobsAndCrawlers", "Effect": "Allow", "Action": list(GLUE), "Resource": "*"},
         {"Sid": "RunProperties", "Effect": "Allow", "Action": list(RUN_PROPERTIES), "Resource": "*"},
         {"Sid": "EventStartTriggers", "Effect": "Allow", "Action": list(EVENTS), "Resource": "*"},
+        {"Sid": "StreamJobLogs", "Effect": "Allow", "Action": list(JOB_LOGS), "Resource": "*"},
     ]
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2)

@@ -191,7 +191,8 @@ def test_every_trigger_survives_the_triggerer_serialization_round_trip() -> None
 
     samples = {
         "GlueJobRunEndedTrigger": {
-            "job_name": "j", "run": {"run_id": "jr_1", "timeout": 5}, "waiter_delay": 7, "waiter_max_attempts": 9
+            "job_name": "j", "run": {"run_id": "jr_1", "timeout": 5}, "waiter_delay": 7, "waiter_max_attempts": 9,
+            "logs": {"/aws-glue/jobs/output": "f/1", "/aws-glue/jobs/error": None},
         },
         "GlueCrawlEndedTrigger": {
             "crawler_name": "c", "run": {"previous_start": None}, "waiter_delay": 7, "waiter_max_attempts": 9

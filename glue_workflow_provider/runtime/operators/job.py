@@ -13,6 +13,7 @@ from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import NodeType, is_end_state
 from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
 from glue_workflow_provider.runtime.hooks import GlueWorkflowJobHook
+from glue_workflow_provider.runtime.job_logs import JobLogStream, log_groups
 from glue_workflow_provider.runtime.links import JOB_LINKS, job_run_url
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.monitoring import aws_domain, masked
@@ -50,6 +51,9 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
     ``NotificationProperty``. The wait is bounded by that timeout (or the run's own), never by a fixed cap.
     The task succeeds only when the run SUCCEEDED; XCom ``glue_state`` holds the exact end state.
 
+    :param stream_logs: Copy the run's CloudWatch log lines into the task log while waiting, here and in the
+        trigger (``Airflow.stream_logs``, runtime/job_logs.py); it never changes a state or a Glue call.
+
     .. seealso:: README, "Operators".
     """
 
@@ -57,6 +61,12 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
     node_type = NodeType.JOB
     operator_extra_links = JOB_LINKS
     ui_color = "#6b4fbb"
+
+    def __init__(self, *, stream_logs: bool = False, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.stream_logs = stream_logs
+        self._logs: JobLogStream | None = None
+        self._resumed = False
 
     def submit(self, context: Any, start: StartPlan, seen: dict[str, str], record: RunRecord) -> dict[str, Any]:
         """StartJobRun with the action's arguments; a missing job is an error, never created."""
@@ -170,7 +180,25 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
             run["error"] = job_run["ErrorMessage"]
         run["settings"] = {key: job_run.get(key) for key in REPORTED_SETTINGS if job_run.get(key) is not None}
         run["arguments"] = masked(job_run.get("Arguments") or {})
+        if self.stream_logs and run is self._active_run and not self._resumed:  # only checks of the wait itself
+            self._forward_logs(run["run_id"], job_run)
         return state if is_end_state(NodeType.JOB, state) else None
+
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None, run: dict[str, Any] | None = None) -> Any:
+        """Resume after the trigger, which copied the log lines up to the run's end (none are copied again)."""
+        self._resumed = True
+        return super().execute_complete(context, event, run)
+
+    def _forward_logs(self, run_id: str, job_run: dict[str, Any]) -> None:
+        """Each check of the worker's wait copies the lines written since the last one (a deferral hands on
+        where it stopped). Other checks copy nothing: retiring an earlier lineage's run, a manual mark's
+        check in the API server, and the check on resuming (the trigger copied up to the run's end)."""
+        if self._logs is None or self._logs.run_id != run_id:
+            self._logs = JobLogStream(
+                self.hook.logs_hook, job_name=self.glue_name, run_id=run_id,
+                positions=dict.fromkeys(log_groups(job_run)), log=self.log,
+            )
+        self._logs.forward()
 
     def wait_minutes(self, run: dict[str, Any]) -> int:
         """The run's timeout plus a grace period."""
@@ -178,7 +206,8 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
 
     def ended_trigger(self, run: dict[str, Any], attempts: int) -> GlueJobRunEndedTrigger:
         """Wait in the triggerer until the run is in any end state."""
-        return GlueJobRunEndedTrigger(job_name=self.glue_name, **self.trigger_kwargs(run, attempts))
+        logs = self._logs.positions() if self.stream_logs and self._logs is not None and not self._logs.stopped else None
+        return GlueJobRunEndedTrigger(job_name=self.glue_name, logs=logs, **self.trigger_kwargs(run, attempts))
 
     def stop(self, run: dict[str, Any]) -> None:
         """BatchStopJobRun for this run (a run that already ended is left as it is)."""

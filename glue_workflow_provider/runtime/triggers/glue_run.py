@@ -3,6 +3,8 @@
 Waiting is configured as data (waiters/glue_workflow.json); the operator reads the exact end state when it
 resumes, so a TIMEOUT is never read as a FAILED and ERROR ends the wait at once. Each event carries the
 operator's run reference (``run``), so resuming needs nothing else (dag.test() keeps only the event).
+With ``Airflow.stream_logs``, the job trigger also copies the run's log lines into the task log while it
+waits, beside the waiter and without a Glue call (runtime/job_logs.py).
 
 A deferred task has no worker to stop its run: when a user marks it failed or success, or clears it, Airflow
 cancels its trigger and calls the trigger's ``on_kill`` (never on a triggerer restart or redistribution),
@@ -23,6 +25,7 @@ from glue_workflow_provider.runtime.hooks import (
     GlueWorkflowCrawlerHook,
     GlueWorkflowJobHook,
 )
+from glue_workflow_provider.runtime.job_logs import AsyncJobLogStream, streamed_while_waiting
 
 
 class _FirstCheckAfterOneDelay:
@@ -38,8 +41,12 @@ class _FirstCheckAfterOneDelay:
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         await asyncio.sleep(self.waiter_delay)
-        async for event in _cancellable_here(super().run()):  # type: ignore[misc]
+        async for event in _cancellable_here(self.waiting(super().run())):  # type: ignore[misc]
             yield _says_what_happened(event, self.status_message)
+
+    def waiting(self, events: AsyncIterator[TriggerEvent]) -> AsyncIterator[TriggerEvent]:
+        """The waiter's events, with whatever else runs while it waits (nothing here; job logs for jobs)."""
+        return events
 
 
 def _says_what_happened(event: TriggerEvent, subject: str) -> TriggerEvent:
@@ -96,7 +103,12 @@ class _StopOnKill:
 
 
 class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
-    """Wait until job run ``run_id`` of ``job_name`` is in a Glue end state."""
+    """Wait until job run ``run_id`` of ``job_name`` is in a Glue end state.
+
+    :param logs: CloudWatch log groups whose stream of this run is copied into the task log while waiting,
+        each with the forward token to resume from (None: from the start); empty: no copying
+        (``Airflow.stream_logs``, runtime/job_logs.py). The wait and its Glue calls are the same either way.
+    """
 
     aws_hook_class = GlueWorkflowJobHook
 
@@ -108,11 +120,12 @@ class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaite
         waiter_delay: int,
         waiter_max_attempts: int,
         aws_conn_id: str | None = "aws_default",
+        logs: dict[str, str | None] | None = None,
         **kwargs: Any,
     ) -> None:
         run_id = run["run_id"]
         super().__init__(
-            serialized_fields={"job_name": job_name, "run": run},
+            serialized_fields={"job_name": job_name, "run": run, **({"logs": logs} if logs else {})},
             waiter_name="job_run_ended",
             waiter_args={"JobName": job_name, "RunId": run_id},
             failure_message=f"Glue job {job_name} run {run_id} did not end in time",
@@ -125,7 +138,14 @@ class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaite
             aws_conn_id=aws_conn_id,
             **kwargs,
         )
-        self.job_name, self.run_id = job_name, run_id
+        self.job_name, self.run_id, self.logs = job_name, run_id, dict(logs or {})
+
+    def waiting(self, events: AsyncIterator[TriggerEvent]) -> AsyncIterator[TriggerEvent]:
+        """With ``logs``, the run's new log lines are copied every ``waiter_delay`` beside the waiter."""
+        if not self.logs:
+            return events
+        stream = AsyncJobLogStream(job_name=self.job_name, run_id=self.run_id, positions=self.logs, log=self.log)
+        return streamed_while_waiting(events, stream, lambda: self.hook().logs_hook.get_async_conn(), self.waiter_delay)
 
     async def stop(self, client: Any) -> None:
         """BatchStopJobRun."""

@@ -1,0 +1,175 @@
+"""``Airflow.stream_logs``: a job run's CloudWatch log lines reach the task log while the task waits, in the
+worker (``deferrable: false``) and in the trigger (deferrable), and nothing is streamed without the setting.
+
+The local endpoint writes the lines a Glue driver would, under the run id (glue_workflow_provider/local/
+run_logs.py): a start line in ``/aws-glue/jobs/output`` (and ``logs-v2`` with continuous logging), and, once
+the run has ended, an end line there and one in ``/aws-glue/jobs/error``. dag.test() runs tasks and triggers
+in this process and writes their logs to stderr, which is what these tests read (at INFO for our loggers).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+pytestmark = [pytest.mark.airflow, pytest.mark.endpoint]
+
+#: Our operators' and triggers' loggers (Airflow names operator loggers under ``airflow.task.operators``).
+LOGGERS = ("airflow.task.operators.glue_workflow_provider", "glue_workflow_provider")
+
+
+@pytest.fixture
+def info_logs() -> Iterator[None]:
+    """Our loggers at INFO for one test (the session logs at WARNING), as a deployment's task logs are."""
+    tries = []
+    for module_name in ("airflow._shared.logging.structlog", "airflow.sdk._shared.logging.structlog"):
+        try:
+            tries.append(importlib.import_module(module_name).PER_LOGGER_LEVELS)
+        except ImportError:
+            continue
+    saved = [{name: levels.get(name) for name in LOGGERS} for levels in tries]
+    for levels in tries:
+        levels.update(dict.fromkeys(LOGGERS, 20))
+    try:
+        yield
+    finally:
+        for levels, before in zip(tries, saved, strict=True):
+            for name, level in before.items():
+                if level is None:
+                    levels.pop(name, None)
+                else:
+                    levels[name] = level
+
+
+def _expected(job: str, run_id: str, state: str) -> list[str]:
+    return [
+        f"{job} {run_id}: driver started (local Glue endpoint)",
+        f"{job} {run_id}: continuous log of the driver",
+        f"{job} {run_id}: driver ended {state}",
+        f"{job} {run_id}: driver stderr, run ended {state}",
+    ]
+
+
+def _job_run(runner, job: str, outcome: str = "SUCCEEDED", seconds: str = "0") -> str:
+    """A run of ``job`` started straight on the endpoint (its start line is written; it ends ``outcome``)."""
+    glue = runner.endpoint.client()
+    if not _has_job(glue, job):
+        glue.create_job(Name=job, Role="arn:aws:iam::123456789012:role/r", Command={"Name": "glueetl", "ScriptLocation": "s3://b/k.py"})
+    glue.tag_resource(
+        ResourceArn=f"arn:aws:glue:us-east-1:123456789012:job/{job}",
+        TagsToAdd={"glue-airflow:outcome": outcome, "glue-airflow:running-seconds": seconds},
+    )
+    return str(glue.start_job_run(JobName=job)["JobRunId"])
+
+
+def _has_job(glue, job: str) -> bool:
+    try:
+        glue.get_job(JobName=job)
+    except glue.exceptions.EntityNotFoundException:
+        return False
+    return True
+
+
+class _Records(logging.Handler):
+    """What a logger of its own was given (Airflow's logging set-up replaces root handlers such as caplog's)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _reader(job: str, run_id: str, positions: dict[str, str | None], records: _Records):
+    """The worker's reader, through the amazon provider's AwsLogsHook on the session's AWS connection."""
+    from airflow.providers.amazon.aws.hooks.logs import AwsLogsHook
+
+    from glue_workflow_provider.runtime.job_logs import JobLogStream
+
+    logger = logging.getLogger(f"test.job_logs.{job}.{len(positions)}")
+    logger.handlers, logger.propagate, logger.level = [records], False, logging.INFO
+    hook = AwsLogsHook(aws_conn_id="aws_default")
+    return JobLogStream(hook, job_name=job, run_id=run_id, positions=positions, log=logger)
+
+
+def test_missing_streams_are_passed_over_in_silence(runner) -> None:
+    from glue_workflow_provider.runtime.job_logs import log_groups
+
+    run_id, records = _job_run(runner, "logs-reader"), _Records()
+    reader = _reader("logs-reader", run_id, dict.fromkeys(log_groups({"LogGroupName": "/aws-glue/jobs"})), records)
+    reader.forward()  # output has the start line; error (before the end) and logs-v2 (not continuous) are missing
+    reader.forward()  # nothing new: nothing printed again
+    assert [r.getMessage() for r in records.records] == [
+        f"Glue Job Run /aws-glue/jobs/output Logs:\n\tlogs-reader {run_id}: driver started (local Glue endpoint)\n"
+    ]
+    assert not reader.stopped
+    assert reader.positions()["/aws-glue/jobs/output"] and reader.positions()["/aws-glue/jobs/error"] is None
+    missing = _reader("logs-reader", run_id, {"/aws-glue/no-such-group/output": None}, records)
+    missing.forward()
+    assert not missing.stopped and len(records.records) == 1
+
+
+def test_any_other_log_error_is_one_warning_and_streaming_stops(runner) -> None:
+    run_id, records = _job_run(runner, "logs-reader"), _Records()
+    groups = {"/aws-glue/jobs/output": "f/not-a-token", "/aws-glue/jobs/error": None}
+    reader = _reader("logs-reader", run_id, groups, records)
+    runner.endpoint.request_counts(reset=True)
+    reader.forward()
+    reader.forward()
+    [warning] = records.records
+    assert warning.levelno == logging.WARNING
+    assert warning.getMessage().startswith(
+        f"Stopped streaming the logs of Glue job 'logs-reader' run {run_id} (reading /aws-glue/jobs/output failed: "
+    )
+    assert "InvalidParameterException" in warning.getMessage() and "\n" not in warning.getMessage()
+    assert reader.stopped
+    assert runner.endpoint.request_counts()["actions"].get("GetLogEvents") == 1, "no reading after the error"
+
+
+def test_the_trigger_streams_beside_the_waiter_and_a_log_error_changes_no_event(runner, capfd, info_logs) -> None:
+    from glue_workflow_provider.runtime.triggers.glue_run import GlueJobRunEndedTrigger
+
+    events = {}
+    for case, token in (("readable", None), ("unreadable", "f/not-a-token")):
+        job = f"logs-trigger-{case}"
+        run_id = _job_run(runner, job, outcome="FAILED", seconds="2")
+        run = {"run_id": run_id, "timeout": None}
+        logs = {"/aws-glue/jobs/output": token, "/aws-glue/jobs/error": None}
+        trigger = GlueJobRunEndedTrigger(job_name=job, run=run, waiter_delay=1, waiter_max_attempts=30, logs=logs)
+
+        async def first_event(trigger=trigger) -> dict:
+            async for event in trigger.run():
+                return event.payload
+            raise AssertionError("no event")
+
+        capfd.readouterr()
+        events[case] = asyncio.run(first_event())
+        output = "".join(capfd.readouterr())
+        assert events[case] == {
+            "status": "ended", "run": run, "message": f"Glue job {job} run {run_id} is in an end state"
+        }
+        if token is None:
+            for line in _expected(job, run_id, "FAILED")[::2]:  # start and end lines; this job logs no logs-v2
+                assert output.count(line) == 1, line
+            assert f"{job} {run_id}: driver stderr, run ended FAILED" in output
+            assert "Stopped streaming" not in output
+        else:
+            assert output.count("Stopped streaming") == 1
+            assert "(reading /aws-glue/jobs/output failed: " in output
+            assert f"{job} {run_id}:" not in output  # no other group was read after the error
+
+
+def test_checks_outside_the_wait_read_no_logs(runner) -> None:
+    """Retiring an earlier lineage's run and a manual mark's check (in the API server) check the run too."""
+    from glue_workflow_provider.runtime.operators.job import GlueWorkflowJobOperator
+
+    run_id = _job_run(runner, "logs-reader")
+    operator = GlueWorkflowJobOperator(task_id="t", glue_name="logs-reader", workflow_name="wf", stream_logs=True)
+    runner.endpoint.request_counts(reset=True)
+    assert operator.end_state({"run_id": run_id}) == "SUCCEEDED"
+    assert runner.endpoint.request_counts()["actions"] == {"GetJobRun": 1}
