@@ -154,6 +154,7 @@ def _operator_kwargs(plan: DagPlan, task: TaskPlan, runtime: Any, task_args: dic
         "aws_conn_id": plan.aws_conn_id,
         "region_name": plan.region_name,
         "run_properties_uri": plan.run_properties_uri,
+        **({"stream_logs": plan.stream_logs} if task.kind is TaskKind.JOB else {}),
     }
 
 

@@ -111,6 +111,8 @@ class DagPlan:
     #: Every trigger and node as plain data: what the running tasks decide with (no definition needed).
     triggers: TriggerTable
     doc_md: str = ""
+    #: Job tasks copy their run's CloudWatch log lines into the task log (``Airflow.stream_logs``).
+    stream_logs: bool = False
     _index: dict[str, TaskPlan] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -174,6 +174,7 @@ def plan_workflow(definition: Definition) -> PlanResult:
         run_properties_uri=settings.run_properties_uri,
         deferrable=settings.deferrable,
         poll_interval=settings.poll_interval,
+        stream_logs=settings.stream_logs,
         task_args={**DEFAULT_TASK_ARGS, **settings.default_args.model_dump(exclude_none=True)},
         tasks=tasks,
         triggers=table,

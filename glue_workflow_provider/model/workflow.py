@@ -78,6 +78,8 @@ class AirflowSettings(GlueShape):
     owner: StrictStr | None = None
     deferrable: StrictBool = True
     poll_interval: Annotated[StrictInt, Field(ge=1, le=3600)] = 10
+    #: Copy each job run's CloudWatch log lines into its task's log while the task waits (jobs only).
+    stream_logs: StrictBool = False
     default_args: TaskDefaults = TaskDefaults()
     #: The SQS queue (URL) that receives the workflow's EventBridge events: an EVENT start trigger reads it.
     event_queue_url: Annotated[StrictStr, Field(pattern=r"^https?://[^/\s]+/\S+$")] | None = None

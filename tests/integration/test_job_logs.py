@@ -13,8 +13,10 @@ import asyncio
 import importlib
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import yaml
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint]
 
@@ -24,25 +26,72 @@ LOGGERS = ("airflow.task.operators.glue_workflow_provider", "glue_workflow_provi
 
 @pytest.fixture
 def info_logs() -> Iterator[None]:
-    """Our loggers at INFO for one test (the session logs at WARNING), as a deployment's task logs are."""
-    tries = []
+    """Our loggers at INFO for one test (the session logs at WARNING), as a deployment's task logs are.
+
+    Airflow filters structlog records by its per-logger level table, filled from ``[logging]
+    namespace_levels`` once at start-up; the test sets its entries directly (both copies Airflow ships).
+    """
+    tables = []
     for module_name in ("airflow._shared.logging.structlog", "airflow.sdk._shared.logging.structlog"):
         try:
-            tries.append(importlib.import_module(module_name).PER_LOGGER_LEVELS)
+            tables.append(importlib.import_module(module_name).PER_LOGGER_LEVELS)
         except ImportError:
             continue
-    saved = [{name: levels.get(name) for name in LOGGERS} for levels in tries]
-    for levels in tries:
-        levels.update(dict.fromkeys(LOGGERS, 20))
+    saved = [{name: levels.get(name) for name in LOGGERS} for levels in tables]
+    for levels in tables:
+        levels.update(dict.fromkeys(LOGGERS, logging.INFO))
     try:
         yield
     finally:
-        for levels, before in zip(tries, saved, strict=True):
+        for levels, before in zip(tables, saved, strict=True):
             for name, level in before.items():
                 if level is None:
                     levels.pop(name, None)
                 else:
                     levels[name] = level
+
+
+def _definition(
+    tmp_path: Path, job: str, *, deferrable: bool, stream_logs: bool | None, crawler: str | None = None
+) -> Path:
+    settings: dict[str, object] = {"deferrable": deferrable}
+    if stream_logs is not None:
+        settings["stream_logs"] = stream_logs
+    actions: list[dict[str, str]] = [{"JobName": job}] + ([{"CrawlerName": crawler}] if crawler else [])
+    document = {
+        "Workflow": {"Name": f"wf-{job}"},
+        "Triggers": [{"Name": "start", "Type": "ON_DEMAND", "Actions": actions}],
+        "Jobs": [{"Name": job, "DefaultArguments": {"--enable-continuous-cloudwatch-log": "true"}}],
+        "Airflow": settings,
+    }
+    path = tmp_path / f"{job}.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def _run(runner, path: Path, outcomes: dict[str, str] | None = None, seconds: float = 4.0):
+    runner.endpoint.running_seconds = seconds  # several checks while RUNNING, so a deferrable task defers
+    try:
+        return runner.run(path, outcomes)
+    finally:
+        runner.endpoint.running_seconds = 0.0
+
+
+def _deferred(dag_id: str) -> list[str]:
+    from airflow.models.log import Log
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        latest = session.scalar(select(Log.run_id).where(Log.dag_id == dag_id).order_by(Log.id.desc()).limit(1))
+        return sorted(session.scalars(
+            select(Log.task_id).where(Log.dag_id == dag_id, Log.run_id == latest, Log.event == "deferred")
+        ))
+
+
+def _run_id(runner, job: str) -> str:
+    [job_run] = runner.endpoint.job_runs(job)[:1]
+    return str(job_run["Id"])
 
 
 def _expected(job: str, run_id: str, state: str) -> list[str]:
@@ -52,6 +101,46 @@ def _expected(job: str, run_id: str, state: str) -> list[str]:
         f"{job} {run_id}: driver ended {state}",
         f"{job} {run_id}: driver stderr, run ended {state}",
     ]
+
+
+@pytest.mark.parametrize("deferrable", [False, True], ids=["in-the-worker", "in-the-trigger"])
+def test_streamed_lines_reach_the_task_log(runner, tmp_path: Path, capfd, info_logs, deferrable: bool) -> None:
+    from glue_workflow_provider.runtime.permissions import all_actions
+
+    job, crawler = f"logs-{'deferred' if deferrable else 'sync'}", f"logs-crawler-{deferrable}".lower()
+    capfd.readouterr()
+    runner.endpoint.request_counts(reset=True)
+    path = _definition(tmp_path, job, deferrable=deferrable, stream_logs=True, crawler=crawler)
+    report = _run(runner, path, {job: "TIMEOUT"})
+    captured = capfd.readouterr()
+    output = captured.out + captured.err
+    assert report.nodes[job].glue_state == "TIMEOUT"  # states as without streaming
+    assert report.nodes[crawler].glue_state == "SUCCEEDED"  # crawlers run as before (nothing streamed)
+    run_id = _run_id(runner, job)
+    for line in _expected(job, run_id, "TIMEOUT"):
+        assert output.count(line) == 1, f"{line!r} streamed {output.count(line)} times"
+    for group in ("output", "error", "logs-v2"):
+        assert f"Glue Job Run /aws-glue/jobs/{group} Logs:" in output  # the amazon provider's verbose format
+    assert _deferred(f"wf-{job}") == (sorted([job, crawler]) if deferrable else [])
+    assert "Stopped streaming" not in output  # the missing error stream, before the end, was passed over
+    calls = runner.endpoint.request_counts()["airflow"]
+    assert calls.get("logs:GetLogEvents")
+    assert set(calls) <= all_actions(), "every call is in the documented IAM policy"
+
+
+@pytest.mark.parametrize("stream_logs", [None, False], ids=["unset", "false"])
+def test_nothing_is_streamed_without_the_setting(runner, tmp_path: Path, capfd, info_logs, stream_logs) -> None:
+    job = f"quiet-{stream_logs}".lower()
+    capfd.readouterr()
+    runner.endpoint.request_counts(reset=True)
+    report = _run(runner, _definition(tmp_path, job, deferrable=False, stream_logs=stream_logs), seconds=2.0)
+    captured = capfd.readouterr()
+    output = captured.out + captured.err
+    assert report.nodes[job].glue_state == "SUCCEEDED"
+    assert f"Glue job '{job}' SUCCEEDED" in output  # INFO lines are shown, just none of the run's log
+    assert f"{job} {_run_id(runner, job)}:" not in output
+    assert "/aws-glue/jobs" not in output
+    assert not any(action.startswith("logs:") for action in runner.endpoint.request_counts()["airflow"])
 
 
 def _job_run(runner, job: str, outcome: str = "SUCCEEDED", seconds: str = "0") -> str:

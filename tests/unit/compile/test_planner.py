@@ -230,6 +230,13 @@ def test_plan_carries_params_concurrency_and_action_arguments() -> None:
     assert cleanup.starts[1].arguments == {"--failed_stage": "hubs"}
 
 
+def test_stream_logs_travels_in_the_plan_and_is_off_by_default() -> None:
+    assert plan_of(start("a")).stream_logs is False
+    plan = plan_of(start("a", "crawl"), "Workflow:\n  Name: wf\nAirflow:\n  stream_logs: true\n")
+    assert plan.stream_logs is True
+    assert DagPlan.from_json(json.loads(json.dumps(plan.to_json()))) == plan
+
+
 def test_plan_is_deterministic_and_json_ready() -> None:
     first = plan_workflow(load_definition(WORKFLOWS / "data_vault_load.yaml").require()).plan
     second = plan_workflow(load_definition(WORKFLOWS / "data_vault_load.yaml").require()).plan

@@ -194,6 +194,11 @@ def test_gwf002_wrong_type_or_unknown_key(replacement: str, path: str, advice: s
     assert advice in problem.message
 
 
+def test_gwf002_stream_logs_is_a_boolean() -> None:
+    (problem,) = load_text(HEAD + START + "Airflow:\n  stream_logs: 'yes'\n", "x.yaml").diagnostics
+    assert (problem.code, problem.path) == ("GWF002", "Airflow.stream_logs")
+
+
 def test_gwf002_missing_type_unknown_section_and_non_list_triggers() -> None:
     missing = load_text(HEAD + "  - Name: s\n    Actions:\n      - JobName: a\n", "x.yaml").diagnostics
     assert [(d.code, d.path, d.message.split(" (line")[0]) for d in missing] == [
