@@ -36,7 +36,7 @@ Airflow: {{poll_interval: 2}}
 
 def definitions() -> dict[str, str]:
     vault = (REPO / "dags" / "workflows" / "data_vault_load.yaml").read_text()
-    vault = vault.replace("Name: data-vault-load", f"Name: {VAULT_DAG}") + "Airflow: {poll_interval: 2}\n"
+    vault = vault.replace("Name: data-vault-load", f"Name: {VAULT_DAG}") + "Airflow: {poll_interval: 2, stream_logs: true}\n"
     return {"vault.yaml": vault, "stop.yaml": STOP_DEFINITION}
 
 

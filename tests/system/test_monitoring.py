@@ -137,6 +137,24 @@ def test_a_timeout_fails_its_task_with_one_clear_line_and_no_traceback(stack: St
     assert "'status': 'success'" not in text  # the trigger's event says the run ended, not that it succeeded
 
 
+def test_stream_logs_copies_the_job_runs_cloudwatch_lines_into_the_task_log(stack: Stack, runs: dict[str, str]) -> None:
+    """With ``Airflow.stream_logs`` (mon-vault), the deferred task's real triggerer copies the run's lines."""
+    run_id = runs[VAULT_DAG]
+    task = _task(VAULT_DAG, "clean-up-job")
+    ti = stack.ti(VAULT_DAG, run_id, task)
+    job_run_id = ti["rendered_fields"]["glue_run"]
+    job_run_id = (json.loads(job_run_id) if isinstance(job_run_id, str) else job_run_id)["run_id"]
+    log = stack.api("GET", f"{_path(VAULT_DAG, run_id)}/taskInstances/{task}/logs/{ti['try_number']}?full_content=true")
+    text = json.dumps(log)
+    assert f"clean-up-job {job_run_id}: driver started (local Glue endpoint)" in text
+    assert f"clean-up-job {job_run_id}: driver ended SUCCEEDED" in text
+    assert text.count(f"clean-up-job {job_run_id}: driver ended SUCCEEDED") == 1  # copied once, not per check
+    stop = stack.ti(STOP_DAG, runs[STOP_DAG], _task(STOP_DAG, "mn-job"))
+    stop_log = stack.api("GET", f"{_path(STOP_DAG, runs[STOP_DAG])}/taskInstances/{_task(STOP_DAG, 'mn-job')}"
+                                f"/logs/{stop['try_number']}?full_content=true")
+    assert "driver started" not in json.dumps(stop_log)  # mon-stop does not set stream_logs
+
+
 def test_status_prints_what_simulate_predicts(stack: Stack, runs: dict[str, str], tmp_path: Any) -> None:
     for dag, outcomes, file in ((VAULT_DAG, VAULT_OUTCOMES, "vault.yaml"), (STOP_DAG, STOP_OUTCOMES, "stop.yaml")):
         path = tmp_path / file
