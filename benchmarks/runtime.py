@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import subprocess
@@ -158,17 +159,25 @@ def _one_run(demo: Any, dag_id: str, running_seconds: float) -> dict[str, Any]:
 def execution_api(sizes: tuple[int, ...]) -> dict[str, Any]:
     """Runs in its own interpreter: LocalRunner must configure Airflow before it is imported."""
     from glue_workflow_provider.local.runner import LocalRunner
+    from glue_workflow_provider.runtime.run_properties import URI_ENV
 
     results: dict[str, Any] = {}
     with LocalRunner(running_seconds=2.0, poll_interval=1) as runner:  # runs outlast the first check: tasks defer
         messages = _count_messages()
         folder = Path(tempfile.mkdtemp(prefix="glue-airflow-rt-"))
+        channel = os.environ.get(URI_ENV)
         for nodes in sizes:
             path = folder / f"wf_{nodes}.yaml"
             path.write_text(yaml.safe_dump(workload.definition(2 * nodes + 1, nodes), sort_keys=False))
-            messages.clear()
-            report = runner.run(path)
-            results[f"ours, {nodes} nodes"] = _per_task(messages, report.state)
+            for with_channel in (False, True):  # without a run-properties channel (the default), and with one
+                if with_channel and channel:
+                    os.environ[URI_ENV] = channel
+                else:
+                    os.environ.pop(URI_ENV, None)
+                messages.clear()
+                report = runner.run(path)
+                name = f"ours, {nodes} nodes" + (", run-properties channel" if with_channel else "")
+                results[name] = _per_task(messages, report.state)
         results["amazon GlueJobOperator (sync)"] = _amazon_test_run(runner, messages)
     return results
 

@@ -183,12 +183,17 @@ def put_run_properties(values: Mapping[str, str], context: Mapping[str, Any] | N
 
 
 def putting_tasks(ti: Any, exclude: str | None = None) -> list[str]:
-    """The tasks of this DAG run that may have recorded a put: not the gates or the outcome task, and only
-    those whose Airflow state says they ran in their current try (one call for all, then a read of each)."""
+    """The tasks of this DAG run that may have recorded a put: not the gates or the outcome task, not the
+    node tasks that cannot put (crawlers; jobs without a run-properties channel), and only those whose
+    Airflow state says they ran in their current try (one call for all, then a read of each). Without a
+    channel a workflow's node tasks read no put at all, whatever the workflow's size."""
     from airflow.providers.standard.operators.empty import EmptyOperator
 
-    candidates = [t.task_id for t in ti.task.dag.tasks if not isinstance(t, EmptyOperator) and t.task_id != exclude]
-    return may_have_recorded(ti, candidates)
+    candidates = [
+        t.task_id for t in ti.task.dag.tasks
+        if not isinstance(t, EmptyOperator) and t.task_id != exclude and getattr(t, "can_put_run_properties", True)
+    ]
+    return may_have_recorded(ti, candidates) if candidates else []
 
 
 def _current_context() -> Mapping[str, Any]:

@@ -74,3 +74,27 @@ def test_node_tasks_read_only_what_can_have_been_recorded(runner, tmp_path: Path
         # own earlier put. It used to read every task's, twice (16 reads).
         assert counter["run_properties_put"] <= 2 * position, (name, counter)
         assert 1 <= counter["GetTaskStates"] <= 4, (name, counter)
+
+
+def test_without_a_run_properties_channel_no_node_task_reads_a_put(
+    runner, tmp_path: Path, reads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No channel (no ``run_properties_uri``, no variable): jobs cannot put, so no task reads another's put,
+    and a node task's reads no longer grow with the workflow's size."""
+    from glue_workflow_provider.compile.naming import airflow_id
+    from glue_workflow_provider.runtime.run_properties import URI_ENV
+
+    monkeypatch.delenv(URI_ENV, raising=False)
+    path = tmp_path / "chain.yaml"
+    document = _chain()
+    document["Workflow"]["DefaultRunProperties"] = {"stage": "default"}
+    path.write_text(yaml.safe_dump(document, sort_keys=False))
+    report = runner.run(path)
+
+    assert report.state == "success"
+    assert report.nodes[CHAIN[-1]].run_properties == {"stage": "default"}
+    for name in CHAIN:
+        counter = reads[airflow_id(name)]
+        assert counter["run_properties_put"] == 0, (name, counter)
+        assert counter["glue_state"] <= 1, (name, counter)
+        assert 1 <= counter["GetTaskStates"] <= 3, (name, counter)

@@ -143,6 +143,11 @@ class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
             config=self.botocore_config,
         )
 
+    @property
+    def can_put_run_properties(self) -> bool:
+        """Only with a run-properties channel (``Airflow.run_properties_uri``, or the variable on the workers)."""
+        return self._channel is not None
+
     def _publish_properties(self, context: Any, seen: dict[str, str]) -> str | None:
         """Write what the job may see to its S3 prefix; None when no channel is configured."""
         channel = self._channel
