@@ -45,19 +45,32 @@ def build_dag(plan: DagPlan, *, fileloc: str | None = None) -> Any:
     )
     if fileloc:
         dag.fileloc = fileloc
-    task_args = _task_args(plan)
-    groups = _node_groups(dag, plan)
-    operators: dict[str, Any] = {}
-    for task in plan.tasks:
-        if task.operator not in operators:
-            operators[task.operator] = import_string(task.operator)
-        grouping = {"task_group": groups[task.group]} if task.group else {}
-        operators[task.operator](dag=dag, **grouping, **_operator_kwargs(plan, task, runtime, task_args))
-    _wire(dag, plan)
+    add_tasks(plan, dag, runtime)
     return dag
 
 
-def _node_groups(dag: Any, plan: DagPlan) -> dict[str, Any]:
+def add_tasks(plan: DagPlan, dag: Any, runtime: Any, task_group: Any = None) -> dict[str, Any]:
+    """Create the plan's tasks in ``dag`` (inside ``task_group`` when given) and wire them; returns each plan
+    task id's operator. The one place that turns plan tasks into operators, for a whole DAG and a group alike."""
+    task_args = _task_args(plan)
+    boxes = _node_groups(dag, plan, task_group)
+    classes: dict[str, Any] = {}
+    created: dict[str, Any] = {}
+    for task in plan.tasks:
+        if task.operator not in classes:
+            classes[task.operator] = import_string(task.operator)
+        kwargs = _operator_kwargs(plan, task, runtime, task_args)
+        box = boxes.get(task.group) if task.group else None
+        if box is not None and task_group is not None:  # a box does not prefix: the workflow's group still does
+            kwargs["task_id"] = task_group.child_id(task.task_id)
+        owner = box if box is not None else task_group
+        grouping = {"task_group": owner} if owner is not None else {}
+        created[task.task_id] = classes[task.operator](dag=dag, **grouping, **kwargs)
+    _wire(dag, plan, created)
+    return created
+
+
+def _node_groups(dag: Any, plan: DagPlan, parent: Any = None) -> dict[str, Any]:
     """One TaskGroup per Glue node that has gates, so the Graph draws one box per node (collapsed by default).
 
     ``prefix_group_id=False`` keeps every task id as the plan has it: grouping changes the drawing only,
@@ -72,25 +85,26 @@ def _node_groups(dag: Any, plan: DagPlan) -> dict[str, Any]:
             prefix_group_id=False,
             tooltip=f"Glue node '{node}' and the conditions on its end state that triggers watch",
             dag=dag,
+            **({"parent_group": parent} if parent is not None else {}),
         )
         for group_id, node in plan.groups().items()
     }
 
 
-def _wire(dag: Any, plan: DagPlan) -> None:
+def _wire(dag: Any, plan: DagPlan, tasks: dict[str, Any]) -> None:
     """The plan's edges and their labels: one ``set_upstream`` per task rather than one ``>>`` per edge.
 
     Airflow checks on every call that all the tasks involved share one DAG (hashing the DAG each time), so
     one call per task with all its upstreams does the same wiring for a fraction of the cost.
     """
-    tasks = dag.task_dict
     for task in plan.tasks:
         if not task.upstream:
             continue
-        tasks[task.task_id].set_upstream([tasks[edge.task_id] for edge in task.upstream])
+        operator = tasks[task.task_id]
+        operator.set_upstream([tasks[edge.task_id] for edge in task.upstream])
         for edge in task.upstream:
             if edge.label:
-                dag.set_edge_info(edge.task_id, task.task_id, {"label": edge.label})
+                dag.set_edge_info(tasks[edge.task_id].task_id, operator.task_id, {"label": edge.label})
 
 
 def _schedule(plan: DagPlan, import_string: Any) -> Any:

@@ -31,6 +31,7 @@ from glue_workflow_provider.model.run_properties import key_problem, value_probl
 from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.events import merged_run_properties
 from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
+from glue_workflow_provider.runtime.node_state import group_of, runtime_of
 from glue_workflow_provider.runtime.task_states import may_have_recorded
 
 SEEN_KEY = "run_properties"
@@ -59,9 +60,22 @@ def check_properties(values: Mapping[Any, Any], origin: str) -> dict[str, str]:
 
 
 def start_properties(context: Mapping[str, Any], defaults: Mapping[str, str]) -> dict[str, str]:
-    """Defaults, then the values given when the run started (conf, then triggering asset events)."""
+    """Defaults, then the values given when the run started (conf, then triggering asset events).
+
+    Inside a GlueWorkflowTaskGroup only ``conf[group_id]`` counts (the DAG is not the workflow's, so neither
+    the rest of its conf nor its asset events are the workflow's run properties).
+    """
     properties = dict(defaults)
     conf = getattr(context.get("dag_run"), "conf", None) or {}
+    group = group_of(getattr(context.get("ti"), "task", None))
+    if group is not None:
+        given = conf.get(group) or {}
+        if not isinstance(given, Mapping):
+            raise GlueRunPropertiesError(
+                f"the run's conf: {group!r} must map run property names to values for task group {group!r}"
+            )
+        properties.update(check_properties(given, f"the run's conf[{group!r}]"))
+        return properties
     properties.update(check_properties(conf, "the run's conf"))
     events = [event for batch in (context.get("triggering_asset_events") or {}).values() for event in batch]
     events.sort(key=lambda event: str(getattr(event, "timestamp", "")))
@@ -183,11 +197,17 @@ def put_run_properties(values: Mapping[str, str], context: Mapping[str, Any] | N
 
 
 def putting_tasks(ti: Any, exclude: str | None = None) -> list[str]:
-    """The tasks of this DAG run that may have recorded a put: not the gates or the outcome task, and only
-    those whose Airflow state says they ran in their current try (one call for all, then a read of each)."""
+    """The tasks of this DAG run that may have recorded a put: not the gates or the outcome task, only those
+    of this task's workflow (its GlueWorkflowTaskGroup, or the tasks outside every group), and only those
+    whose Airflow state says they ran in their current try (one call for all, then a read of each)."""
     from airflow.providers.standard.operators.empty import EmptyOperator
 
-    candidates = [t.task_id for t in ti.task.dag.tasks if not isinstance(t, EmptyOperator) and t.task_id != exclude]
+    scope = group_of(ti.task)
+    candidates = [
+        t.task_id
+        for t in ti.task.dag.tasks
+        if not isinstance(t, EmptyOperator) and t.task_id != exclude and group_of(t) == scope
+    ]
     return may_have_recorded(ti, candidates)
 
 
@@ -198,5 +218,8 @@ def _current_context() -> Mapping[str, Any]:
 
 
 def _defaults(context: Mapping[str, Any]) -> dict[str, str]:
+    runtime = runtime_of(context["ti"].task)
+    if runtime is not None and runtime.group_id is not None:
+        return dict(runtime.plan.params)
     dag = context["ti"].task.dag
     return {key: str(dag.params[key]) for key in dag.params if isinstance(dag.params[key], str)}
