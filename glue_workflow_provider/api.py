@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glue_workflow_provider.compile.checking import entry_of
 from glue_workflow_provider.compile.dag_ids import assign_dag_ids
@@ -25,6 +25,9 @@ from glue_workflow_provider.exceptions import DefinitionError
 from glue_workflow_provider.loader import LoadReport, claim_of, diagnostics_of, load_dags
 from glue_workflow_provider.model.diagnostics import Diagnostic
 from glue_workflow_provider.sources.definition_file import load_definition
+
+if TYPE_CHECKING:  # imported when first named (module __getattr__ below): it subclasses Airflow's TaskGroup
+    from glue_workflow_provider.compile.task_group import GlueWorkflowTaskGroup
 
 __all__ = [
     "CheckedFile",

@@ -53,8 +53,8 @@ def render_python(plan: DagPlan, *, source: str) -> str:
         "",
         *_dag_call(plan),
     ]
-    for task in _ordered(plan):
-        lines += ["", *_task_call(plan, task, names[task.task_id])]
+    for number, task in enumerate(_ordered(plan)):
+        lines += ([""] if number else []) + _task_call(plan, task, names[task.task_id])
     lines += ["", "    # Edges, labelled with the Glue triggers they stand for", *_edges(plan, names)]
     return "\n".join(lines) + "\n"
 

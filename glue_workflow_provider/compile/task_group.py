@@ -40,7 +40,7 @@ _RUNTIME = "glue_workflow_provider.runtime.node_state.WorkflowRuntime"
 _EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
 
 
-class GlueWorkflowTaskGroup(TaskGroup):  # type: ignore[misc]  # attrs class without stubs for subclassing
+class GlueWorkflowTaskGroup(TaskGroup):
     """The tasks of the Glue workflow in ``definition``, as a TaskGroup of the DAG being defined.
 
     :param group_id: The group's id; its tasks are ``group_id.task_id``, its run properties are given in the

@@ -147,6 +147,7 @@ def test_an_upstream_that_does_not_succeed_starts_no_glue_run(runner, before: st
     definition = read_definition(MIXED_AND)
     dag_id = f"embedded__upstream_{group_state}"
     dag = wrapper_dag(runner, MIXED_AND, dag_id, before=before)
+    runner.endpoint.deploy(definition)
     started = {job: len(runner.endpoint.job_runs(job)) for job in definition.node_types()}
     try:
         dag_run = runner.run_dag(dag, definition, {"validate": "FAILED"})
