@@ -3,7 +3,7 @@
 The file imports the provider's operators and makes one call per task with its arguments, then the edges
 with their trigger labels. It needs no definition file at parse time: the compiled plan is embedded as a
 Python literal (``PLAN``), which the node tasks share for pruning and the run's outcome, exactly as
-``build_dag`` shares it. The operators' arguments come from ``dag_builder``'s own rules (``_operator_kwargs``),
+``build_dag`` shares it. The operators' arguments come from ``dag_builder``'s own rules (``operator_kwargs``),
 so the file and the loader cannot drift apart; a test checks that both serialise identically.
 """
 
@@ -89,9 +89,9 @@ def _imports(plan: DagPlan, classes: list[str]) -> list[str]:
 
 def _schedule_classes(plan: DagPlan) -> list[str]:
     if plan.schedule.kind in (ScheduleKind.CRON, ScheduleKind.GLUE_CRON):
-        return [dag_builder._TIMETABLE]
+        return [dag_builder.TIMETABLE]
     if plan.schedule.kind is ScheduleKind.EVENT:
-        return [dag_builder._EVENT_TRIGGER]
+        return [dag_builder.EVENT_TRIGGER]
     return []
 
 
@@ -127,24 +127,18 @@ def _schedule(plan: DagPlan) -> str:
         return f"GlueCronTimetable({schedule.glue_expression!r})"
     if schedule.kind is not ScheduleKind.EVENT or schedule.event is None:
         return "None"
-    event = schedule.event
-    trigger = (
-        f"GlueEventBatchTrigger(queue_url={event.queue_url!r}, batch_size={event.batch_size!r}, "
-        f"batch_window={event.batch_window!r}, aws_conn_id={plan.aws_conn_id!r}, region_name={plan.region_name!r})"
-    )
-    extra = {"workflow": plan.workflow_name, "queue_url": event.queue_url,
-             "batch_size": event.batch_size, "batch_window": event.batch_window}
+    asset, watcher, trigger = dag_builder.event_asset_kwargs(plan, schedule.event)
+    call = ", ".join(f"{key}={value!r}" for key, value in trigger.items())
+    fields = "".join(f"        {key}={value!r},\n" for key, value in asset.items())
     return (
-        f"Asset(\n        name={f'glue_workflow_events__{plan.dag_id}'!r},\n"
-        f"        uri={f'x-glue-workflow-events://{plan.dag_id}'!r},\n        group='glue_workflow_events',\n"
-        f"        extra={extra!r},\n"
-        f"        watchers=[AssetWatcher(name={f'{plan.dag_id}__sqs_events'!r}, trigger={trigger})],\n    )"
+        f"Asset(\n{fields}        watchers=[AssetWatcher(name={watcher['name']!r}, "
+        f"trigger=GlueEventBatchTrigger({call}))],\n    )"
     )
 
 
 def _task_call(plan: DagPlan, task: TaskPlan, name: str) -> list[str]:
-    task_args = dag_builder._task_args(plan)
-    kwargs = dag_builder._operator_kwargs(plan, task, _Code(_RUNTIME_NAME), task_args)
+    task_args = dag_builder.task_args_of(plan)
+    kwargs = dag_builder.operator_kwargs(plan, task, _Code(_RUNTIME_NAME), task_args)
     cls = task.operator.rpartition(".")[2]
     return [f"    {name} = {cls}(", *_arguments(list(kwargs.items()), "        "), "    )"]
 

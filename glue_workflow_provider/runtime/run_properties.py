@@ -3,7 +3,8 @@
 A task sees the workflow's DefaultRunProperties, overridden by the values given when the run started
 (``dag_run.conf``, then each triggering asset event's ``extra["run_properties"]``), overridden by every put
 recorded by tasks that ended before it started, later puts winning. Concurrent tasks do not see each
-other's puts. Values are strings; keys are 1-255 characters.
+other's puts. Values are strings; keys are 1-255 characters. Inside a GlueWorkflowTaskGroup the values given
+at the start are ``dag_run.conf[group_id]``, and only the group's own tasks' puts count (node_state.group_of).
 
 XCom keys on each task: ``run_properties`` (what it saw), ``run_properties_put`` ({"ended_at", "values"}:
 what it put), ``run_properties_after`` (the run's properties right after it ended). Because a task records
