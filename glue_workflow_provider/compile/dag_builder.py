@@ -78,16 +78,18 @@ def _node_groups(dag: Any, plan: DagPlan, parent: Any = None) -> dict[str, Any]:
     """
     from airflow.sdk import TaskGroup
 
+    parenting = {"parent_group": parent} if parent is not None else {}
+    return {group_id: TaskGroup(dag=dag, **parenting, **node_group_kwargs(group_id, node))
+            for group_id, node in plan.groups().items()}
+
+
+def node_group_kwargs(group_id: str, node: str) -> dict[str, Any]:
+    """The arguments of the TaskGroup that draws Glue node ``node`` and its gates (built DAGs and rendered files)."""
     return {
-        group_id: TaskGroup(
-            group_id=group_id,
-            group_display_name=node,
-            prefix_group_id=False,
-            tooltip=f"Glue node '{node}' and the conditions on its end state that triggers watch",
-            dag=dag,
-            **({"parent_group": parent} if parent is not None else {}),
-        )
-        for group_id, node in plan.groups().items()
+        "group_id": group_id,
+        "group_display_name": node,
+        "prefix_group_id": False,
+        "tooltip": f"Glue node '{node}' and the conditions on its end state that triggers watch",
     }
 
 

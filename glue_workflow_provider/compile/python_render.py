@@ -52,9 +52,10 @@ def render_python(plan: DagPlan, *, source: str) -> str:
         f"{_RUNTIME_NAME} = WorkflowRuntime(plan=PLAN)",
         "",
         *_dag_call(plan),
+        *_group_calls(plan, names),
     ]
     for number, task in enumerate(_ordered(plan)):
-        lines += ([""] if number else []) + _task_call(plan, task, names[task.task_id])
+        lines += ([""] if number else []) + _task_call(plan, task, names)
     lines += ["", "    # Edges, labelled with the Glue triggers they stand for", *_edges(plan, names)]
     return "\n".join(lines) + "\n"
 
@@ -72,7 +73,7 @@ def _header(plan: DagPlan, source: str) -> list[str]:
 
 def _imports(plan: DagPlan, classes: list[str]) -> list[str]:
     lines = ["from datetime import timedelta", "", "import pendulum"]
-    sdk = ["DAG", "Label", "Param"]
+    sdk = ["DAG", "Label", "Param", *(["TaskGroup"] if plan.groups() else [])]
     if plan.schedule.kind is ScheduleKind.EVENT:
         sdk[:0] = ["Asset", "AssetWatcher"]
     lines += [f"from airflow.sdk import {', '.join(sdk)}", ""]
@@ -136,11 +137,25 @@ def _schedule(plan: DagPlan) -> str:
     )
 
 
-def _task_call(plan: DagPlan, task: TaskPlan, name: str) -> list[str]:
+def _group_calls(plan: DagPlan, names: dict[str, str]) -> list[str]:
+    """The node boxes (TaskGroups of a node and its gates; they leave task ids as they are)."""
+    groups = plan.groups()
+    if not groups:
+        return []
+    lines = ["    # One box per Glue node in the Graph: a node and its gates (task ids stay as they are)"]
+    for group_id, node in groups.items():
+        call = ", ".join(f"{key}={value!r}" for key, value in dag_builder.node_group_kwargs(group_id, node).items())
+        lines.append(f"    {names[group_id]} = TaskGroup({call})")
+    return [*lines, ""]
+
+
+def _task_call(plan: DagPlan, task: TaskPlan, names: dict[str, str]) -> list[str]:
     task_args = dag_builder.task_args_of(plan)
     kwargs = dag_builder.operator_kwargs(plan, task, _Code(_RUNTIME_NAME), task_args)
+    if task.group:
+        kwargs = {"task_id": kwargs.pop("task_id"), "task_group": _Code(names[task.group]), **kwargs}
     cls = task.operator.rpartition(".")[2]
-    return [f"    {name} = {cls}(", *_arguments(list(kwargs.items()), "        "), "    )"]
+    return [f"    {names[task.task_id]} = {cls}(", *_arguments(list(kwargs.items()), "        "), "    )"]
 
 
 def _arguments(arguments: list[tuple[str, Any]], indent: str) -> list[str]:
@@ -176,8 +191,15 @@ def _edges(plan: DagPlan, names: dict[str, str]) -> list[str]:
     for task in _ordered(plan):
         plain = [names[edge.task_id] for edge in task.upstream if not edge.label]
         for edge in task.upstream:
-            if edge.label:
-                lines.append(f"    {names[edge.task_id]} >> Label({edge.label!r}) >> {names[task.task_id]}")
+            if not edge.label:
+                continue
+            up, down = names[edge.task_id], names[task.task_id]
+            if task.group or plan.task(edge.task_id).group:
+                # Label() on a task in a box would label the box's join node: name the two tasks instead
+                lines.append(f"    {up} >> {down}")
+                lines.append(f"    dag.set_edge_info({up}.task_id, {down}.task_id, {{'label': {edge.label!r}}})")
+            else:
+                lines.append(f"    {up} >> Label({edge.label!r}) >> {down}")
         if len(plain) == 1:
             lines.append(f"    {plain[0]} >> {names[task.task_id]}")
         elif plain:
@@ -186,16 +208,16 @@ def _edges(plan: DagPlan, names: dict[str, str]) -> list[str]:
 
 
 def _variable_names(plan: DagPlan) -> dict[str, str]:
-    """A distinct Python name per task id (``De-duplicate`` -> ``de_duplicate``)."""
+    """A distinct Python name per task id and node box (``De-duplicate`` -> ``de_duplicate``)."""
     taken = set(_RESERVED)
     names: dict[str, str] = {}
-    for task in plan.tasks:
-        base = re.sub(r"\W", "_", task.task_id.lower()).strip("_") or "task"
+    for identifier in [*(task.task_id for task in plan.tasks), *plan.groups()]:
+        base = re.sub(r"\W", "_", identifier.lower()).strip("_") or "task"
         if base[0].isdigit() or keyword.iskeyword(base):
             base = f"task_{base}"
         name, number = base, 2
         while name in taken:
             name, number = f"{base}_{number}", number + 1
         taken.add(name)
-        names[task.task_id] = name
+        names[identifier] = name
     return names

@@ -1,14 +1,14 @@
 """GlueWorkflowTaskGroup: a Glue workflow's tasks as a TaskGroup of any DAG (issue 14; docs/embedding.md).
 
-The group holds the same tasks ``build_dag`` makes (``dag_builder.add_tasks``), between two EmptyOperators
-that the scheduler resolves without a worker:
+The group holds the same tasks ``build_dag`` makes (``dag_builder.add_tasks``), between a start and an end task:
 
 - ``workflow_start``, the group's only root: tasks upstream of the group start the workflow through it (the
   definition's start trigger fires when it succeeds; the start trigger's schedule is not used).
-- ``workflow_end``, the group's only leaf: it succeeds exactly when the workflow's outcome (rule 6) is
-  success, so tasks downstream of the group run then (or by their own trigger rules). The outcome task is
-  skipped when every failure was handled, which ``none_failed_min_one_success`` over (start, outcome) counts
-  as success; when the group never started (its upstream skipped), both are skipped and so is the end.
+- ``workflow_end``, the group's only leaf (GlueWorkflowEndOperator, on a worker): it waits for every node
+  and the outcome, then succeeds exactly when the workflow's outcome (rule 6) is success (the outcome task
+  succeeded, or the last node skipped it because every failure was handled), fails on an unhandled failure
+  and is skipped when the group never started, so tasks downstream of the group run then (or by their own
+  trigger rules).
 
 Inside the group the outcome task waits with ``none_failed_min_one_success`` rather than ``none_failed``, so
 a workflow whose every node was skipped (its upstream was) is skipped, not successful. Node tasks share one
@@ -38,6 +38,7 @@ END_TASK_ID = "workflow_end"
 GROUP_OUTCOME_RULE = "none_failed_min_one_success"
 _RUNTIME = "glue_workflow_provider.runtime.node_state.WorkflowRuntime"
 _EMPTY = "airflow.providers.standard.operators.empty.EmptyOperator"
+_END = "glue_workflow_provider.runtime.operators.gate.GlueWorkflowEndOperator"
 
 
 class GlueWorkflowTaskGroup(TaskGroup):
@@ -120,16 +121,19 @@ def _build(plan: DagPlan, group: TaskGroup, runtime: Any) -> dict[str, Any]:
     roots = [tasks[task.task_id] for task in plan.tasks if not task.upstream]
     start.set_downstream(roots)
     outcome = next(tasks[task.task_id] for task in plan.tasks if task.kind is TaskKind.OUTCOME)
-    end = empty(
+    end = import_string(_END)(
         task_id=END_TASK_ID,
         task_display_name="Workflow succeeded",
-        trigger_rule="none_failed_min_one_success",
+        trigger_rule="all_done",
+        start_task_id=start.task_id,
+        outcome_task_id=outcome.task_id,
         dag=dag,
         task_group=group,
         doc_md="Succeeds exactly when the Glue workflow's run succeeded (rule 6): the tasks downstream of the "
-        "group run then, or by their own trigger rules.",
+        "group run then, or by their own trigger rules. It waits for every node, so a handled failure is "
+        "never passed on as a failure.",
     )
-    end.set_upstream([start, outcome])
+    end.set_upstream([start, outcome, *(tasks[task.task_id] for task in plan.tasks if task.is_node)])
     return {START_TASK_ID: start, **tasks, END_TASK_ID: end}
 
 

@@ -57,7 +57,11 @@ def test_a_group_adds_the_workflow_between_its_neighbours(tmp_path: Path) -> Non
     assert tasks["month_close.De-duplicate"].upstream_task_ids == {"month_close.workflow_start"}
     assert tasks["month_close.Update_schema"].upstream_task_ids == {"month_close.De-duplicate", "month_close.Fix_phone_numbers"}
     assert dag.get_edge_info("month_close.De-duplicate", "month_close.Update_schema") == {"label": "Fix/De-dupe succeeded"}
-    assert tasks["month_close.workflow_end"].upstream_task_ids == {"month_close.workflow_outcome", "month_close.workflow_start"}
+    assert tasks["month_close.workflow_end"].upstream_task_ids == {
+        "month_close.workflow_outcome", "month_close.workflow_start",
+        "month_close.De-duplicate", "month_close.Fix_phone_numbers", "month_close.Update_schema",
+    }
+    assert tasks["month_close.workflow_end"].trigger_rule == "all_done"
     assert tasks["again.workflow_start"].upstream_task_ids == {"month_close.workflow_end"}
     assert tasks["report"].upstream_task_ids == {"again.workflow_end"}
     assert dag.task_group_dict["month_close"].group_display_name == "Month close"
@@ -136,16 +140,18 @@ def test_two_groups_in_one_run_keep_their_properties_and_puts_apart(runner) -> N
 @pytest.mark.endpoint
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("before", "group_state", "node_state"),
+    ("before", "end_state", "after_state", "node_state"),
     [
-        ('raise AirflowSkipException("not today")', "skipped", "skipped"),
-        ('raise AirflowFailException("upstream broke")', "upstream_failed", "upstream_failed"),
+        ('raise AirflowSkipException("not today")', "skipped", "skipped", "skipped"),
+        ('raise AirflowFailException("upstream broke")', "failed", "upstream_failed", "upstream_failed"),
     ],
     ids=["skipped", "failed"],
 )
-def test_an_upstream_that_does_not_succeed_starts_no_glue_run(runner, before: str, group_state: str, node_state: str) -> None:
+def test_an_upstream_that_does_not_succeed_starts_no_glue_run(
+    runner, before: str, end_state: str, after_state: str, node_state: str
+) -> None:
     definition = read_definition(MIXED_AND)
-    dag_id = f"embedded__upstream_{group_state}"
+    dag_id = f"embedded__upstream_{node_state}"
     dag = wrapper_dag(runner, MIXED_AND, dag_id, before=before)
     runner.endpoint.deploy(definition)
     started = {job: len(runner.endpoint.job_runs(job)) for job in definition.node_types()}
@@ -156,6 +162,6 @@ def test_an_upstream_that_does_not_succeed_starts_no_glue_run(runner, before: st
     states = task_states(dag_run)
     assert {job: len(runner.endpoint.job_runs(job)) for job in definition.node_types()} == started
     assert states["wf.workflow_start"] == node_state
-    assert states["wf.workflow_end"] == group_state
-    assert states["after"] == group_state
+    assert states["wf.workflow_end"] == end_state
+    assert states["after"] == after_state
     assert {states[f"wf.{job}"] for job in ("extract", "validate")} == {node_state}
