@@ -4,7 +4,10 @@
   ``dags/glue_workflows.py`` calls).
 - ``workflow_dag(path)``: the DAG of one definition file, for a Python DAG file that adds tasks of its own.
 - ``check_paths(paths)``: check definition files and folders as ``glue-airflow validate`` does.
+- ``GlueWorkflowTaskGroup(group_id=..., definition=...)``: one workflow's tasks as a TaskGroup of any DAG.
 - ``get_run_properties()`` / ``put_run_properties()``: run properties from a Python task of such a DAG.
+
+``GlueWorkflowTaskGroup`` is a TaskGroup, so naming it imports Airflow; the other names do not.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glue_workflow_provider.compile.checking import entry_of
 from glue_workflow_provider.compile.dag_ids import assign_dag_ids
@@ -23,8 +26,12 @@ from glue_workflow_provider.loader import LoadReport, claim_of, diagnostics_of, 
 from glue_workflow_provider.model.diagnostics import Diagnostic
 from glue_workflow_provider.sources.definition_file import load_definition
 
+if TYPE_CHECKING:  # imported when first named (module __getattr__ below): it subclasses Airflow's TaskGroup
+    from glue_workflow_provider.compile.task_group import GlueWorkflowTaskGroup
+
 __all__ = [
     "CheckedFile",
+    "GlueWorkflowTaskGroup",
     "LoadReport",
     "check_paths",
     "get_run_properties",
@@ -75,6 +82,15 @@ def workflow_dag(path: str | Path) -> Any:
     if checked.plan is None:
         raise DefinitionError([d for d in checked.diagnostics if d.is_error])
     return build_dag(checked.plan)
+
+
+def __getattr__(name: str) -> Any:
+    """``GlueWorkflowTaskGroup``, imported when first named (it subclasses Airflow's TaskGroup)."""
+    if name == "GlueWorkflowTaskGroup":
+        from glue_workflow_provider.compile.task_group import GlueWorkflowTaskGroup
+
+        return GlueWorkflowTaskGroup
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def get_run_properties(context: Mapping[str, Any] | None = None) -> dict[str, str]:

@@ -65,12 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     render = _command(
         commands, "render", "the compiled DAG (static view)",
-        "Print the DAG a definition compiles to: its tasks, trigger rules and edges (no Airflow run).",
+        "Print the DAG a definition compiles to: its tasks, trigger rules and edges (no Airflow run); "
+        "--format python writes a standalone DAG file that needs no definition at parse time.",
         "0 rendered; 1 the definition has errors; 2 usage errors.",
-        "glue-airflow render dags/workflows/data_vault_load.yaml --format mermaid",
+        "glue-airflow render dags/workflows/data_vault_load.yaml --format python -o dags/data_vault_load.py",
     )
     render.add_argument("definition", metavar="DEFINITION", help="a definition file")
-    render.add_argument("--format", choices=("text", "mermaid", "dot", "json"), default="text", help="output format")
+    render.add_argument("--format", choices=("text", "mermaid", "dot", "json", "python"), default="text", help="output format")
+    render.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
     simulate = _command(
         commands, "simulate", "what Glue would do (reference simulator, no Airflow)",
@@ -164,7 +166,12 @@ def _render(args: argparse.Namespace) -> int:
     from glue_workflow_provider.compile.render import render
 
     _, plan = _plan(args.definition)
-    print(render(plan, args.format))
+    text = render(plan, args.format, source=args.definition)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text if text.endswith("\n") else text + "\n")
+    else:
+        print(text, end="" if text.endswith("\n") else "\n")
     return EXIT_OK
 
 

@@ -19,9 +19,9 @@ from glue_workflow_provider.exceptions import CompileError
 #: A fixed start date: schedules never backfill from it (catchup is off and the timetable looks forward).
 START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
 _RUNTIME = "glue_workflow_provider.runtime.node_state.WorkflowRuntime"
-_TIMETABLE = "glue_workflow_provider.runtime.timetables.GlueCronTimetable"
+TIMETABLE = "glue_workflow_provider.runtime.timetables.GlueCronTimetable"
 _NEVER = "glue_workflow_provider.runtime.timetables.NeverTimetable"
-_EVENT_TRIGGER = "glue_workflow_provider.runtime.triggers.events.sqs.GlueEventBatchTrigger"
+EVENT_TRIGGER = "glue_workflow_provider.runtime.triggers.events.sqs.GlueEventBatchTrigger"
 _DURATION_ARGS = ("retry_delay", "max_retry_delay", "execution_timeout")
 
 
@@ -45,19 +45,32 @@ def build_dag(plan: DagPlan, *, fileloc: str | None = None) -> Any:
     )
     if fileloc:
         dag.fileloc = fileloc
-    task_args = _task_args(plan)
-    groups = _node_groups(dag, plan)
-    operators: dict[str, Any] = {}
-    for task in plan.tasks:
-        if task.operator not in operators:
-            operators[task.operator] = import_string(task.operator)
-        grouping = {"task_group": groups[task.group]} if task.group else {}
-        operators[task.operator](dag=dag, **grouping, **_operator_kwargs(plan, task, runtime, task_args))
-    _wire(dag, plan)
+    add_tasks(plan, dag, runtime)
     return dag
 
 
-def _node_groups(dag: Any, plan: DagPlan) -> dict[str, Any]:
+def add_tasks(plan: DagPlan, dag: Any, runtime: Any, task_group: Any = None) -> dict[str, Any]:
+    """Create the plan's tasks in ``dag`` (inside ``task_group`` when given) and wire them; returns each plan
+    task id's operator. The one place that turns plan tasks into operators, for a whole DAG and a group alike."""
+    task_args = task_args_of(plan)
+    boxes = _node_groups(dag, plan, task_group)
+    classes: dict[str, Any] = {}
+    created: dict[str, Any] = {}
+    for task in plan.tasks:
+        if task.operator not in classes:
+            classes[task.operator] = import_string(task.operator)
+        kwargs = operator_kwargs(plan, task, runtime, task_args)
+        box = boxes.get(task.group) if task.group else None
+        if box is not None and task_group is not None:  # a box does not prefix: the workflow's group still does
+            kwargs["task_id"] = task_group.child_id(task.task_id)
+        owner = box if box is not None else task_group
+        grouping = {"task_group": owner} if owner is not None else {}
+        created[task.task_id] = classes[task.operator](dag=dag, **grouping, **kwargs)
+    _wire(dag, plan, created)
+    return created
+
+
+def _node_groups(dag: Any, plan: DagPlan, parent: Any = None) -> dict[str, Any]:
     """One TaskGroup per Glue node that has gates, so the Graph draws one box per node (collapsed by default).
 
     ``prefix_group_id=False`` keeps every task id as the plan has it: grouping changes the drawing only,
@@ -65,38 +78,41 @@ def _node_groups(dag: Any, plan: DagPlan) -> dict[str, Any]:
     """
     from airflow.sdk import TaskGroup
 
+    parenting = {"parent_group": parent} if parent is not None else {}
+    return {group_id: TaskGroup(dag=dag, **parenting, **node_group_kwargs(group_id, node))
+            for group_id, node in plan.groups().items()}
+
+
+def node_group_kwargs(group_id: str, node: str) -> dict[str, Any]:
+    """The arguments of the TaskGroup that draws Glue node ``node`` and its gates (built DAGs and rendered files)."""
     return {
-        group_id: TaskGroup(
-            group_id=group_id,
-            group_display_name=node,
-            prefix_group_id=False,
-            tooltip=f"Glue node '{node}' and the conditions on its end state that triggers watch",
-            dag=dag,
-        )
-        for group_id, node in plan.groups().items()
+        "group_id": group_id,
+        "group_display_name": node,
+        "prefix_group_id": False,
+        "tooltip": f"Glue node '{node}' and the conditions on its end state that triggers watch",
     }
 
 
-def _wire(dag: Any, plan: DagPlan) -> None:
+def _wire(dag: Any, plan: DagPlan, tasks: dict[str, Any]) -> None:
     """The plan's edges and their labels: one ``set_upstream`` per task rather than one ``>>`` per edge.
 
     Airflow checks on every call that all the tasks involved share one DAG (hashing the DAG each time), so
     one call per task with all its upstreams does the same wiring for a fraction of the cost.
     """
-    tasks = dag.task_dict
     for task in plan.tasks:
         if not task.upstream:
             continue
-        tasks[task.task_id].set_upstream([tasks[edge.task_id] for edge in task.upstream])
+        operator = tasks[task.task_id]
+        operator.set_upstream([tasks[edge.task_id] for edge in task.upstream])
         for edge in task.upstream:
             if edge.label:
-                dag.set_edge_info(edge.task_id, task.task_id, {"label": edge.label})
+                dag.set_edge_info(tasks[edge.task_id].task_id, operator.task_id, {"label": edge.label})
 
 
 def _schedule(plan: DagPlan, import_string: Any) -> Any:
     """The DAG's ``schedule``: the Glue cron timetable, the EVENT workflow's asset, or None (manual)."""
     if plan.schedule.kind in (ScheduleKind.CRON, ScheduleKind.GLUE_CRON):
-        return import_string(_TIMETABLE)(plan.schedule.glue_expression)
+        return import_string(TIMETABLE)(plan.schedule.glue_expression)
     if plan.schedule.kind is ScheduleKind.EVENT and plan.schedule.event is not None:
         return _event_asset(plan, plan.schedule.event, import_string)
     return None
@@ -107,33 +123,38 @@ def _event_asset(plan: DagPlan, event: EventSource, import_string: Any) -> Any:
     yields becomes an asset event, and each asset event queues a run of this DAG (and of no other)."""
     from airflow.sdk import Asset, AssetWatcher
 
+    asset, watcher, trigger = event_asset_kwargs(plan, event)
+    watcher["trigger"] = import_string(EVENT_TRIGGER)(**trigger)
+    return Asset(**asset, watchers=[AssetWatcher(**watcher)])
+
+
+def event_asset_kwargs(plan: DagPlan, event: EventSource) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The arguments of an EVENT DAG's Asset, of its AssetWatcher (but the trigger) and of the watcher's trigger
+    (what ``build_dag`` calls, and what a rendered Python file writes)."""
     if event.queue_url is None:  # validation (GWF042) stops such a definition before it is built
         raise CompileError(f"EVENT workflow {plan.workflow_name!r} has no Airflow.event_queue_url [GWF042]")
-    trigger = import_string(_EVENT_TRIGGER)(
-        queue_url=event.queue_url,
-        batch_size=event.batch_size,
-        batch_window=event.batch_window,
-        aws_conn_id=plan.aws_conn_id,
-        region_name=plan.region_name,
-    )
-    return Asset(
-        name=f"glue_workflow_events__{plan.dag_id}",
-        uri=f"x-glue-workflow-events://{plan.dag_id}",
-        group="glue_workflow_events",
-        extra={"workflow": plan.workflow_name, "queue_url": event.queue_url,
-               "batch_size": event.batch_size, "batch_window": event.batch_window},
-        watchers=[AssetWatcher(name=f"{plan.dag_id}__sqs_events", trigger=trigger)],
-    )
+    asset = {
+        "name": f"glue_workflow_events__{plan.dag_id}",
+        "uri": f"x-glue-workflow-events://{plan.dag_id}",
+        "group": "glue_workflow_events",
+        "extra": {"workflow": plan.workflow_name, "queue_url": event.queue_url,
+                  "batch_size": event.batch_size, "batch_window": event.batch_window},
+    }
+    trigger = {"queue_url": event.queue_url, "batch_size": event.batch_size, "batch_window": event.batch_window,
+               "aws_conn_id": plan.aws_conn_id, "region_name": plan.region_name}
+    return asset, {"name": f"{plan.dag_id}__sqs_events"}, trigger
 
 
-def _task_args(plan: DagPlan) -> dict[str, Any]:
+def task_args_of(plan: DagPlan) -> dict[str, Any]:
+    """The node tasks' shared arguments (retries, durations as timedelta, the owner)."""
     args = {k: timedelta(seconds=v) if k in _DURATION_ARGS else v for k, v in plan.task_args.items()}
     if plan.owner and "owner" not in args:
         args["owner"] = plan.owner
     return args
 
 
-def _operator_kwargs(plan: DagPlan, task: TaskPlan, runtime: Any, task_args: dict[str, Any]) -> dict[str, Any]:
+def operator_kwargs(plan: DagPlan, task: TaskPlan, runtime: Any, task_args: dict[str, Any]) -> dict[str, Any]:
+    """Every argument of ``task``'s operator: the one rule, for built DAGs and rendered Python files alike."""
     kwargs: dict[str, Any] = {
         "task_id": task.task_id,
         "task_display_name": task.display_name,

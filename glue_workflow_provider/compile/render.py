@@ -1,4 +1,5 @@
-"""The static view of a compiled workflow: text, Mermaid, Graphviz dot, or JSON (``glue-airflow render``)."""
+"""The static view of a compiled workflow: text, Mermaid, Graphviz dot, JSON, or a standalone Python DAG file
+(``glue-airflow render``; the Python file is ``python_render.py``'s)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from glue_workflow_provider.compile.schedule import (
     next_fire_times,
 )
 
-FORMATS = ("text", "mermaid", "dot", "json")
+FORMATS = ("text", "mermaid", "dot", "json", "python")
 NEXT_RUNS = 5
 
 _GLUE_TYPES = {
@@ -26,8 +27,12 @@ _GLUE_TYPES = {
 }
 
 
-def render(plan: DagPlan, fmt: str, *, now: datetime | None = None) -> str:
-    """``plan`` in format ``fmt`` (one of FORMATS)."""
+def render(plan: DagPlan, fmt: str, *, now: datetime | None = None, source: str | None = None) -> str:
+    """``plan`` in format ``fmt`` (one of FORMATS); ``source`` names the definition file (the Python file says it)."""
+    if fmt == "python":
+        from glue_workflow_provider.compile.python_render import render_python
+
+        return render_python(plan, source=source or f"{plan.workflow_name} (definition)")
     now = now or datetime.now(UTC)
     if fmt == "json":
         return json.dumps(plan_view(plan, now), indent=2)

@@ -148,6 +148,30 @@ class LocalRunner:
                 dag_run = dag.test(run_conf=dict(conf or {}), logical_date=logical_date)
         return self._report(plan, definition, dag_run, conf or {})
 
+    def run_dag(
+        self,
+        dag: Any,
+        definition: Definition,
+        outcomes: Mapping[str, str] | None = None,
+        conf: Mapping[str, Any] | None = None,
+        *,
+        puts: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Any:
+        """One ``dag.test()`` run of any DAG that holds ``definition``'s tasks (a GlueWorkflowTaskGroup in a
+        DAG of one's own), its nodes ending as ``outcomes`` says; ``dag``'s file must be in this home's dags
+        folder. Returns the DAG run (``report`` reads it)."""
+        check_outcomes(definition, outcomes or {})
+        check_puts(definition, puts or {})
+        assert self.endpoint is not None, "open() the runner first"
+        self.endpoint.deploy(definition)
+        self.endpoint.steer(definition, outcomes, puts)
+        with contextlib.redirect_stdout(sys.stderr):
+            return dag.test(run_conf=dict(conf or {}))
+
+    def report(self, plan: DagPlan, definition: Definition, dag_run: Any, conf: Mapping[str, str]) -> RunReport:
+        """The dynamic view of ``plan``'s nodes in ``dag_run`` (a group's plan names tasks by their DAG ids)."""
+        return self._report(plan, definition, dag_run, conf)
+
     def _install(self, path: Path) -> None:
         """Make ``path`` the only definition in the bundle (dag.test re-parses the whole bundle each run)."""
         folder = self.workflows_folder

@@ -40,10 +40,13 @@ NO_GLUE_STATE = "ERROR"
 class WorkflowRuntime:
     """What a node task needs to know about its whole workflow: the plan, trigger table included.
 
-    One instance is shared by every task of a DAG (never copied per task, never serialized).
+    One instance is shared by every task of a DAG (never copied per task, never serialized). Inside a
+    GlueWorkflowTaskGroup, ``plan`` names the tasks by their ids in the DAG (``group_id.task_id``) and
+    ``group_id`` is the group's: its run properties come from ``dag_run.conf[group_id]`` and its puts stay in it.
     """
 
     plan: DagPlan
+    group_id: str | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> WorkflowRuntime:
         return self
@@ -88,6 +91,27 @@ class WorkflowRuntime:
             skip_tasks(skip)
             log.info("Skipped tasks that can no longer run in this workflow run: %s", ", ".join(sorted(skip)))
         return settled
+
+
+def runtime_of(task: Any) -> WorkflowRuntime | None:
+    """The WorkflowRuntime ``task`` belongs to: a node task's own, else that of the GlueWorkflowTaskGroup
+    holding it (``glue_workflow_runtime``); None for a task outside every workflow."""
+    runtime = getattr(task, "runtime", None)
+    if isinstance(runtime, WorkflowRuntime):
+        return runtime
+    group = getattr(task, "task_group", None)
+    while group is not None:
+        runtime = getattr(group, "glue_workflow_runtime", None)
+        if isinstance(runtime, WorkflowRuntime):
+            return runtime
+        group = getattr(group, "parent_group", None)
+    return None
+
+
+def group_of(task: Any) -> str | None:
+    """The id of the workflow group ``task`` belongs to (None: a whole-DAG workflow, or no workflow)."""
+    runtime = runtime_of(task)
+    return runtime.group_id if runtime is not None else None
 
 
 def ended_states(

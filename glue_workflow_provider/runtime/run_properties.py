@@ -3,7 +3,8 @@
 A task sees the workflow's DefaultRunProperties, overridden by the values given when the run started
 (``dag_run.conf``, then each triggering asset event's ``extra["run_properties"]``), overridden by every put
 recorded by tasks that ended before it started, later puts winning. Concurrent tasks do not see each
-other's puts. Values are strings; keys are 1-255 characters.
+other's puts. Values are strings; keys are 1-255 characters. Inside a GlueWorkflowTaskGroup the values given
+at the start are ``dag_run.conf[group_id]``, and only the group's own tasks' puts count (node_state.group_of).
 
 XCom keys on each task: ``run_properties`` (what it saw), ``run_properties_put`` ({"ended_at", "values"}:
 what it put), ``run_properties_after`` (the run's properties right after it ended). Because a task records
@@ -31,6 +32,7 @@ from glue_workflow_provider.model.run_properties import key_problem, value_probl
 from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.events import merged_run_properties
 from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
+from glue_workflow_provider.runtime.node_state import group_of, runtime_of
 from glue_workflow_provider.runtime.task_states import may_have_recorded
 
 SEEN_KEY = "run_properties"
@@ -59,9 +61,22 @@ def check_properties(values: Mapping[Any, Any], origin: str) -> dict[str, str]:
 
 
 def start_properties(context: Mapping[str, Any], defaults: Mapping[str, str]) -> dict[str, str]:
-    """Defaults, then the values given when the run started (conf, then triggering asset events)."""
+    """Defaults, then the values given when the run started (conf, then triggering asset events).
+
+    Inside a GlueWorkflowTaskGroup only ``conf[group_id]`` counts (the DAG is not the workflow's, so neither
+    the rest of its conf nor its asset events are the workflow's run properties).
+    """
     properties = dict(defaults)
     conf = getattr(context.get("dag_run"), "conf", None) or {}
+    group = group_of(getattr(context.get("ti"), "task", None))
+    if group is not None:
+        given = conf.get(group) or {}
+        if not isinstance(given, Mapping):
+            raise GlueRunPropertiesError(
+                f"the run's conf: {group!r} must map run property names to values for task group {group!r}"
+            )
+        properties.update(check_properties(given, f"the run's conf[{group!r}]"))
+        return properties
     properties.update(check_properties(conf, "the run's conf"))
     events = [event for batch in (context.get("triggering_asset_events") or {}).values() for event in batch]
     events.sort(key=lambda event: str(getattr(event, "timestamp", "")))
@@ -183,15 +198,19 @@ def put_run_properties(values: Mapping[str, str], context: Mapping[str, Any] | N
 
 
 def putting_tasks(ti: Any, exclude: str | None = None) -> list[str]:
-    """The tasks of this DAG run that may have recorded a put: not the gates or the outcome task, not the
-    node tasks that cannot put (crawlers; jobs without a run-properties channel), and only those whose
-    Airflow state says they ran in their current try (one call for all, then a read of each). Without a
-    channel a workflow's node tasks read no put at all, whatever the workflow's size."""
+    """The tasks of this DAG run that may have recorded a put: not the gates or the outcome task, only those
+    of this task's workflow (its GlueWorkflowTaskGroup, or the tasks outside every group), not the node
+    tasks that cannot put (crawlers; jobs without a run-properties channel), and only those whose Airflow
+    state says they ran in their current try (one call for all, then a read of each). Without a channel a
+    workflow's node tasks read no put at all, whatever the workflow's size."""
     from airflow.providers.standard.operators.empty import EmptyOperator
 
+    scope = group_of(ti.task)
     candidates = [
-        t.task_id for t in ti.task.dag.tasks
-        if not isinstance(t, EmptyOperator) and t.task_id != exclude and getattr(t, "can_put_run_properties", True)
+        t.task_id
+        for t in ti.task.dag.tasks
+        if not isinstance(t, EmptyOperator) and t.task_id != exclude and group_of(t) == scope
+        and getattr(t, "can_put_run_properties", True)
     ]
     return may_have_recorded(ti, candidates) if candidates else []
 
@@ -203,5 +222,8 @@ def _current_context() -> Mapping[str, Any]:
 
 
 def _defaults(context: Mapping[str, Any]) -> dict[str, str]:
+    runtime = runtime_of(context["ti"].task)
+    if runtime is not None and runtime.group_id is not None:
+        return dict(runtime.plan.params)
     dag = context["ti"].task.dag
     return {key: str(dag.params[key]) for key in dag.params if isinstance(dag.params[key], str)}
