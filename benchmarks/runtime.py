@@ -159,12 +159,13 @@ def _one_run(demo: Any, dag_id: str, running_seconds: float) -> dict[str, Any]:
 def execution_api(sizes: tuple[int, ...]) -> dict[str, Any]:
     """Runs in its own interpreter: LocalRunner must configure Airflow before it is imported."""
     from glue_workflow_provider.local.runner import LocalRunner
-    from glue_workflow_provider.runtime.run_properties import URI_ENV
 
     results: dict[str, Any] = {}
     with LocalRunner(running_seconds=2.0, poll_interval=1) as runner:  # runs outlast the first check: tasks defer
         messages = _count_messages()
         folder = Path(tempfile.mkdtemp(prefix="glue-airflow-rt-"))
+        from glue_workflow_provider.runtime.run_properties import URI_ENV  # imports Airflow: after the runner
+
         channel = os.environ.get(URI_ENV)
         for nodes in sizes:
             path = folder / f"wf_{nodes}.yaml"

@@ -44,6 +44,8 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
     node_type = NodeType.CRAWLER
     operator_extra_links = CRAWLER_LINKS
     ui_color = "#2e7d6b"
+    #: A crawl puts no run property, so no task reads this task's put (one execution-API call saved each).
+    can_put_run_properties = False
 
     def _crawler(self) -> dict[str, Any]:
         crawler: dict[str, Any] = self.glue.get_crawler(Name=self.glue_name)["Crawler"]

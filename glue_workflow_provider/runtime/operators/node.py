@@ -145,12 +145,6 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
     def collect_puts(self, context: Any, run: dict[str, Any]) -> None:
         """Record the run properties the Glue run put (jobs only; crawlers put none)."""
 
-    @property
-    def can_put_run_properties(self) -> bool:
-        """Whether this task can record a put, so that other tasks must read its XCom to see the run's
-        properties (one execution-API call each). Crawlers never put; jobs only through the S3 channel."""
-        return False
-
     # -- the lifecycle ------------------------------------------------------------------------------------
 
     def execute(self, context: Any) -> Any:
