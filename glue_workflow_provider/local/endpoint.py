@@ -197,6 +197,10 @@ def _create_job(glue: Any, definition: Definition, name: str) -> None:
         for key, value in carried.items():
             if value:
                 request[key] = value
+        # how many runs may overlap, as the job allows (Glue refuses more with ConcurrentRunsExceededException)
+        execution = (spec.model_extra or {}).get("ExecutionProperty")
+        if isinstance(execution, dict):
+            request["ExecutionProperty"] = execution
     glue.create_job(**request)
 
 
