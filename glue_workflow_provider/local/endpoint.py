@@ -199,8 +199,9 @@ def _create_job(glue: Any, definition: Definition, name: str) -> None:
                 request[key] = value
         # how many runs may overlap, as the job allows (Glue refuses more with ConcurrentRunsExceededException)
         execution = (spec.model_extra or {}).get("ExecutionProperty")
-        if isinstance(execution, dict):
-            request["ExecutionProperty"] = execution
+        runs = execution.get("MaxConcurrentRuns") if isinstance(execution, dict) else None
+        if isinstance(runs, int) and not isinstance(runs, bool) and runs >= 1:
+            request["ExecutionProperty"] = {"MaxConcurrentRuns": runs}
     glue.create_job(**request)
 
 
