@@ -242,7 +242,7 @@ def worker_build(bench: Bench, count: int, nodes: int) -> None:
               f"{fmt(fresh['cpu_seconds'])} CPU ({fresh['dags_built']} DAG built)")
     cold = bench.probe("worker", loader_file, dag_id, "--preimport", plan_cache=str(bench.root / "empty-cache"))
     shutil.rmtree(bench.root / "empty-cache", ignore_errors=True)
-    bench.row(f"worker, 1 of {count}: empty plan cache on this machine (every file validated once)",
+    bench.row(f"worker, 1 of {count}: empty plan cache on this machine (each dag_id read, one file validated)",
               f"{fmt(cold['cpu_seconds'])} CPU ({cold['dags_built']} DAG built)")
 
 

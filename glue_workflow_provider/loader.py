@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from glue_workflow_provider.compile.checking import checked_entry, syntax, too_big
+from glue_workflow_provider.compile.checking import checked_entry, claimed_dag_id, syntax, too_big
 from glue_workflow_provider.compile.dag_ids import Assignment, Claim, assign_dag_ids, fallback_id
 from glue_workflow_provider.compile.discovery import DefinitionSource, scan_folder
 from glue_workflow_provider.compile.folder_index import FolderIndex, IndexedFile
@@ -43,6 +43,9 @@ class LoadReport:
 
     dags: dict[str, Any] = field(default_factory=dict)
     invalid: dict[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+    #: The files validated in full by this load (the others came from the plan cache or, in a worker, only
+    #: their dag_id was read): what a parse cost, countable where timings are not.
+    validated: list[str] = field(default_factory=list)
 
 
 def load_dags(
@@ -55,9 +58,10 @@ def load_dags(
 ) -> LoadReport:
     """Build a DAG for each definition under ``folder`` and put it in ``namespace`` (a DAG file's globals).
 
-    In an Airflow worker (the parsing context names a dag_id) only the definition of that DAG is read and
-    built, found through the plan cache's folder index; any doubt (no index, a changed file, a placeholder,
-    strict mode with an invalid file) falls back to building every DAG, so the result is always the same.
+    In an Airflow worker (the parsing context names a dag_id) only the definition of that DAG is validated
+    and built, found through the plan cache's folder index or, for files it does not know, their dag_id
+    alone; any doubt (a changed file, a placeholder, strict mode with an invalid file) falls back to building
+    every DAG, so the result is always the same.
 
     :param strict: Raise DefinitionError on any invalid definition (default: ``$GLUE_AIRFLOW_STRICT``).
     :param cache_dir: Root of the plan cache (default: ``plan_cache.cache_root()``, from the environment).
@@ -66,21 +70,25 @@ def load_dags(
     strict = _strict() if strict is None else strict
     cache = PlanCache.for_folder(folder, cache_dir) if use_cache else None
     wanted = _parsing_context_dag_id()
-    report = _load_one(folder, wanted, cache, strict) if wanted and cache is not None else None
+    validated: list[str] = []
+    report = _load_one(folder, wanted, cache, strict, validated) if wanted and cache is not None else None
     if report is None:
-        report = _load_all(folder, cache, strict)
+        report = _load_all(folder, cache, strict, validated)
+    report.validated = validated
     namespace.update({f"glue_workflow__{dag_id}": dag for dag_id, dag in report.dags.items()})
     return report
 
 
-def _load_all(folder: str | Path, cache: PlanCache | None, strict: bool) -> LoadReport:
+def _load_all(folder: str | Path, cache: PlanCache | None, strict: bool, validated: list[str]) -> LoadReport:
     """Check (or take from the cache) every definition and build every DAG; refresh the folder index."""
     scanned_ns = time.time_ns()
     checked: list[tuple[DefinitionSource, CheckedEntry]] = []
     indexed: dict[str, IndexedFile] = {}
     for source in scan_folder(folder):
-        entry, key = checked_entry(source.path, cache)
+        entry, key, fresh = checked_entry(source.path, cache)
         checked.append((source, entry))
+        if fresh:
+            validated.append(source.shown)
         if key is not None:
             indexed[source.shown] = _indexed(source, key, entry)
     if cache is not None:
@@ -156,27 +164,31 @@ def _guarded(build: Callable[[], Any], shown: str) -> tuple[Any, Diagnostic | No
         ).in_file(shown)
 
 
-def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool) -> LoadReport | None:
+def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool, validated: list[str]) -> LoadReport | None:
     """Only the DAG ``wanted`` (an Airflow worker's parse), or None when anything calls for the full load.
 
     Each file's dag_id comes from the folder index when its stat signature is unchanged; else the file is
-    read and hashed and the dag_id read from the first line of its cache entry (or, on a miss, the file is
-    checked in full and cached). ``assign_dag_ids`` then says which file defines ``wanted``; that file is
-    read again and must still have the same content hash. A missing or outdated index is rewritten.
+    read and hashed and the dag_id read from the first line of its cache entry, or, on a miss, from the file
+    itself without validating it (``claimed_dag_id``; in strict mode, or when only validation can tell, the
+    file is checked in full). ``assign_dag_ids`` then says which file defines ``wanted``: that one file is
+    validated (or taken from the cache) and must still have the hash it was identified by. A missing or
+    outdated index is rewritten.
     """
     scanned_ns = time.time_ns()
     previous = cache.read_index()
     index = previous or FolderIndex(0, {})  # no index: every file is identified by its content
     claims: list[tuple[DefinitionSource, IndexedFile]] = []
     for source in scan_folder(folder):
-        known = index.trusted(source.shown, source.signature) or _identified(source, cache)
+        known = index.trusted(source.shown, source.signature)
+        if known is None or (strict and known.valid is None):
+            known = _identified(source, cache, strict, validated)
         if known is None:
             return None
         claims.append((source, known))
     _refresh_index(cache, FolderIndex(scanned_ns, {s.shown: known for s, known in claims}), previous, prune=False)
     assignment = assign_dag_ids(
-        Claim(s.shown, known.dag_id if known.valid else None, known.intended_dag_id) for s, known in claims
-    )
+        Claim(s.shown, known.dag_id if known.valid is not False else None, known.intended_dag_id) for s, known in claims
+    )  # a file whose validity is unknown claims as a valid one: the ids come out the same (dag_ids.py)
     if strict and assignment.placeholders:
         return None  # the full load raises DefinitionError with every problem
     owner = assignment.owner(wanted)
@@ -184,26 +196,35 @@ def _load_one(folder: str | Path, wanted: str, cache: PlanCache, strict: bool) -
     if target is None or owner in assignment.placeholders:
         return None
     source, known = target
-    entry, key = checked_entry(source.path, cache)
+    entry, key, fresh = checked_entry(source.path, cache)
+    if fresh:
+        validated.append(source.shown)
     if key != known.key or entry.plan is None or entry.plan.dag_id != wanted:
-        return None
+        return None  # changed since, or invalid: the full load registers what the DAG processor does
     return _built_one(entry, source.shown)
 
 
-def _identified(source: DefinitionSource, cache: PlanCache) -> IndexedFile | None:
-    """What the cache says about a file the index cannot vouch for: read and hash it, then read the first
-    line of its entry (a miss checks the file in full and caches it). None when the file cannot be read."""
+def _identified(source: DefinitionSource, cache: PlanCache, strict: bool, validated: list[str]) -> IndexedFile | None:
+    """What a file the index cannot vouch for claims: read and hash it, then read the first line of its cache
+    entry; on a miss, read only its dag_id (strict mode, which must know every file's validity, or an id only
+    validation decides: check it in full and cache it). None when the file cannot be read."""
     if too_big(source.path):
         return None  # the full load reports it
     try:
-        key = content_key(source.path.read_bytes(), syntax(source.path))
+        content = source.path.read_bytes()
     except OSError:
         return None
+    key = content_key(content, syntax(source.path))
     summary = cache.summary(key)
     if summary is not None:
         valid, dag_id, intended = summary
         return IndexedFile(source.signature, key, valid, dag_id, intended)
-    entry, checked_key = checked_entry(source.path, cache)
+    claimed = None if strict else claimed_dag_id(content, source.path)
+    if claimed is not None:
+        return IndexedFile(source.signature, key, None, claimed, claimed)
+    entry, checked_key, fresh = checked_entry(source.path, cache)
+    if fresh:
+        validated.append(source.shown)
     return _indexed(source, checked_key, entry) if checked_key is not None else None
 
 

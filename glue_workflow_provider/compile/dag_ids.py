@@ -4,6 +4,11 @@ Files are taken in scan order. A valid file owns its dag_id unless an earlier fi
 reported, GWF018, and registered as a placeholder). A file that cannot be compiled gets a placeholder that
 takes the dag_id it meant when that is free (so a broken edit replaces the DAG and stops its schedule), else
 an id made from its file name. Because both paths call ``assign_dag_ids`` they can never disagree.
+
+Which dag_id each file ends with does not depend on whether it is valid, only on the id it claims: a file
+that claims a free id takes it (as a DAG or as a placeholder), one that claims a taken id gets its file
+name's id, valid or not. So a worker can place every file by its claimed id alone (``certain_dag_id``, read
+without validating) and validate only the file that owns the DAG it needs.
 """
 
 from __future__ import annotations
@@ -77,3 +82,22 @@ def intended_dag_id(document: Any) -> str | None:
     header = document.get("Workflow")
     name = header.get("Name") if isinstance(header, dict) else None
     return airflow_id(name) if isinstance(name, str) and name else None
+
+
+def certain_dag_id(document: Any) -> str | None:
+    """The dag_id a parsed document claims whether it turns out valid or not, read without validating it.
+
+    A valid definition's DAG is ``Airflow.dag_id`` as written, else its workflow name made an id (the
+    planner); an invalid one's placeholder takes ``intended_dag_id``. Where the two can differ (a dag_id
+    that ``airflow_id`` would change, such as ``a.b``; a ``Workflow.name`` spelt in snake case), or no id can
+    be read, only validation can tell: None, and the caller checks the file in full.
+    """
+    intended = intended_dag_id(document)
+    header = document.get("Workflow") if isinstance(document, dict) else None
+    if intended is None or not isinstance(header, dict) or "name" in header:
+        return None
+    settings = document.get("Airflow")
+    written = settings.get("dag_id") if isinstance(settings, dict) else None
+    if isinstance(written, str) and written and written != intended:
+        return None
+    return intended

@@ -13,11 +13,15 @@ from typing import Any
 
 @dataclass(frozen=True)
 class IndexedFile:
-    """What the index knows about one definition file (by its path relative to the folder's parent)."""
+    """What the index knows about one definition file (by its path relative to the folder's parent).
+
+    ``valid`` is None when only the file's dag_id was read (a worker's parse, ``checking.claimed_dag_id``):
+    where it owns its id does not depend on its validity, so nothing else needs to be known.
+    """
 
     signature: tuple[int, ...]
     key: str
-    valid: bool
+    valid: bool | None
     dag_id: str | None
     intended_dag_id: str | None
 
@@ -27,7 +31,7 @@ class IndexedFile:
     @classmethod
     def from_json(cls, data: list[Any]) -> IndexedFile:
         signature, key, valid, dag_id, intended = data
-        return cls(tuple(int(x) for x in signature), str(key), bool(valid), dag_id, intended)
+        return cls(tuple(int(x) for x in signature), str(key), None if valid is None else bool(valid), dag_id, intended)
 
 
 @dataclass(frozen=True)

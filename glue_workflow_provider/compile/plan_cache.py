@@ -12,7 +12,8 @@ short summary (validity and dag_id) readable without the rest; and ``folders/<id
 definitions folder (each file's stat signature, key and dag_id) that lets an Airflow worker find the one
 file that defines its DAG without reading the others. Every write is atomic (temp file + ``os.replace``),
 so concurrent DAG processors never see half an entry; any unreadable, corrupt or foreign entry is ignored
-(a miss). Nothing here imports Airflow.
+(a miss). A cache this process may not write (an image's baked cache, a read-only volume) is only read: the
+kernel is asked first, so no write is even tried. Nothing here imports Airflow.
 """
 
 from __future__ import annotations
@@ -227,6 +228,10 @@ class PlanCache:
     def _write(self, path: Path, text: str) -> bool:
         if not self._writable:
             return False
+        if not _may_write(path.parent):
+            self._writable = False  # an image's baked cache, a read-only volume: read, and never written
+            log.debug("Glue workflow plan cache %s is read-only here: it is read, nothing is written to it", self.root)
+            return False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
@@ -239,7 +244,8 @@ class PlanCache:
                 raise
         except OSError as exc:
             self._writable = False
-            log.warning("Glue workflow plan cache %s is not writable (%s); definitions are checked in full", self.root, exc)
+            log.warning("Glue workflow plan cache %s could not be written (%s); nothing more is written to it",
+                        self.root, exc)
             return False
         return True
 
@@ -260,6 +266,19 @@ class PlanCache:
                         os.unlink(entry.path)
         except OSError as exc:
             log.debug("Could not prune the plan cache %s: %s", self.root, exc)
+
+
+def _may_write(directory: Path) -> bool:
+    """Whether files can be made in ``directory``, or (not made yet) in the nearest folder above it that exists.
+
+    Asked of the kernel (access(2)), which knows read-only mounts even for root, so that a cache that cannot
+    be written is never tried: no failed write, no warning on every worker of a read-only image.
+    """
+    effective = os.access in os.supports_effective_ids
+    for candidate in (directory, *directory.parents):
+        if candidate.exists():
+            return os.access(candidate, os.W_OK | os.X_OK, effective_ids=effective)
+    return False
 
 
 def _index_keys(path: Path) -> set[str]:

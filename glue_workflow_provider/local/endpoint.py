@@ -197,6 +197,11 @@ def _create_job(glue: Any, definition: Definition, name: str) -> None:
         for key, value in carried.items():
             if value:
                 request[key] = value
+        # how many runs may overlap, as the job allows (Glue refuses more with ConcurrentRunsExceededException)
+        execution = (spec.model_extra or {}).get("ExecutionProperty")
+        runs = execution.get("MaxConcurrentRuns") if isinstance(execution, dict) else None
+        if isinstance(runs, int) and not isinstance(runs, bool) and runs >= 1:
+            request["ExecutionProperty"] = {"MaxConcurrentRuns": runs}
     glue.create_job(**request)
 
 

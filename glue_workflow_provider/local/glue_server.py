@@ -20,6 +20,7 @@ from glue_workflow_provider.local.steering import (
     GET_FAILURES_TAG,
     OUTCOME_TAG,
     PUTS_TAG,
+    RELEASE_TAG,
     RUNNING_SECONDS_TAG,
     install,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "GET_FAILURES_TAG",
     "OUTCOME_TAG",
     "PUTS_TAG",
+    "RELEASE_TAG",
     "RUNNING_SECONDS_TAG",
     "install",
     "main",

@@ -26,6 +26,10 @@ PUTS_TAG = "glue-airflow:puts"
 #: before anything is done; ``500-after`` does the call, then answers 500 (the caller cannot know it worked);
 #: ``delay:S`` does the call and answers after S seconds (a worker can be killed in between).
 FAULTS_TAG = "glue-airflow:faults"
+#: An epoch time (``time.time()``): runs and crawls of the tagged job or crawler that started before it end now
+#: (in their steered outcome), however long they were to stay RUNNING. A test holds a run RUNNING for as
+#: long as it needs (a long running-seconds), then lets it go exactly when it is ready.
+RELEASE_TAG = "glue-airflow:release"
 DEFAULT_RUNNING_SECONDS = 2.0
 
 
@@ -34,6 +38,15 @@ def _steering(backend: Any, arn: str) -> tuple[str, float, float]:
     outcome = tags.get(OUTCOME_TAG, "SUCCEEDED")
     seconds = float(tags.get(RUNNING_SECONDS_TAG, DEFAULT_RUNNING_SECONDS))
     return outcome, seconds, time.monotonic()
+
+
+def _running(resource: Any, started: float, seconds: float, started_at: float) -> bool:
+    """Whether a run of ``resource`` (a job or crawler) started at monotonic ``started`` (epoch ``started_at``)
+    is still RUNNING: for ``seconds``, unless the resource was released after it started."""
+    if time.monotonic() - started >= seconds:
+        return False
+    released = resource.backend.get_tags(resource.arn).get(RELEASE_TAG)
+    return released is None or float(released) <= started_at
 
 
 def install() -> None:
@@ -45,7 +58,7 @@ def install() -> None:
             super().__init__(*args, **kwargs)
             job = _CURRENT["job"]
             self.outcome, self.running_seconds, self.started = _steering(job.backend, job.arn)
-            self.stopped = False
+            self.job, self.started_at, self.stopped = job, time.time(), False
             self.end_logged = False
             continuous = run_logs.continuous_logging(self.arguments, _CURRENT.get("defaults"))
             run_logs.write(self.job_run_id, run_logs.started_lines(self.job_name, self.job_run_id, continuous))
@@ -54,7 +67,7 @@ def install() -> None:
         def status(self) -> str:
             if self.stopped:
                 return "STOPPED"
-            if time.monotonic() - self.started < self.running_seconds:
+            if _running(self.job, self.started, self.running_seconds, self.started_at):
                 return "RUNNING"
             return self.outcome
 
@@ -98,13 +111,13 @@ def install() -> None:
             super().__init__(crawler_name)
             crawler = _CURRENT["crawler"]
             self.outcome, self.running_seconds, self.started = _steering(crawler.backend, crawler.arn)
-            self.cancelled = False
+            self.crawler, self.started_at, self.cancelled = crawler, time.time(), False
 
         @property
         def status(self) -> str:
             if self.cancelled:
                 return "CANCELLED"
-            if time.monotonic() - self.started < self.running_seconds:
+            if _running(self.crawler, self.started, self.running_seconds, self.started_at):
                 return "RUNNING"
             return self.outcome
 

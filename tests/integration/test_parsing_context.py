@@ -171,3 +171,64 @@ def test_with_the_cache_disabled_the_worker_builds_everything(tmp_path: Path, mo
     one = worker_bag(folder, "Month_close")
     assert len(full.dags) == 6 and set(one.dags) == set(full.dags)
     assert serialised(one.dags["Month_close"]) == serialised(full.dags["Month_close"])
+
+
+# A worker that never parsed the folder (an empty plan cache): it reads every other file's dag_id only, and
+# validates the one definition that owns the DAG it needs. Counted with LoadReport.validated, not timed.
+
+EXTRA = {f"gen_{i}.yaml": WARNED.replace("warned-flow", f"generated-{i}") for i in range(6)}
+
+
+def fresh_worker(folder: Path, dag_id: str, cache: Path) -> Any:
+    """The loader as a worker's parse runs it (the parsing context names ``dag_id``), with its report."""
+    from glue_workflow_provider.loader import load_dags
+
+    namespace: dict[str, Any] = {}
+    with parsing_context(dag_id):
+        return load_dags(namespace, folder / "workflows", cache_dir=cache)
+
+
+def test_a_fresh_worker_validates_only_the_definition_it_builds(tmp_path: Path) -> None:
+    folder = dags_folder(tmp_path, EXTRA)
+    full = bag(folder)
+    assert len(full.dags) == 12
+    for number, dag_id in enumerate(sorted(full.dag_ids)):
+        report = fresh_worker(folder, dag_id, tmp_path / f"fresh-{number}")
+        assert list(report.dags) == [dag_id] and len(report.validated) == 1, (dag_id, report.validated)
+        assert serialised(report.dags[dag_id]) == serialised(full.dags[dag_id])
+        again = fresh_worker(folder, dag_id, tmp_path / f"fresh-{number}")
+        assert list(again.dags) == [dag_id] and again.validated == []  # its next task validates nothing
+
+
+def test_a_dag_id_claimed_twice_goes_where_the_full_parse_puts_it(tmp_path: Path) -> None:
+    earlier = MONTH_CLOSE.replace("Description: Clean", "Description: Earlier file. Clean")
+    folder = dags_folder(tmp_path, {"aa_first.yaml": earlier, **EXTRA})
+    full = bag(folder)
+    report = fresh_worker(folder, "Month_close", tmp_path / "fresh")
+    assert report.validated == ["workflows/aa_first.yaml"]
+    assert report.dags["Month_close"].description.startswith("Earlier file.")
+    assert serialised(report.dags["Month_close"]) == serialised(full.dags["Month_close"])
+    clash = "invalid__workflows_month_close_yaml"  # the later file's placeholder: the full parse builds it
+    report = fresh_worker(folder, clash, tmp_path / "fresh-clash")
+    assert serialised(report.dags[clash]) == serialised(full.dags[clash]) and len(report.validated) == 13
+
+
+def test_an_id_only_validation_can_tell_is_validated_and_a_broken_owner_is_built_as_the_full_parse(
+        tmp_path: Path) -> None:
+    dotted = WARNED.replace("warned-flow", "dotted-flow") + "Airflow: {dag_id: dotted.flow}\n"
+    folder = dags_folder(tmp_path, {"dotted.yaml": dotted, "broken.yaml": BROKEN, **EXTRA})
+    full = bag(folder)
+    report = fresh_worker(folder, "Month_close", tmp_path / "fresh")
+    assert sorted(report.validated) == ["workflows/dotted.yaml", "workflows/month_close.yaml"]
+    assert list(report.dags) == ["Month_close"]
+    report = fresh_worker(folder, "dotted.flow", tmp_path / "fresh-dotted")
+    assert report.validated == ["workflows/dotted.yaml"] and list(report.dags) == ["dotted.flow"]
+    report = fresh_worker(folder, "broken-flow", tmp_path / "fresh-broken")
+    assert serialised(report.dags["broken-flow"]) == serialised(full.dags["broken-flow"])
+
+
+def test_strict_mode_validates_every_file_of_a_fresh_worker(tmp_path: Path, monkeypatch) -> None:
+    folder = dags_folder(tmp_path, EXTRA)
+    monkeypatch.setenv("GLUE_AIRFLOW_STRICT", "1")  # an invalid file anywhere must fail the parse: all are read
+    report = fresh_worker(folder, "Month_close", tmp_path / "fresh")
+    assert list(report.dags) == ["Month_close"] and len(report.validated) == 12

@@ -29,7 +29,9 @@ SEED = 20261201
 COUNT = int(os.environ.get("GLUE_AIRFLOW_DISTRIBUTED_COUNT", "6"))
 MARKERS = "parses.jsonl"
 
-#: The shipped loader, plus one line per parse in the component's home: what the parse was for, what it built.
+#: The shipped loader, plus one line per parse in the component's home: what the parse was for (dag and task),
+#: which folder it read (a versioned bundle's checkout), what it built (each DAG's task ids) and which
+#: definitions it validated in full.
 MARKER_LOADER = '''"""The shipped loader (dags/glue_workflows.py), recording each worker's parse in $AIRFLOW_HOME/parses.jsonl."""
 
 import json
@@ -42,8 +44,11 @@ from glue_workflow_provider.api import load_dags
 
 report = load_dags(globals(), Path(__file__).parent / "workflows")
 if os.environ.get("GLUE_AIRFLOW_DEMO_WORKER"):
-    line = {"worker": os.environ["GLUE_AIRFLOW_DEMO_WORKER"], "context": get_parsing_context().dag_id,
-            "built": sorted(report.dags)}
+    context = get_parsing_context()
+    line = {"worker": os.environ["GLUE_AIRFLOW_DEMO_WORKER"], "context": context.dag_id, "task": context.task_id,
+            "folder": str(Path(__file__).resolve().parent), "built": sorted(report.dags),
+            "tasks": {dag_id: sorted(dag.task_ids) for dag_id, dag in report.dags.items()},
+            "validated": report.validated}
     with open(Path(os.environ["AIRFLOW_HOME"]) / "parses.jsonl", "a") as markers:
         markers.write(json.dumps(line) + "\\n")
 '''

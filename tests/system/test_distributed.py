@@ -11,10 +11,7 @@ its run's DAG version.
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +21,7 @@ import pytest
 
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.local.demo import Demo, running
-from glue_workflow_provider.local.distributed import READ_ONLY, WorkerSpec, fill_plan_cache, read_only_command
+from glue_workflow_provider.local.distributed import READ_ONLY, WorkerSpec
 from glue_workflow_provider.local.ports import free_port
 from glue_workflow_provider.local.rest_report import rest_report
 from glue_workflow_provider.model.states import NodeType
@@ -35,8 +32,9 @@ from tests.system.distributed_support import COUNT, SEED, Case, cases, parses, w
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
 
 RUN_TIMEOUT = 900
-#: A worker that never parsed the folder checks every definition once to find the one it needs; on a slow
-#: or crowded machine that can pass Airflow's 30 s import timeout, after which the task is rescheduled.
+#: A worker that never parsed the folder reads every definition's dag_id (parsed, not validated) to find the
+#: one it needs; on a crowded machine a parse can still pass Airflow's 30 s import timeout (then the task is
+#: rescheduled), so the timeouts are raised.
 SLOW_MACHINE = {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "300", "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "300"}
 
 
@@ -125,6 +123,7 @@ def test_each_worker_parse_built_only_the_dag_it_was_for(batch: Batch) -> None:
         for line in by_worker[worker]:
             assert line["context"], f"{worker} parsed without a parsing context"
             assert line["built"] == [line["context"]], f"{worker} built {line['built']} for {line['context']}"
+            assert len(line["validated"]) <= 1, f"{worker} validated {line['validated']} for {line['context']}"
     dag_ids = {item.dag_id for item in batch.runs}
     assert {line["context"] for lines in by_worker.values() for line in lines} == dag_ids
 
@@ -149,43 +148,3 @@ def test_no_task_ran_on_another_dag_version(batch: Batch) -> None:
         for ti in batch.demo.task_instances(item.dag_id, item.run_id):
             if ti["start_date"] is not None:
                 assert ti["dag_version"]["id"] in versions, f"{item.dag_id}.{ti['task_id']}"
-
-
-@pytest.mark.parametrize("cache", ["off", "read-only-empty", "read-only-filled"])
-def test_a_worker_parse_needs_no_writable_cache_and_no_earlier_parse(tmp_path: Path, cache: str) -> None:
-    """A worker that never parsed the folder, with a new AIRFLOW_HOME and a plan cache it cannot write (or
-    none), builds the DAG its parsing context names: only that one with a cache, every one without."""
-    made = cases(random.Random(SEED))
-    dags = tmp_path / "dags"
-    write_folder(dags, made)
-    wanted = plan_workflow(made[3].definition).plan
-    assert wanted is not None
-    home = tmp_path / "fresh-home"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "GLUE_AIRFLOW"))}
-    env.update({"AIRFLOW_HOME": str(home), "_AIRFLOW_PARSING_CONTEXT_DAG_ID": wanted.dag_id,
-                "GLUE_AIRFLOW_DEMO_WORKER": "probe", "AIRFLOW__CORE__LOAD_EXAMPLES": "False"})
-    command = [sys.executable, str(dags / "glue_workflows.py")]
-    folder = tmp_path / "cache"
-    folder.mkdir()
-    if cache == "off":
-        env["GLUE_AIRFLOW_PLAN_CACHE"] = "off"
-    else:
-        env["GLUE_AIRFLOW_PLAN_CACHE"] = str(folder)
-        if cache == "read-only-filled":
-            fill_plan_cache(folder, dags, env)
-        command = read_only_command(folder, command)
-    before = _listing(folder)
-    result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
-    [line] = parses(home)
-    expected = [wanted.dag_id] if cache != "off" else sorted(plan.dag_id for plan in _plans(made))
-    assert line["built"] == expected
-    assert _listing(folder) == before, "the read-only cache was not written to"
-    assert not (home / "glue-airflow").exists(), "nothing cached in the home instead"
-    if cache == "read-only-empty":
-        assert "not writable" in result.stdout + result.stderr, "the loader says why it checks in full"
-
-
-def _plans(made: list[Case]) -> list[Any]:
-    return [plan_workflow(case.definition).plan for case in made]

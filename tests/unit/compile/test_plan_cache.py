@@ -31,6 +31,7 @@ from glue_workflow_provider.sources.definition_file import (
     read_definition,
 )
 from tests.conformance.strategies import workflow_documents
+from tests.fuzz.test_fuzz_definitions import mutated_documents
 
 REPO = Path(__file__).resolve().parents[3]
 DEFINITIONS = sorted((REPO / "dags" / "workflows").glob("*.yaml")) + sorted((REPO / "tests" / "fixtures").glob("*.yaml"))
@@ -199,13 +200,15 @@ def test_index_round_trip_and_racy_signatures(tmp_path: Path) -> None:
     scanned = 10_000_000_000_000
     old = IndexedFile((10, scanned - 5_000_000_000, 1, 7), "f" * 64, True, "a", "a")
     racy = IndexedFile((10, scanned - 1_000_000_000, 1, 8), "0" * 64, False, None, "b")
-    cache.write_index(FolderIndex(scanned, {"workflows/a.yaml": old, "workflows/b.yaml": racy}))
+    claimed = IndexedFile((10, scanned - 9_000_000_000, 1, 9), "9" * 64, None, "c", "c")  # only its dag_id read
+    files = {"workflows/a.yaml": old, "workflows/b.yaml": racy, "workflows/c.yaml": claimed}
+    cache.write_index(FolderIndex(scanned, files))
     index = cache.read_index()
-    assert index is not None and index.files == {"workflows/a.yaml": old, "workflows/b.yaml": racy}
+    assert index is not None and index.files == files and index.files["workflows/c.yaml"].valid is None
     assert index.trusted("workflows/a.yaml", old.signature) == old
     assert index.trusted("workflows/a.yaml", (11, *old.signature[1:])) is None  # changed
     assert index.trusted("workflows/b.yaml", racy.signature) is None  # modified too close to the scan
-    assert index.trusted("workflows/c.yaml", old.signature) is None  # unknown
+    assert index.trusted("workflows/d.yaml", old.signature) is None  # unknown
 
 
 def test_entries_no_recent_index_refers_to_are_pruned(tmp_path: Path) -> None:
@@ -241,3 +244,16 @@ def test_folders_share_entries_and_have_their_own_index(tmp_path: Path) -> None:
     assert a.index_file == PlanCache(tmp_path, tmp_path / "x" / ".." / "a").index_file
 
 
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_documents())
+def test_an_entry_holds_nothing_of_the_files_path(document: object) -> None:
+    """Entries are keyed by content alone and shared by every folder (each checkout of a versioned bundle):
+    that is safe only because nothing in one depends on where the file was, its problems included."""
+    import yaml
+
+    where = "/bundles/versions/0123abcd/workflows/flow.yaml"
+    text = yaml.safe_dump(document, sort_keys=False, allow_unicode=True)
+    written = entry_of(load_text(text, where)).to_text()
+    assert "0123abcd" not in written and "bundles" not in written
