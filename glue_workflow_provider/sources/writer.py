@@ -22,6 +22,9 @@ from glue_workflow_provider.sources.definition_file import LoadResult, load_data
 
 FORMATS = ("yaml", "json")
 _SECTION_ORDER = ("Workflow", "Triggers", "Jobs", "Crawlers", "Airflow")
+#: libyaml's writer when PyYAML has it: the same text, about 4x faster (the DAG docs of every definition a
+#: parse validates are written with it, so this is on the DAG processor's path).
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @dataclass(frozen=True)
@@ -88,4 +91,4 @@ def dump(document: dict[str, Any], fmt: str) -> str:
     ordered.update({key: value for key, value in document.items() if key not in ordered})
     if fmt == "json":
         return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
