@@ -36,7 +36,11 @@ class _SharedSession:
     def start_client(self) -> Any:
         """A client for StartJobRun/StartCrawler that makes one attempt per call."""
         config = self.config  # type: ignore[attr-defined]
-        return self.get_client_type(config=config.merge(NO_RETRIES) if config else NO_RETRIES)  # type: ignore[attr-defined]
+        return self.get_client_type(  # type: ignore[attr-defined]
+            # the region the ordinary client was made with: another key would make (and load) a second session
+            region_name=self.region_name,  # type: ignore[attr-defined]
+            config=config.merge(NO_RETRIES) if config else NO_RETRIES,
+        )
 
     @property
     def waiter_path(self) -> Path:
