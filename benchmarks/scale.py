@@ -219,8 +219,11 @@ def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout
 
     made = workload.nodes_of(nodes)
     first_task, handoffs, node_tasks, started = [], [], 0, 0
+    timelines: dict[str, list[dict[str, Any]]] = {}
     for (dag_id, run), pre in zip(runs.items(), side.prefixes, strict=True):
         instances = demo.task_instances(dag_id, run_ids[dag_id])
+        timelines[dag_id] = [{k: ti.get(k) for k in ("task_id", "state", "try_number", "scheduled_when",
+                                                      "queued_when", "start_date", "end_date")} for ti in instances]
         starts = [_iso(ti["start_date"]) for ti in instances if ti["start_date"]]
         node_ids = {pre + n.name for n in made}
         node_tasks += sum(1 for ti in instances if ti["task_id"] in node_ids and ti["start_date"])
@@ -257,15 +260,18 @@ def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout
         "execution_api_calls": dict(execution),
         "execution_api_not_2xx": dict(refused),
         "execution_api_calls_per_node_task": sum(execution.values()) / max(1, node_tasks),
+        "task_instances": timelines,
     }
 
 
 def _execution_kind(path: str) -> str:
-    """``/execution/task-instances/<uuid>/run`` -> ``task-instances/{id}/run``; XCom and other reads keep
-    their first segment only (their dag, run and task ids vary)."""
+    """``/execution/task-instances/<uuid>/run`` -> ``task-instances/{id}/run`` (the task state store's
+    ``store/ti/{id}/<key>`` likewise); XCom and other paths keep their first segment (their ids vary)."""
     parts = UUID.sub("{id}", path[len("/execution/"):]).split("?")[0].strip("/").split("/")
     if parts[0] == "task-instances":
         return "/".join(parts[:3])
+    if parts[0] == "store":  # the task state store: store/ti/{id}/<key>
+        return "/".join(parts[:4])
     return parts[0]
 
 
@@ -295,6 +301,12 @@ def _quantiles(values: list[float], unit: str = "s") -> str:
     return f"{p50:.1f} / {p95:.1f} {unit} (n={len(values)})"
 
 
+def _without_heartbeats(side: dict[str, Any]) -> str:
+    """Heartbeats depend on how long a task holds its worker (a slow machine sends more), not on the DAG."""
+    calls = sum(v for k, v in side["execution_api_calls"].items() if "heartbeat" not in k)
+    return f"{calls / max(1, side['node_tasks_run']):.1f}"
+
+
 def table(results: dict[str, dict[str, Any]], count: int, nodes: int) -> None:
     ours, amazon = results.get(OURS, {}), results.get(AMAZON, {})
 
@@ -317,6 +329,7 @@ def table(results: dict[str, dict[str, Any]], count: int, nodes: int) -> None:
         ("execution-API calls per node task (API server access log)",
          lambda s: f"{s['execution_api_calls_per_node_task']:.1f} ({s['node_tasks_run']} node tasks)",
          ANCHORS["execution"]),
+        ("the same without heartbeats (dag.test sends none)", _without_heartbeats, ""),
     ]
     print(f"\n{count} definitions x {nodes} nodes, Celery (2 workers), PostgreSQL, Redis\n")
     print("| Measurement | ours (loader) | amazon GlueJobOperator (sync, defaults) | anchor |\n| --- | --- | --- | --- |")
@@ -326,7 +339,7 @@ def table(results: dict[str, dict[str, Any]], count: int, nodes: int) -> None:
         calls = sorted(side["execution_api_calls"].items(), key=lambda kv: -kv[1])
         per = ", ".join(f"{k} {v / max(1, side['node_tasks_run']):.1f}" for k, v in calls)
         print(f"\nexecution-API calls per node task, {name}: {per}")
-        if side["execution_api_not_2xx"]:
+        if side.get("execution_api_not_2xx"):
             print(f"  of which not 2xx (in all): {json.dumps(side['execution_api_not_2xx'])}")
 
 
@@ -336,9 +349,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=20, help="nodes per definition")
     parser.add_argument("--running-seconds", type=float, default=20.0, help="how long each job run stays RUNNING")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for each side's runs")
+    parser.add_argument("--first", choices=(OURS, AMAZON), default=OURS,
+                        help="which side runs first (the other then finds warm workers)")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--report", type=Path, help="only print the table of a --json file written before")
     args = parser.parse_args(argv)
+    if args.report:
+        saved = json.loads(args.report.read_text())
+        table(saved["results"], saved["count"], saved["nodes"])
+        return 0
     root = (args.workdir or Path(tempfile.mkdtemp(prefix="glue-airflow-scale-"))).resolve()
     dags = root / "dags"
     write_bundle(dags, args.count, args.nodes)
@@ -351,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
         Side(AMAZON, tuple(amazon_dag_id(i) for i in range(args.count)),
              tuple(prefix(AMAZON, i) for i in range(args.count))),
     )
+    if args.first == AMAZON:
+        sides = sides[::-1]
     results: dict[str, dict[str, Any]] = {}
     print(f"starting the Celery deployment in {root} ...", flush=True)
     with running(demo):
@@ -364,8 +386,8 @@ def main(argv: list[str] | None = None) -> int:
         demo.login()
         for side in sides:
             results[side.name] = run_side(demo, side, args.nodes, args.running_seconds, args.timeout)
-            print(f"  {side.name}: {json.dumps({k: v for k, v in results[side.name].items() if not k.endswith(('_s', '_ms'))})}",
-                  flush=True)
+            brief = {k: v for k, v in results[side.name].items() if not k.endswith(("_s", "_ms", "instances"))}
+            print(f"  {side.name}: {json.dumps(brief)}", flush=True)
     table(results, args.count, args.nodes)
     if args.json:
         args.json.write_text(json.dumps({"count": args.count, "nodes": args.nodes,
