@@ -39,7 +39,7 @@ How each figure is measured:
   configures, ``GLUE_AIRFLOW_RUN_PROPERTIES_URI``) are counted apart.
 - *execution-API calls per node task*: the API server's access log (Airflow's ``HttpAccessLogMiddleware``,
   one line per HTTP request it served) lines under ``/execution/``, divided by the node tasks that ran. Only
-  workers reach the execution API over HTTP (the scheduler, DAG processor and triggerer call it in process),
+  workers reach the execution API over HTTP (the DAG processor and triggerer call it in process),
   so these are the real calls from the Celery workers' task supervisors.
 """
 
@@ -101,7 +101,7 @@ with DAG(dag_id={dag_id!r}, schedule=None, start_date=pendulum.datetime(2024, 1,
 
 @dataclass(frozen=True)
 class Side:
-    """One side of the comparison: its DAGs, and for each DAG its nodes (prefixed names) in workload order."""
+    """One side of the comparison: its dag_ids and, in the same order, the prefix of each DAG's node names."""
 
     name: str
     dag_ids: tuple[str, ...]
@@ -109,6 +109,8 @@ class Side:
 
 
 def prefix(side: str, index: int) -> str:
+    """The prefix of workflow ``index``'s job names on ``side``: names are unique across the deployment, so the
+    endpoint's counts and job runs say which DAG and side made them."""
     return f"{'o' if side == OURS else 'a'}{index:04d}-"
 
 
@@ -135,6 +137,7 @@ def renamed(document: Any, pre: str, *, jobs_only: bool) -> Any:
 
 
 def ours_definition(index: int, nodes: int) -> dict[str, Any]:
+    """Workflow ``index`` as the loader reads it (the workload's definition, renamed, on demand)."""
     return renamed(workload.definition(index, nodes), prefix(OURS, index), jobs_only=False)
 
 
@@ -146,10 +149,13 @@ def amazon_definition(index: int, nodes: int) -> dict[str, Any]:
 
 
 def amazon_dag_id(index: int) -> str:
+    """The hand-written DAG's id (the loader's DAGs are ``bench-wf-NNNN``)."""
     return f"amazon-wf-{index:04d}"
 
 
 def amazon_source(index: int, nodes: int) -> str:
+    """The hand-written DAG file of workflow ``index``: the workload's edges and trigger rules, and
+    ``max_active_runs=1`` as the definition's ``MaxConcurrentRuns`` gives ours."""
     pre = prefix(AMAZON, index)
     made = workload.nodes_of(nodes)
     pairs = [(pre + n.name, n.trigger_rule) for n in made]
@@ -158,6 +164,7 @@ def amazon_source(index: int, nodes: int) -> str:
 
 
 def write_bundle(dags: Path, count: int, nodes: int) -> None:
+    """The one DAG bundle both sides are served from: the shipped loader file, the definitions, the amazon files."""
     from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 
     (dags / "workflows").mkdir(parents=True, exist_ok=True)
