@@ -145,7 +145,16 @@ class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaite
         if not self.logs:
             return events
         stream = AsyncJobLogStream(job_name=self.job_name, run_id=self.run_id, positions=self.logs, log=self.log)
-        return streamed_while_waiting(events, stream, lambda: self.hook().logs_hook.get_async_conn(), self.waiter_delay)
+        return streamed_while_waiting(events, stream, self._logs_client, self.waiter_delay)
+
+    async def _logs_client(self) -> Any:
+        """A CloudWatch Logs client. The hook's ``logs_hook`` reads the connection (its region) synchronously:
+        done on the triggerer's event loop that read waits for the loop itself, which deadlocks the triggerer,
+        so it runs in a thread, as the provider's own ``get_async_conn`` does."""
+        from asgiref.sync import sync_to_async
+
+        logs_hook = await sync_to_async(lambda: self.hook().logs_hook)()
+        return await logs_hook.get_async_conn()
 
     async def stop(self, client: Any) -> None:
         """BatchStopJobRun."""
