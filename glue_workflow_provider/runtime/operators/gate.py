@@ -11,7 +11,9 @@ from typing import Any
 
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.sdk import BaseOperator
-from airflow.sdk.exceptions import AirflowFailException
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+from glue_workflow_provider.runtime.task_states import task_states
 
 
 class GlueTriggerGateOperator(EmptyOperator):
@@ -67,12 +69,7 @@ class GlueWorkflowEndOperator(BaseOperator):
 
     def execute(self, context: Any) -> None:
         """Succeed, skip or fail from the start's and the outcome's final states."""
-        from airflow.sdk.exceptions import AirflowSkipException
-
-        from glue_workflow_provider.runtime.airflow_internals import task_states
-
-        ti = context["ti"]
-        states = task_states(ti.dag_id, ti.run_id)
+        states = task_states(context["ti"])
         start = states.get(self.start_task_id)
         if start == "skipped":
             raise AirflowSkipException("the Glue workflow never started: the tasks upstream of its group were skipped")
