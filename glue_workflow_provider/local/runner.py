@@ -136,16 +136,8 @@ class LocalRunner:
         check_puts(definition, puts or {})
         plan = _with_poll_interval(planned.plan, self.poll_interval)
         self._install(Path(path))
-        assert self.endpoint is not None
-        if deploy:
-            self.endpoint.deploy(definition)
-        self.endpoint.steer(definition, outcomes, puts)
         dag = _build(plan, definition, self.home)
-        with contextlib.redirect_stdout(sys.stderr):
-            if logical_date is None:
-                dag_run = dag.test(run_conf=dict(conf or {}))
-            else:
-                dag_run = dag.test(run_conf=dict(conf or {}), logical_date=logical_date)
+        dag_run = self._steered_test(dag, definition, outcomes, conf, puts, deploy=deploy, logical_date=logical_date)
         return self._report(plan, definition, dag_run, conf or {})
 
     def run_dag(
@@ -162,11 +154,28 @@ class LocalRunner:
         folder. Returns the DAG run (``report`` reads it)."""
         check_outcomes(definition, outcomes or {})
         check_puts(definition, puts or {})
+        return self._steered_test(dag, definition, outcomes, conf, puts)
+
+    def _steered_test(
+        self,
+        dag: Any,
+        definition: Definition,
+        outcomes: Mapping[str, str] | None,
+        conf: Mapping[str, Any] | None,
+        puts: Mapping[str, Mapping[str, str]] | None,
+        *,
+        deploy: bool = True,
+        logical_date: datetime | None = None,
+    ) -> Any:
+        """Deploy and steer ``definition``'s nodes at the endpoint, then one ``dag.test()`` (outcomes and puts
+        already checked): what ``run`` and ``run_dag`` share."""
         assert self.endpoint is not None, "open() the runner first"
-        self.endpoint.deploy(definition)
+        if deploy:
+            self.endpoint.deploy(definition)
         self.endpoint.steer(definition, outcomes, puts)
+        dated = {"logical_date": logical_date} if logical_date is not None else {}
         with contextlib.redirect_stdout(sys.stderr):
-            return dag.test(run_conf=dict(conf or {}))
+            return dag.test(run_conf=dict(conf or {}), **dated)
 
     def report(self, plan: DagPlan, definition: Definition, dag_run: Any, conf: Mapping[str, str]) -> RunReport:
         """The dynamic view of ``plan``'s nodes in ``dag_run`` (a group's plan names tasks by their DAG ids)."""
