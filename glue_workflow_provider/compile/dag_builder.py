@@ -176,7 +176,16 @@ def operator_kwargs(plan: DagPlan, task: TaskPlan, runtime: Any, task_args: dict
         "region_name": plan.region_name,
         "run_properties_uri": plan.run_properties_uri,
         **({"stream_logs": plan.stream_logs} if task.kind is TaskKind.JOB else {}),
+        **_state_change_kwargs(plan),
     }
+
+
+def _state_change_kwargs(plan: DagPlan) -> dict[str, Any]:
+    """The state-change queue, only when one is set (operators without it are built as before)."""
+    if not plan.state_change_queue_url:
+        return {}
+    return {"state_change_queue_url": plan.state_change_queue_url,
+            "state_change_poll_interval": plan.state_change_poll_interval}
 
 
 #: The only run type a placeholder allows: scheduled, from a timetable that never fires, so no run is ever made.

@@ -113,6 +113,9 @@ class DagPlan:
     doc_md: str = ""
     #: Job tasks copy their run's CloudWatch log lines into the task log (``Airflow.stream_logs``).
     stream_logs: bool = False
+    #: Deferred waits wake on Glue's state-change events from this queue (``Airflow.state_change_queue_url``).
+    state_change_queue_url: str | None = None
+    state_change_poll_interval: int = 60
     _index: dict[str, TaskPlan] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

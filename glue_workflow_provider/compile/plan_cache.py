@@ -43,7 +43,7 @@ PLAN_CACHE_ENV = "GLUE_AIRFLOW_PLAN_CACHE"
 #: glue-airflow's cache root; the plan cache is its ``plans`` subdirectory when set.
 CACHE_ENV = "GLUE_AIRFLOW_CACHE"
 _DISABLED = frozenset({"off", "0", "false", "no", "none", "disabled"})
-FORMAT = 4
+FORMAT = 5
 #: Subpackages and modules whose source decides a file's diagnostics, plan and intended dag_id.
 _DECIDING = ("model", "sources", "semantics", "compile", "exceptions.py")
 #: Entries no index refers to are removed once this old (a concurrent processor may have just written them).

@@ -175,6 +175,8 @@ def plan_workflow(definition: Definition) -> PlanResult:
         deferrable=settings.deferrable,
         poll_interval=settings.poll_interval,
         stream_logs=settings.stream_logs,
+        state_change_queue_url=settings.state_change_queue_url,
+        state_change_poll_interval=settings.state_change_poll_interval,
         task_args={**DEFAULT_TASK_ARGS, **settings.default_args.model_dump(exclude_none=True)},
         tasks=tasks,
         triggers=table,

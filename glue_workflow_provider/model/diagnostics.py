@@ -54,13 +54,15 @@ CODES: dict[str, str] = {
     "GWF043": "Airflow.event_queue_url set but the start trigger is not EVENT (ignored)",
     "GWF044": "the same job or crawler listed twice in one trigger's actions (it runs once)",
     "GWF045": "Airflow refused the DAG built from a definition (the loader registers its placeholder instead)",
+    "GWF046": "Airflow.state_change_queue_url set with deferrable false (only deferred waits read it; ignored)",
+    "GWF047": "Airflow.state_change_queue_url is the event_queue_url (each reader would take the other's messages)",
 }
 
 
 #: The codes reported as warnings (the DAG is still built); every other code is an error.
 WARNINGS: frozenset[str] = frozenset(
     {"GWF023", "GWF024", "GWF025", "GWF026", "GWF027", "GWF029", "GWF031", "GWF032", "GWF033", "GWF034",
-     "GWF038", "GWF039", "GWF040", "GWF043", "GWF044"}
+     "GWF038", "GWF039", "GWF040", "GWF043", "GWF044", "GWF046"}
 )
 
 

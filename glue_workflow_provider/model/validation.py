@@ -85,6 +85,7 @@ def _check_start_triggers(definition: Definition, graph: WorkflowGraph) -> Itera
     for index, trigger in starts[:1]:
         yield from _check_start_actions(definition, graph, index, trigger)
     yield from _check_event_queue(definition, starts[:1])
+    yield from _check_state_change_queue(definition)
 
 
 def _check_event_queue(definition: Definition, start: list[tuple[int, Trigger]]) -> Iterator[Diagnostic]:
@@ -105,6 +106,26 @@ def _check_event_queue(definition: Definition, start: list[tuple[int, Trigger]])
             "Airflow.event_queue_url",
             "event_queue_url is ignored: only an EVENT start trigger reads events; remove it or make the start "
             "trigger EVENT",
+        )
+
+
+def _check_state_change_queue(definition: Definition) -> Iterator[Diagnostic]:
+    """Only deferred waits read ``Airflow.state_change_queue_url``, and it needs a queue of its own."""
+    settings = definition.airflow
+    queue = settings.state_change_queue_url
+    if queue and queue == settings.event_queue_url:
+        yield error(
+            "GWF047",
+            "Airflow.state_change_queue_url",
+            "state_change_queue_url is the event_queue_url: the EVENT start and the waiting tasks would each "
+            "delete the other's messages; send Glue's state changes to a queue of their own",
+        )
+    if queue and not settings.deferrable:
+        yield warning(
+            "GWF046",
+            "Airflow.state_change_queue_url",
+            "state_change_queue_url is ignored with deferrable: false (tasks that wait on a worker poll); set "
+            "deferrable: true or remove it",
         )
 
 

@@ -83,6 +83,10 @@ class AirflowSettings(GlueShape):
     default_args: TaskDefaults = TaskDefaults()
     #: The SQS queue (URL) that receives the workflow's EventBridge events: an EVENT start trigger reads it.
     event_queue_url: Annotated[StrictStr, Field(pattern=r"^https?://[^/\s]+/\S+$")] | None = None
+    #: The SQS queue (URL) that receives Glue's job and crawler state-change events: deferred waits wake on them.
+    state_change_queue_url: Annotated[StrictStr, Field(pattern=r"^https?://[^/\s]+/\S+$")] | None = None
+    #: With ``state_change_queue_url``: seconds between two checks of a run when no event comes (the fallback).
+    state_change_poll_interval: Annotated[StrictInt, Field(ge=1, le=3600)] = 60
 
 
 class Definition(GlueShape):

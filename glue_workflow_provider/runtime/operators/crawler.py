@@ -17,6 +17,7 @@ from glue_workflow_provider.runtime.links import CRAWLER_LINKS, GlueCrawlerDetai
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.monitoring import aws_domain
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
+from glue_workflow_provider.runtime.operators.state_change_option import WakesOnStateChanges
 from glue_workflow_provider.runtime.run_record import RunRecord
 from glue_workflow_provider.runtime.start_call import start_once
 from glue_workflow_provider.runtime.triggers.glue_run import (
@@ -31,7 +32,7 @@ FIRST_CRAWL = "first crawl"
 MAX_CRAWL_MINUTES = 7 * 24 * 60
 
 
-class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
+class GlueWorkflowCrawlerOperator(WakesOnStateChanges, GlueNodeOperator[GlueWorkflowCrawlerHook]):
     """Start an existing Glue crawler with StartCrawler only (never UpdateCrawler) and wait for its crawl.
 
     The crawl is told apart from earlier ones by ``LastCrawl.StartTime`` (no clock comparison), and its exact
@@ -44,6 +45,11 @@ class GlueWorkflowCrawlerOperator(GlueNodeOperator[GlueWorkflowCrawlerHook]):
     node_type = NodeType.CRAWLER
     operator_extra_links = CRAWLER_LINKS
     ui_color = "#2e7d6b"
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Airflow wraps each operator class's own ``__init__`` (``apply_defaults``) and expects the one it
+        calls first to be wrapped: without this, that would be the (unwrapped) mixin's."""
+        super().__init__(**kwargs)
     #: A crawl puts no run property, so no task reads this task's put (one execution-API call saved each).
     can_put_run_properties = False
 

@@ -18,6 +18,7 @@ from glue_workflow_provider.runtime.links import JOB_LINKS, job_run_url
 from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.monitoring import aws_domain, masked
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
+from glue_workflow_provider.runtime.operators.state_change_option import WakesOnStateChanges
 from glue_workflow_provider.runtime.run_properties import (
     LOCATION_ARG,
     RunPropertiesChannel,
@@ -43,7 +44,7 @@ REPORTED_SETTINGS = ("Timeout", "WorkerType", "NumberOfWorkers", "MaxCapacity", 
 SEARCH_PAGES = 5
 
 
-class GlueWorkflowJobOperator(GlueNodeOperator[GlueWorkflowJobHook]):
+class GlueWorkflowJobOperator(WakesOnStateChanges, GlueNodeOperator[GlueWorkflowJobHook]):
     """Start an existing Glue job with StartJobRun only (no GetJob/CreateJob/UpdateJob) and wait for it.
 
     The run gets the starting trigger action's ``Arguments`` plus ``--WORKFLOW_NAME`` and

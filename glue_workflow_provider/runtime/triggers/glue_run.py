@@ -26,6 +26,8 @@ from glue_workflow_provider.runtime.hooks import (
     GlueWorkflowJobHook,
 )
 from glue_workflow_provider.runtime.job_logs import AsyncJobLogStream, streamed_while_waiting
+from glue_workflow_provider.runtime.state_changes import Key, crawler_key, job_key
+from glue_workflow_provider.runtime.triggers.state_change_wait import StateChangeSettings, checks_on_state_changes
 
 
 class _FirstCheckAfterOneDelay:
@@ -38,11 +40,24 @@ class _FirstCheckAfterOneDelay:
 
     waiter_delay: int
     status_message: str
+    state_changes: StateChangeSettings | None
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         await asyncio.sleep(self.waiter_delay)
-        async for event in _cancellable_here(self.waiting(super().run())):  # type: ignore[misc]
+        async for event in _cancellable_here(self.waiting(self.checks())):
             yield _says_what_happened(event, self.status_message)
+
+    def checks(self) -> AsyncIterator[TriggerEvent]:
+        """The waiter's checks: every ``waiter_delay``, or, with a state-change queue, on each end event of
+        the run and every fallback interval (state_change_wait.py)."""
+        if self.state_changes:
+            return checks_on_state_changes(self, self.state_changes, self.state_change_key)  # type: ignore[arg-type]
+        return super().run()  # type: ignore[misc,no-any-return]
+
+    @property
+    def state_change_key(self) -> Key:
+        """Whose state-change events wake this wait."""
+        raise NotImplementedError
 
     def waiting(self, events: AsyncIterator[TriggerEvent]) -> AsyncIterator[TriggerEvent]:
         """The waiter's events, with whatever else runs while it waits (nothing here; job logs for jobs)."""
@@ -121,11 +136,13 @@ class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaite
         waiter_max_attempts: int,
         aws_conn_id: str | None = "aws_default",
         logs: dict[str, str | None] | None = None,
+        state_changes: StateChangeSettings | None = None,
         **kwargs: Any,
     ) -> None:
         run_id = run["run_id"]
         super().__init__(
-            serialized_fields={"job_name": job_name, "run": run, **({"logs": logs} if logs else {})},
+            serialized_fields={"job_name": job_name, "run": run, **({"logs": logs} if logs else {}),
+                               **_state_change_fields(state_changes)},
             waiter_name="job_run_ended",
             waiter_args={"JobName": job_name, "RunId": run_id},
             failure_message=f"Glue job {job_name} run {run_id} did not end in time",
@@ -139,6 +156,12 @@ class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaite
             **kwargs,
         )
         self.job_name, self.run_id, self.logs = job_name, run_id, dict(logs or {})
+        self.state_changes = state_changes
+
+    @property
+    def state_change_key(self) -> Key:
+        """This job run's events."""
+        return job_key(self.job_name, self.run_id)
 
     def waiting(self, events: AsyncIterator[TriggerEvent]) -> AsyncIterator[TriggerEvent]:
         """With ``logs``, the run's new log lines are copied every ``waiter_delay`` beside the waiter."""
@@ -177,10 +200,11 @@ class GlueCrawlEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiter
         waiter_delay: int,
         waiter_max_attempts: int,
         aws_conn_id: str | None = "aws_default",
+        state_changes: StateChangeSettings | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            serialized_fields={"crawler_name": crawler_name, "run": run},
+            serialized_fields={"crawler_name": crawler_name, "run": run, **_state_change_fields(state_changes)},
             waiter_name="crawl_ended",
             waiter_args={"Name": crawler_name},
             failure_message=f"Glue crawler {crawler_name} did not finish in time",
@@ -194,6 +218,12 @@ class GlueCrawlEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiter
             **kwargs,
         )
         self.crawler_name, self.crawl = crawler_name, run
+        self.state_changes = state_changes
+
+    @property
+    def state_change_key(self) -> Key:
+        """This crawler's events (they name no crawl)."""
+        return crawler_key(self.crawler_name)
 
     async def stop(self, client: Any) -> None:
         """StopCrawler, if the crawl running is still the one this task started (a new try may own it now)."""
@@ -206,6 +236,11 @@ class GlueCrawlEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiter
             await client.stop_crawler(Name=self.crawler_name)
         except client.exceptions.CrawlerNotRunningException:
             self.log.info("Glue crawler %s was not running any more", self.crawler_name)
+
+
+def _state_change_fields(settings: StateChangeSettings | None) -> dict[str, Any]:
+    """The serialised ``state_changes`` (absent without a queue, so those triggers serialise as before)."""
+    return {"state_changes": settings} if settings else {}
 
 
 def crawl_is_ours(crawler: dict[str, Any], run: dict[str, Any]) -> bool:

@@ -119,6 +119,11 @@ CASES = [
      "Airflow.event_queue_url", WARNING, "only an EVENT start trigger reads events", ("event_queue_url", 1)),
     ("GWF044", HEAD + START + "      - JobName: a\n        Arguments: {--day: '1'}\n",
      "Triggers[0].Actions[1]", WARNING, "merge its Arguments into the first one", ("- JobName: a", 2)),
+    ("GWF046", HEAD + START + "Airflow:\n  deferrable: false\n  state_change_queue_url: https://sqs.us-east-1.amazonaws.com/1/sc\n",
+     "Airflow.state_change_queue_url", WARNING, "set deferrable: true or remove it", ("state_change_queue_url", 1)),
+    ("GWF047", HEAD + START + "Airflow:\n  event_queue_url: https://sqs.us-east-1.amazonaws.com/1/q\n"
+     "  state_change_queue_url: https://sqs.us-east-1.amazonaws.com/1/q\n",
+     "Airflow.state_change_queue_url", ERROR, "a queue of their own", ("state_change_queue_url", 1)),
 ]
 
 

@@ -1,0 +1,96 @@
+"""Waiting on Glue's state-change events instead of polling (``Airflow.state_change_queue_url``).
+
+Polling puts about half a poll interval between a run's end and the moment its task learns of it. With a
+queue that receives Glue's EventBridge state-change events, a waiting trigger checks the run as soon as an
+end event of that run arrives (one GetJobRun or GetCrawler, through the same waiter as polling), and
+otherwise only every ``poll_interval`` of the queue settings: the fallback for an event that never comes
+(Glue's delivery is best effort; a rule can be missing). The state is always Glue's answer, never the event's.
+
+The first check still comes no earlier than one ``waiter_delay`` after deferring, as without a queue
+(glue_run.py, ``_FirstCheckAfterOneDelay``): a trigger that fires within seconds of the deferral can lose
+to an Airflow 3.3 scheduler race.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from airflow.providers.amazon.aws.exceptions import WaiterMaxAttemptsError, WaiterNoCredentialsError
+from airflow.providers.amazon.aws.utils.waiter_with_logging import async_wait
+from airflow.sdk.exceptions import AirflowException
+from airflow.triggers.base import TriggerEvent
+
+from glue_workflow_provider.runtime.state_changes import Key
+from glue_workflow_provider.runtime.triggers.state_change_listener import StateChangeListener
+
+if TYPE_CHECKING:
+    from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
+
+#: Seconds between two checks of a run when no state-change event comes (the default of
+#: ``Airflow.state_change_poll_interval``).
+DEFAULT_FALLBACK_SECONDS = 60
+
+
+class StateChangeSettings(TypedDict):
+    """What a waiting trigger needs of ``Airflow.state_change_queue_url`` (JSON, so it serialises)."""
+
+    queue_url: str
+    poll_interval: int
+
+
+async def checks_on_state_changes(
+    trigger: AwsBaseWaiterTrigger, settings: StateChangeSettings, key: Key
+) -> AsyncIterator[TriggerEvent]:
+    """The trigger's one event: its run ended ("success", as the waiter says), or an error, checking Glue on
+    each end event of ``key`` and every fallback interval, until ``waiter_delay * attempts`` have passed."""
+    listener = StateChangeListener.shared(settings["queue_url"], trigger.aws_conn_id, trigger.region_name)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + trigger.waiter_delay * trigger.attempts
+    hook = trigger.hook()
+    async with await hook.get_async_conn() as client, listener.watching(key) as woken:  # type: ignore[no-untyped-call]
+        waiter = hook.get_waiter(trigger.waiter_name, deferrable=True, client=client,
+                                 config_overrides=trigger.waiter_config_overrides)
+        while (left := deadline - loop.time()) > 0:
+            interval = trigger.waiter_delay if listener.failing else settings["poll_interval"]
+            by_event = await _woken_within(woken, min(interval, left))
+            ended, event = await _check(trigger, waiter)
+            if event is not None:
+                yield event
+                return
+            if ended:
+                if not by_event and not listener.failing:
+                    trigger.log.warning(
+                        "%s ended, but no state-change event of it came on %s: the fallback check found it; "
+                        "check the EventBridge rule that sends Glue's state changes there",
+                        trigger.status_message.removesuffix(" is"), settings["queue_url"],
+                    )
+                yield TriggerEvent({"status": "success", trigger.return_key: trigger.return_value})  # type: ignore[no-untyped-call]
+                return
+    yield trigger._event_from_exception(WaiterMaxAttemptsError("Waiter error: max attempts reached"))
+
+
+async def _woken_within(woken: asyncio.Event, seconds: float) -> bool:
+    """Whether ``woken`` was set within ``seconds`` (it is cleared for the next event)."""
+    try:
+        await asyncio.wait_for(woken.wait(), timeout=seconds)
+    except TimeoutError:
+        return False
+    woken.clear()
+    return True
+
+
+async def _check(trigger: AwsBaseWaiterTrigger, waiter: Any) -> tuple[bool, TriggerEvent | None]:
+    """One attempt of the waiter: (ended, None), (False, None) while the run goes on, or (_, an error event)."""
+    try:
+        await async_wait(waiter, trigger.waiter_delay, 1, trigger.waiter_args, trigger.failure_message,
+                         trigger.status_message, trigger.status_queries)
+    except WaiterNoCredentialsError as error:  # retried until the deadline, as polling retries it
+        trigger.log.info("%s", error)
+        return False, None
+    except WaiterMaxAttemptsError:
+        return False, None
+    except AirflowException as error:  # a terminal failure or an error, reported as polling reports it
+        return False, trigger._event_from_exception(error)
+    return True, None
