@@ -19,6 +19,7 @@ from glue_workflow_provider.local.glue_server import (
     PUTS_TAG,
     RUNNING_SECONDS_TAG,
 )
+from glue_workflow_provider.local.state_events import CRAWLER_STATE_CHANGE, JOB_STATE_CHANGE, SOURCE
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType
 from glue_workflow_provider.model.workflow import Definition
 
@@ -30,6 +31,10 @@ LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "t
 START_TIMEOUT_SECONDS = 60
 #: Where local runs keep run properties (the endpoint's own S3).
 RUN_PROPERTIES_URI = "s3://glue-airflow-local/run-properties"
+#: The queue (and the EventBridge rule feeding it) ``state_change_queue`` makes by default.
+STATE_CHANGE_QUEUE = "glue-airflow-state-changes"
+#: The rule's pattern: every job and crawler state change Glue sends.
+STATE_CHANGE_PATTERN = {"source": [SOURCE], "detail-type": [JOB_STATE_CHANGE, CRAWLER_STATE_CHANGE]}
 
 
 @dataclass
@@ -134,6 +139,22 @@ class LocalGlueEndpoint:
         if bucket not in {b["Name"] for b in s3.list_buckets().get("Buckets", [])}:
             s3.create_bucket(Bucket=bucket)
         return RUN_PROPERTIES_URI
+
+    def state_change_queue(self, name: str = STATE_CHANGE_QUEUE) -> str:
+        """Make (idempotently, through the ordinary SQS and EventBridge APIs) the SQS queue ``name``, the
+        queue policy that lets EventBridge send to it, and a rule of that name on the default bus sending
+        it every Glue job and crawler state change (STATE_CHANGE_PATTERN); return the queue URL."""
+        sqs, events = self.client("sqs"), self.client("events")
+        url: str = sqs.create_queue(QueueName=name)["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        rule_arn = events.put_rule(Name=name, EventPattern=json.dumps(STATE_CHANGE_PATTERN), State="ENABLED")["RuleArn"]
+        policy = {"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sqs:SendMessage",
+            "Resource": queue_arn, "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+        }]}
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
+        events.put_targets(Rule=name, Targets=[{"Id": "state-change-queue", "Arn": queue_arn}])  # same Id: replaced
+        return url
 
     def request_counts(self, *, reset: bool = False) -> dict[str, dict[str, int]]:
         """The calls this endpoint answered: ``{"actions": {"StartJobRun": 3}, "by_name": {"StartJobRun a": 1}}``;

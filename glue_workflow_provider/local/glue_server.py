@@ -4,7 +4,10 @@ Run as ``python -m glue_workflow_provider.local.glue_server`` (the endpoint cont
 ``PORT <n>`` once it listens on 127.0.0.1. Each job run and crawl reads its end state and how long it stays
 RUNNING from its job's or crawler's tags (``glue-airflow:outcome``, ``glue-airflow:running-seconds``),
 set through the ordinary Glue TagResource API, so clients use exactly the calls they would use against AWS.
-Only this process is changed; the operators talk to it over HTTP like to any Glue endpoint.
+It also sends Glue's EventBridge events ("Glue Job State Change", "Glue Crawler State Change") as runs and
+crawls change state, to whatever rule matches them (local/state_events.py; ``glue-airflow:state-events``
+loses or delays them). Only this process is changed; the operators talk to it over HTTP like to any Glue
+endpoint.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import json
 import time
 from typing import Any
 
+from glue_workflow_provider.local import state_events
 from glue_workflow_provider.local.steering import (
     DEFAULT_RUNNING_SECONDS,
     FAULTS_TAG,
@@ -22,6 +26,7 @@ from glue_workflow_provider.local.steering import (
     PUTS_TAG,
     RELEASE_TAG,
     RUNNING_SECONDS_TAG,
+    STATE_EVENTS_TAG,
     install,
 )
 
@@ -33,6 +38,7 @@ __all__ = [
     "PUTS_TAG",
     "RELEASE_TAG",
     "RUNNING_SECONDS_TAG",
+    "STATE_EVENTS_TAG",
     "install",
     "main",
     "serve",
@@ -98,7 +104,8 @@ def _with_fault(fault: str | None, app: Any, environ: dict[str, Any], start_resp
 
 
 def serve(port: int) -> None:
-    """Serve on 127.0.0.1 until killed, counting the requests it answers.
+    """Serve on 127.0.0.1 until killed, counting the requests it answers; a daemon thread beside the request
+    threads sends the runs' EventBridge state-change events (local/state_events.py).
 
     ``GET /_glue_airflow/requests`` returns the counts as JSON: ``{"actions": {"GetJobRun": 12, ...},
     "by_name": {"GetJobRun job-a": 4, ...}, "airflow": {"glue:GetJobRun": 12, "s3:PutObject": 2, ...}}`` (the
@@ -120,6 +127,7 @@ def serve(port: int) -> None:
     from werkzeug.serving import make_server
 
     install()
+    state_events.start()
     counts: dict[str, Counter[str]] = {
         "actions": Counter(), "by_name": Counter(), "airflow": Counter(), "airflow_by_name": Counter()
     }

@@ -3,7 +3,9 @@
 Each job run and crawl reads its end state and how long it stays RUNNING from its job's or crawler's tags
 (set through the ordinary Glue TagResource API, so clients use exactly the calls they would use against AWS);
 a job tagged with puts puts run properties as a job using the shipped module would; every job run writes
-CloudWatch log lines under its run id, as a Glue driver does (local/run_logs.py).
+CloudWatch log lines under its run id, as a Glue driver does (local/run_logs.py). The server process also
+announces each run's state changes as Glue's EventBridge events (local/state_events.py, which reads these
+models; ``glue-airflow:state-events`` loses or delays them).
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ FAULTS_TAG = "glue-airflow:faults"
 #: (in their steered outcome), however long they were to stay RUNNING. A test holds a run RUNNING for as
 #: long as it needs (a long running-seconds), then lets it go exactly when it is ready.
 RELEASE_TAG = "glue-airflow:release"
+#: How the EventBridge state-change events of the tagged job's or crawler's runs are delivered
+#: (local/state_events.py): ``off`` sends none (a lost event), ``delay:S`` sends each S seconds late (a late
+#: event); absent, each is sent as soon as the change is seen.
+STATE_EVENTS_TAG = "glue-airflow:state-events"
 DEFAULT_RUNNING_SECONDS = 2.0
 
 
