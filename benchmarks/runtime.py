@@ -4,6 +4,7 @@ Usage (from the repository root)::
 
     .venv/bin/python benchmarks/runtime.py            # about 15 minutes
     .venv/bin/python benchmarks/runtime.py --quick    # skips the amazon deferrable run and N=16
+    .venv/bin/python benchmarks/runtime.py --part scheduler --dags rt-chain,rt-chain-events   # one part
 
 Two parts, each against the local Glue endpoint, which counts every request it answers
 (``GET /_glue_airflow/requests``):
@@ -13,6 +14,8 @@ Two parts, each against the local Glue endpoint, which counts every request it a
    deferrable, ``poll_interval`` 10 s, first check one interval after deferring), then as hand-written
    DAGs with the amazon provider's GlueJobOperator with its defaults (sync, ``job_poll_interval`` 6 s) and
    with ``deferrable=True`` (``waiter_delay`` 60 s). Each job run stays RUNNING ``--running-seconds``.
+   The loader's chain runs twice: polling, and woken by Glue's state-change events
+   (``Airflow.state_change_queue_url``, fallback checks every 60 s; the endpoint sends the events).
    Reported: Glue API calls per job run, the Airflow hand-off (a task's end to its successor's start), the
    Glue-to-Glue gap (a run's end to its successor's run start), and how late each task saw its run end.
 2. ``dag.test()`` (Airflow's own scheduling logic, in one process) counts the Task-SDK messages each task
@@ -49,6 +52,16 @@ import workload  # noqa: E402
 
 CHAIN = ("rt-a", "rt-b", "rt-c", "rt-d")
 OUR_DAG = "rt-chain"
+#: The same chain, its waits woken by Glue's state-change events (``Airflow.state_change_queue_url``; the
+#: demo creates the queue and the EventBridge rule that sends the endpoint's events there).
+EVENTS_DAG = "rt-chain-events"
+STATE_CHANGE_QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/rt-state-changes"
+ALL_DAGS = (OUR_DAG, EVENTS_DAG, "amazon_glue_sync", "amazon_glue_deferrable")
+
+
+def events_definition() -> dict[str, Any]:
+    return {**chain_definition(), "Workflow": {"Name": EVENTS_DAG},
+            "Airflow": {"state_change_queue_url": STATE_CHANGE_QUEUE}}
 
 
 def chain_definition() -> dict[str, Any]:
@@ -90,7 +103,7 @@ def _iso(value: str | None) -> datetime | None:
 # -- part 1: a real scheduler ----------------------------------------------------------------------------
 
 
-def real_scheduler(root: Path, running_seconds: float, quick: bool) -> dict[str, Any]:
+def real_scheduler(root: Path, running_seconds: float, dag_ids: tuple[str, ...]) -> dict[str, Any]:
     from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
     from glue_workflow_provider.local.demo import Demo, running
 
@@ -98,13 +111,14 @@ def real_scheduler(root: Path, running_seconds: float, quick: bool) -> dict[str,
     (dags / "workflows").mkdir(parents=True, exist_ok=True)
     (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
     (dags / "workflows" / "rt_chain.yaml").write_text(yaml.safe_dump(chain_definition(), sort_keys=False))
+    (dags / "workflows" / "rt_chain_events.yaml").write_text(yaml.safe_dump(events_definition(), sort_keys=False))
     (dags / "amazon_glue.py").write_text(AMAZON_DAGS.replace("in JOBS]", f"in {list(CHAIN)!r}]"))
     demo = Demo(dags, root / "airflow-home", _free_port(), running_seconds)
     results: dict[str, Any] = {}
     with running(demo):
         print("starting Airflow (API server, scheduler, DAG processor, triggerer) ...", flush=True)
         demo.login()
-        for dag_id in (OUR_DAG, "amazon_glue_sync") + (() if quick else ("amazon_glue_deferrable",)):
+        for dag_id in dag_ids:
             results[dag_id] = _one_run(demo, dag_id, running_seconds)
             print(f"  {dag_id}: {json.dumps(results[dag_id]['summary'])}", flush=True)
     return results
@@ -249,7 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--running-seconds", type=float, default=20.0, help="how long each job run stays RUNNING")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
-    parser.add_argument("--part", choices=("execution-api",), help=argparse.SUPPRESS)
+    parser.add_argument("--part", choices=("execution-api", "scheduler"),
+                        help="only one part (execution-api: dag.test counts; scheduler: the real scheduler)")
+    parser.add_argument("--dags", default="", help=f"with the scheduler part, only these (comma-separated: {ALL_DAGS})")
     parser.add_argument("--sizes", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.part == "execution-api":
@@ -258,27 +274,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     root = (args.workdir or Path(tempfile.mkdtemp(prefix="glue-airflow-runtime-"))).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    sizes = "4,8" if args.quick else "4,8,16"
-    print("== execution-API calls per task (dag.test) ==", flush=True)
-    done = subprocess.run([sys.executable, __file__, "--part", "execution-api", "--sizes", sizes],
-                          capture_output=True, text=True, timeout=3600)
-    line = next((out for out in done.stdout.splitlines() if out.startswith("RESULT ")), None)
-    if line is None:
-        raise SystemExit(f"execution-API part failed:\n{done.stderr[-3000:]}")
-    execution = json.loads(line[7:])
-    for name, result in execution.items():
-        print(f"  {name}: {json.dumps(result)}", flush=True)
+    execution = {} if args.part == "scheduler" else _execution_part("4,8" if args.quick else "4,8,16")
+    dag_ids = tuple(args.dags.split(",")) if args.dags else ALL_DAGS[:3] if args.quick else ALL_DAGS
     print(f"\n== a real scheduler, 4-job chain, each run {args.running_seconds:g} s ==", flush=True)
-    scheduler = real_scheduler(root, args.running_seconds, args.quick)
+    scheduler = real_scheduler(root, args.running_seconds, dag_ids)
     _table(execution, scheduler)
     if args.json:
         args.json.write_text(json.dumps({"execution_api": execution, "scheduler": scheduler}, indent=2, default=str))
     return 0
 
 
+def _execution_part(sizes: str) -> dict[str, Any]:
+    print("== execution-API calls per task (dag.test) ==", flush=True)
+    done = subprocess.run([sys.executable, __file__, "--part", "execution-api", "--sizes", sizes],
+                          capture_output=True, text=True, timeout=3600)
+    line = next((out for out in done.stdout.splitlines() if out.startswith("RESULT ")), None)
+    if line is None:
+        raise SystemExit(f"execution-API part failed:\n{done.stderr[-3000:]}")
+    execution: dict[str, Any] = json.loads(line[7:])
+    for name, result in execution.items():
+        print(f"  {name}: {json.dumps(result)}", flush=True)
+    return execution
+
+
 def _table(execution: dict[str, Any], scheduler: dict[str, Any]) -> None:
-    print("\n| Measurement | ours (loader) | amazon GlueJobOperator sync | amazon deferrable |\n| --- | --- | --- | --- |")
-    columns = [OUR_DAG, "amazon_glue_sync", "amazon_glue_deferrable"]
+    print("\n| Measurement | ours (loader) | ours, state-change events | amazon GlueJobOperator sync "
+          "| amazon deferrable |\n| --- | --- | --- | --- | --- |")
+    columns = list(ALL_DAGS)
 
     def cell(dag_id: str, key: str) -> str:
         if dag_id not in scheduler:
@@ -294,7 +316,7 @@ def _table(execution: dict[str, Any], scheduler: dict[str, Any]) -> None:
         print(f"| {label} | " + " | ".join(cell(c, key) for c in columns) + " |")
     for name, result in execution.items():
         print(f"| execution-API calls per node task, {name} | {result['api_calls_per_node']:.1f} "
-              f"(XCom reads {result['xcom_reads_per_node']:.1f}) | | |")
+              f"(XCom reads {result['xcom_reads_per_node']:.1f}) | | | |")
 
 
 if __name__ == "__main__":

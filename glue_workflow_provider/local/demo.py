@@ -150,8 +150,8 @@ class Demo(AirflowApi):
         return made
 
     def deploy_definitions(self) -> list[str]:
-        """Create on the endpoint the jobs, crawlers and event queues of every valid definition (new files
-        included), and make each node end as ``outcomes`` says; return the workflows' names."""
+        """Create on the endpoint the jobs, crawlers and event and state-change queues of every valid definition
+        (new files included), and make each node end as ``outcomes`` says; return the workflows' names."""
         assert self.endpoint is not None
         deployed = []
         for definition in valid_definitions(self.dags_folder):
@@ -159,6 +159,8 @@ class Demo(AirflowApi):
             self.endpoint.steer(definition, outcomes_of(definition, self.outcomes))
             if definition.airflow.event_queue_url:
                 self.endpoint.client("sqs").create_queue(QueueName=definition.airflow.event_queue_url.rsplit("/", 1)[1])
+            if definition.airflow.state_change_queue_url:  # with the rule that sends Glue's state changes there
+                self.endpoint.state_change_queue(definition.airflow.state_change_queue_url.rsplit("/", 1)[1])
             plan = plan_workflow(definition).plan
             if plan is not None:
                 self.deployed[plan.dag_id] = (definition, plan)

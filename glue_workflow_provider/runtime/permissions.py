@@ -25,11 +25,13 @@ EVENTS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "
 #: ``Airflow.stream_logs``, on the job log groups: GetLogEvents is the only call (FilterLogEvents, which the
 #: amazon provider's sync verbose mode uses, is not needed).
 JOB_LOGS = ("logs:GetLogEvents",)
+#: ``Airflow.state_change_queue_url``, on that queue: read Glue's state-change events, delete what was used.
+STATE_CHANGES = ("sqs:ReceiveMessage", "sqs:DeleteMessage")
 
 
 def all_actions() -> frozenset[str]:
     """Every action the provider may call."""
-    return frozenset(GLUE + RUN_PROPERTIES + EVENTS + JOB_LOGS)
+    return frozenset(GLUE + RUN_PROPERTIES + EVENTS + JOB_LOGS + STATE_CHANGES)
 
 
 def policy_document() -> str:
@@ -39,5 +41,6 @@ def policy_document() -> str:
         {"Sid": "RunProperties", "Effect": "Allow", "Action": list(RUN_PROPERTIES), "Resource": "*"},
         {"Sid": "EventStartTriggers", "Effect": "Allow", "Action": list(EVENTS), "Resource": "*"},
         {"Sid": "StreamJobLogs", "Effect": "Allow", "Action": list(JOB_LOGS), "Resource": "*"},
+        {"Sid": "StateChangeEvents", "Effect": "Allow", "Action": list(STATE_CHANGES), "Resource": "*"},
     ]
     return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2)

@@ -57,6 +57,7 @@ class StateChangeListener:
         self._unclaimed: dict[Key, tuple[float, str]] = {}
         self._reader: asyncio.Task[None] | None = None
         self._client: Any = None
+        self._deleting: set[asyncio.Task[None]] = set()  # referenced until done (asyncio keeps weak ones)
 
     @classmethod
     def shared(cls, queue_url: str, aws_conn_id: str | None, region_name: str | None) -> StateChangeListener:
@@ -95,7 +96,9 @@ class StateChangeListener:
         if unclaimed is None:
             return False
         if self._client is not None:
-            asyncio.ensure_future(self._delete(self._client, unclaimed[1]))
+            task = asyncio.ensure_future(self._delete(self._client, unclaimed[1]))
+            self._deleting.add(task)
+            task.add_done_callback(self._deleting.discard)
         return True
 
     def _forget_old(self) -> None:
@@ -117,7 +120,7 @@ class StateChangeListener:
                         self._recovered()
                         retry = FIRST_RETRY_SECONDS
                         await self._dispatch(client, messages)
-            except _AWS_ERRORS as exc:
+            except Exception as exc:  # noqa: BLE001 - whatever it is, the waits must go on (by polling)
                 self._failed(exc, retry)
                 await asyncio.sleep(retry)
                 retry = min(retry * 2, MAX_RETRY_SECONDS)
@@ -127,7 +130,7 @@ class StateChangeListener:
     def _failed(self, exc: Exception, retry: int) -> None:
         """Waiters go back to polling at their poll interval: wake them once so they do at once."""
         log.error("Cannot read the state-change queue %s (%s); waits poll until it can be read (retry in %d s)",
-                  self.queue_url, exc, retry)
+                  self.queue_url, exc, retry, exc_info=not isinstance(exc, _AWS_ERRORS))
         if not self.failing:
             self.failing = True
             for waiters in self._waiters.values():
@@ -164,7 +167,7 @@ class StateChangeListener:
             await self._delete(client, str(message["ReceiptHandle"]))
 
     async def _delete(self, client: Any, receipt_handle: str) -> None:
-        """Delete one message; a failed delete only means it comes back (it is never acted on twice)."""
+        """Delete one message; a failed delete only means it comes back (acting on it again costs one check)."""
         try:
             await client.delete_message(QueueUrl=self.queue_url, ReceiptHandle=receipt_handle)
         except _AWS_ERRORS as exc:

@@ -52,9 +52,14 @@ async def checks_on_state_changes(
     async with await hook.get_async_conn() as client, listener.watching(key) as woken:  # type: ignore[no-untyped-call]
         waiter = hook.get_waiter(trigger.waiter_name, deferrable=True, client=client,
                                  config_overrides=trigger.waiter_config_overrides)
+        told = False
         while (left := deadline - loop.time()) > 0:
             interval = trigger.waiter_delay if listener.failing else settings["poll_interval"]
             by_event = await _woken_within(woken, min(interval, left))
+            if listener.failing and not told:
+                told = True
+                trigger.log.warning("The state-change queue %s cannot be read (see the triggerer's log): checking "
+                                    "every %d s until it can", settings["queue_url"], trigger.waiter_delay)
             ended, event = await _check(trigger, waiter)
             if event is not None:
                 yield event
