@@ -1,5 +1,6 @@
 """One running Airflow and the local Glue endpoint for the monitoring tests: two workflows whose nodes end as
-forced at the endpoint (a handled TIMEOUT in data_vault_load; a STOPPED job beside a CANCELLED crawl)."""
+forced at the endpoint (a handled TIMEOUT in data_vault_load; a STOPPED job beside a CANCELLED crawl), and
+one whose waits wake on Glue's state-change events (mon-wake)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,13 @@ from glue_workflow_provider.local.glue_server import OUTCOME_TAG, RUNNING_SECOND
 from tests.system.operating import Stack, free_port
 
 REPO = Path(__file__).resolve().parents[2]
-VAULT_DAG, STOP_DAG = "mon-vault", "mon-stop"
+VAULT_DAG, STOP_DAG, WAKE_DAG = "mon-vault", "mon-stop", "mon-wake"
+#: mon-wake's queue (the demo makes it, with the EventBridge rule that sends the endpoint's Glue events there).
+WAKE_QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/mon-state-changes"
+#: Longer than any mon-wake run, far longer than its poll interval: a wait that ends sooner was woken.
+WAKE_FALLBACK, WAKE_RUN_SECONDS = 300, 8
+#: mon-wake's jobs, started together (one triggerer waits on them at once), then one after all three.
+WAKE_JOBS, WAKE_AFTER, WAKE_CRAWLER = ("mw-a", "mw-b", "mw-c"), "mw-d", "mw-crawler"
 #: data_vault_load as shipped (renamed): load-hubs ends TIMEOUT, which its trigger hubs-failed handles.
 VAULT_OUTCOMES = {"load-hubs": "TIMEOUT"}
 #: Both nodes fail and nothing handles it: the run fails.
@@ -34,10 +41,26 @@ Airflow: {{poll_interval: 2}}
 """
 
 
+WAKE_DEFINITION = f"""Workflow: {{Name: {WAKE_DAG}}}
+Triggers:
+  - Name: start
+    Type: ON_DEMAND
+    Actions: [{", ".join(f"{{JobName: {job}}}" for job in WAKE_JOBS)}, {{CrawlerName: {WAKE_CRAWLER}}}]
+  - Name: all-loaded
+    Type: CONDITIONAL
+    StartOnCreation: true
+    Predicate:
+      Logical: AND
+      Conditions: [{", ".join(f"{{LogicalOperator: EQUALS, JobName: {job}, State: SUCCEEDED}}" for job in WAKE_JOBS)}]
+    Actions: [{{JobName: {WAKE_AFTER}}}]
+Airflow: {{poll_interval: 2, state_change_queue_url: {WAKE_QUEUE}, state_change_poll_interval: {WAKE_FALLBACK}}}
+"""
+
+
 def definitions() -> dict[str, str]:
     vault = (REPO / "dags" / "workflows" / "data_vault_load.yaml").read_text()
     vault = vault.replace("Name: data-vault-load", f"Name: {VAULT_DAG}") + "Airflow: {poll_interval: 2, stream_logs: true}\n"
-    return {"vault.yaml": vault, "stop.yaml": STOP_DEFINITION}
+    return {"vault.yaml": vault, "stop.yaml": STOP_DEFINITION, "wake.yaml": WAKE_DEFINITION}
 
 
 def task_ids(dag: str) -> dict[str, str]:
@@ -47,7 +70,7 @@ def task_ids(dag: str) -> dict[str, str]:
     from glue_workflow_provider.compile.planner import plan_workflow
     from glue_workflow_provider.sources.definition_file import load_data
 
-    text = definitions()["vault.yaml" if dag == VAULT_DAG else "stop.yaml"]
+    text = definitions()[{VAULT_DAG: "vault.yaml", STOP_DAG: "stop.yaml", WAKE_DAG: "wake.yaml"}[dag]]
     plan = plan_workflow(load_data(yaml.safe_load(text), dag).require()).plan
     assert plan is not None
     return plan.node_task_ids()
@@ -70,6 +93,9 @@ def start(tmp: Path) -> Iterator[Stack]:
             for name, state in outcomes.items():
                 kind = "crawler" if name.endswith("crawler") else "job"
                 stack.tag(kind, name, {OUTCOME_TAG: state, RUNNING_SECONDS_TAG: "2"})
+        for job in (*WAKE_JOBS, WAKE_AFTER):
+            stack.tag("job", job, {RUNNING_SECONDS_TAG: str(WAKE_RUN_SECONDS)})
+        stack.tag("crawler", WAKE_CRAWLER, {RUNNING_SECONDS_TAG: str(WAKE_RUN_SECONDS)})
         yield stack
 
 

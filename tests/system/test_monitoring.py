@@ -18,6 +18,10 @@ from tests.system.monitoring_stack import (
     STOP_OUTCOMES,
     VAULT_DAG,
     VAULT_OUTCOMES,
+    WAKE_AFTER,
+    WAKE_CRAWLER,
+    WAKE_DAG,
+    WAKE_JOBS,
     cli,
     cli_json,
     definitions,
@@ -37,7 +41,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest.fixture(scope="module")
 def runs(stack: Stack) -> dict[str, str]:
     """One finished run of each DAG (started together), by DAG id."""
-    started = {dag: stack.trigger(dag) for dag in (VAULT_DAG, STOP_DAG)}
+    stack.demo.endpoint.request_counts(reset=True)  # mon-wake's counts are read from here
+    started = {dag: stack.trigger(dag) for dag in (VAULT_DAG, STOP_DAG, WAKE_DAG)}
     for dag, run_id in started.items():
         stack.wait_run(dag, run_id)
     return started
@@ -182,3 +187,24 @@ def test_check_exits_1_exactly_when_the_run_failed(stack: Stack, runs: dict[str,
     assert cli("status", VAULT_DAG, "--run-id", runs[VAULT_DAG], "--check", *_login(stack))[0] == 0
     code, text = cli("status", STOP_DAG, "--run-id", runs[STOP_DAG], *_login(stack))
     assert code == 0 and "mn-job" in text and "STOPPED" in text and "Run properties: (none)" in text
+
+
+def test_waits_wake_on_glues_state_change_events_in_a_running_triggerer(stack: Stack, runs: dict[str, str]) -> None:
+    """mon-wake: three jobs and a crawler wait together in one triggerer on one queue, then a fourth job;
+    each run lasts 8 s, checks come every 2 s without a queue and every 300 s with it (the fallback)."""
+    run = stack.api("GET", _path(WAKE_DAG, runs[WAKE_DAG]))
+    assert run["state"] == "success"
+    states = {node: stack.api("GET", f"{_path(WAKE_DAG, runs[WAKE_DAG])}/taskInstances/{_task(WAKE_DAG, node)}"
+                                     "/xcomEntries/glue_state")["value"] for node in (*WAKE_JOBS, WAKE_AFTER, WAKE_CRAWLER)}
+    assert set(states.values()) == {"SUCCEEDED"}, states
+    for job in (*WAKE_JOBS, WAKE_AFTER):
+        # after StartJobRun; the trigger's one check, on the run's end event; the resumed task's
+        assert stack.calls("GetJobRun", job) == 3, (job, stack.demo.endpoint.request_counts()["airflow_by_name"])
+        log = _task_log(stack, WAKE_DAG, runs[WAKE_DAG], _task(WAKE_DAG, job))
+        assert "no state-change event" not in log and "cannot be read" not in log  # no fallback, no failing queue
+    assert stack.calls("GetCrawler", WAKE_CRAWLER) < 8  # polling every 2 s over an 8 s crawl would make more
+
+
+def _task_log(stack: Stack, dag: str, run_id: str, task: str) -> str:
+    ti = stack.ti(dag, run_id, task)
+    return json.dumps(stack.api("GET", f"{_path(dag, run_id)}/taskInstances/{task}/logs/{ti['try_number']}?full_content=true"))
