@@ -175,13 +175,15 @@ def test_clearing_a_node_starts_a_new_glue_run(runner, tmp_path: Path) -> None:
 
 
 def _trigger_classes() -> list[type]:
+    from airflow.triggers.base import BaseTrigger
+
     package = importlib.import_module("glue_workflow_provider.runtime.triggers")
     found = []
     for module_info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
         module = importlib.import_module(module_info.name)
         found += [
             c for name, c in inspect.getmembers(module, inspect.isclass)
-            if c.__module__ == module.__name__ and not name.startswith("_")
+            if c.__module__ == module.__name__ and not name.startswith("_") and issubclass(c, BaseTrigger)
         ]
     return found
 
@@ -193,9 +195,11 @@ def test_every_trigger_survives_the_triggerer_serialization_round_trip() -> None
         "GlueJobRunEndedTrigger": {
             "job_name": "j", "run": {"run_id": "jr_1", "timeout": 5}, "waiter_delay": 7, "waiter_max_attempts": 9,
             "logs": {"/aws-glue/jobs/output": "f/1", "/aws-glue/jobs/error": None},
+            "state_changes": {"queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/sc", "poll_interval": 60},
         },
         "GlueCrawlEndedTrigger": {
-            "crawler_name": "c", "run": {"previous_start": None}, "waiter_delay": 7, "waiter_max_attempts": 9
+            "crawler_name": "c", "run": {"previous_start": None}, "waiter_delay": 7, "waiter_max_attempts": 9,
+            "state_changes": {"queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/sc", "poll_interval": 60},
         },
         "GlueEventBatchTrigger": {
             "queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "batch_size": 5, "batch_window": 30
