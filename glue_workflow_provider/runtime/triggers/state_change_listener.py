@@ -155,6 +155,7 @@ class StateChangeListener:
     async def _dispatch(self, client: Any, messages: list[dict[str, Any]]) -> None:
         """Wake the waiters of each end event; delete what nobody will need (see the module docstring)."""
         now_ms = time.time() * 1000
+        self._forget_old()
         for message in messages:
             change = state_change(str(message.get("Body") or ""))
             sent_ms = float((message.get("Attributes") or {}).get("SentTimestamp") or now_ms)
