@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.local.demo import Demo, running
 from glue_workflow_provider.local.distributed import READ_ONLY, WorkerSpec
@@ -44,6 +46,8 @@ from tests.system.distributed_support import (
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
 
 RUN_TIMEOUT = 900
+#: Runs waited for and reported at the same time (a report is a few dozen REST calls).
+REPORTERS = 4
 #: A worker that never parsed the folder reads every definition's dag_id (parsed, not validated) to find the
 #: one it needs; on a crowded machine a parse can still pass Airflow's 30 s import timeout (then the task is
 #: rescheduled), so the timeouts are raised.
@@ -110,12 +114,16 @@ def _run_batch(demo: Demo, made: list[Case]) -> Iterator[Batch]:
             plan = plan_workflow(case.definition).plan
             assert plan is not None
             triggered.append((case, plan, demo.trigger(plan.dag_id)))
-        finished = []
-        for case, plan, run_id in triggered:
-            run = demo.wait_for_run(plan.dag_id, run_id, timeout=RUN_TIMEOUT)
-            report = rest_report(demo, demo.endpoint, plan, case.definition, run_id)
-            finished.append(Finished(case, plan.dag_id, run_id, run, report))
+        with ThreadPoolExecutor(REPORTERS) as pool:  # each run reported as soon as it ends, not in trigger order
+            finished = list(pool.map(lambda item: _finished(demo, *item), triggered))
         yield Batch(demo, finished, before)
+
+
+def _finished(demo: Demo, case: Case, plan: DagPlan, run_id: str) -> Finished:
+    """Wait for the run, then read its report through the REST API and the endpoint."""
+    assert demo.endpoint is not None
+    run = demo.wait_for_run(plan.dag_id, run_id, timeout=RUN_TIMEOUT)
+    return Finished(case, plan.dag_id, run_id, run, rest_report(demo, demo.endpoint, plan, case.definition, run_id))
 
 
 def test_every_run_is_what_the_simulator_says_glue_would_do(batch: Batch) -> None:
