@@ -18,6 +18,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from glue_workflow_provider.compile.schedule import SchedulePlan
+from glue_workflow_provider.model.workflow import STATE_CHANGE_POLL_SECONDS
 from glue_workflow_provider.semantics.trigger_table import TriggerTable
 
 
@@ -115,7 +116,7 @@ class DagPlan:
     stream_logs: bool = False
     #: Deferred waits wake on Glue's state-change events from this queue (``Airflow.state_change_queue_url``).
     state_change_queue_url: str | None = None
-    state_change_poll_interval: int = 60
+    state_change_poll_interval: int = STATE_CHANGE_POLL_SECONDS
     _index: dict[str, TaskPlan] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -63,6 +63,10 @@ class TaskDefaults(GlueShape):
     email_on_retry: StrictBool | None = None
 
 
+#: ``Airflow.state_change_poll_interval``'s default: seconds between two checks of a run when no event comes.
+STATE_CHANGE_POLL_SECONDS = 60
+
+
 class AirflowSettings(GlueShape):
     """The optional ``Airflow`` section: how the DAG is named and how its tasks reach AWS (Airflow's names)."""
 
@@ -86,7 +90,7 @@ class AirflowSettings(GlueShape):
     #: The SQS queue (URL) that receives Glue's job and crawler state-change events: deferred waits wake on them.
     state_change_queue_url: Annotated[StrictStr, Field(pattern=r"^https?://[^/\s]+/\S+$")] | None = None
     #: With ``state_change_queue_url``: seconds between two checks of a run when no event comes (the fallback).
-    state_change_poll_interval: Annotated[StrictInt, Field(ge=1, le=3600)] = 60
+    state_change_poll_interval: Annotated[StrictInt, Field(ge=1, le=3600)] = STATE_CHANGE_POLL_SECONDS
 
 
 class Definition(GlueShape):

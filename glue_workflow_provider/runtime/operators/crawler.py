@@ -46,12 +46,13 @@ class GlueWorkflowCrawlerOperator(WakesOnStateChanges, GlueNodeOperator[GlueWork
     operator_extra_links = CRAWLER_LINKS
     ui_color = "#2e7d6b"
 
+    #: A crawl puts no run property, so no task reads this task's put (one execution-API call saved each).
+    can_put_run_properties = False
+
     def __init__(self, **kwargs: Any) -> None:
         """Airflow wraps each operator class's own ``__init__`` (``apply_defaults``) and expects the one it
         calls first to be wrapped: without this, that would be the (unwrapped) mixin's."""
         super().__init__(**kwargs)
-    #: A crawl puts no run property, so no task reads this task's put (one execution-API call saved each).
-    can_put_run_properties = False
 
     def _crawler(self) -> dict[str, Any]:
         crawler: dict[str, Any] = self.glue.get_crawler(Name=self.glue_name)["Crawler"]

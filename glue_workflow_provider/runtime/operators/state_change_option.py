@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from glue_workflow_provider.runtime.triggers.state_change_wait import DEFAULT_FALLBACK_SECONDS, StateChangeSettings
+from glue_workflow_provider.model.workflow import STATE_CHANGE_POLL_SECONDS
+from glue_workflow_provider.runtime.triggers.state_change_wait import StateChangeSettings
 
 
 class WakesOnStateChanges:
@@ -25,7 +26,7 @@ class WakesOnStateChanges:
         self,
         *,
         state_change_queue_url: str | None = None,
-        state_change_poll_interval: int = DEFAULT_FALLBACK_SECONDS,
+        state_change_poll_interval: int = STATE_CHANGE_POLL_SECONDS,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)

@@ -28,11 +28,6 @@ from glue_workflow_provider.runtime.triggers.state_change_listener import StateC
 if TYPE_CHECKING:
     from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
 
-#: Seconds between two checks of a run when no state-change event comes (the default of
-#: ``Airflow.state_change_poll_interval``).
-DEFAULT_FALLBACK_SECONDS = 60
-
-
 class StateChangeSettings(TypedDict):
     """What a waiting trigger needs of ``Airflow.state_change_queue_url`` (JSON, so it serialises)."""
 
