@@ -158,9 +158,9 @@ class Demo(AirflowApi):
             self.endpoint.deploy(definition)
             self.endpoint.steer(definition, outcomes_of(definition, self.outcomes))
             if definition.airflow.event_queue_url:
-                self.endpoint.client("sqs").create_queue(QueueName=definition.airflow.event_queue_url.rsplit("/", 1)[1])
+                self.endpoint.client("sqs").create_queue(QueueName=queue_name(definition.airflow.event_queue_url))
             if definition.airflow.state_change_queue_url:  # with the rule that sends Glue's state changes there
-                self.endpoint.state_change_queue(definition.airflow.state_change_queue_url.rsplit("/", 1)[1])
+                self.endpoint.state_change_queue(queue_name(definition.airflow.state_change_queue_url))
             plan = plan_workflow(definition).plan
             if plan is not None:
                 self.deployed[plan.dag_id] = (definition, plan)
@@ -180,6 +180,11 @@ class Demo(AirflowApi):
         for name, process in self.processes.items():
             if process.poll() is not None:
                 raise RuntimeError(f"airflow {name} exited ({process.returncode}); see {self.home / 'logs' / name}.log")
+
+
+def queue_name(url: str) -> str:
+    """An SQS queue URL's name (its last path segment): the queue the endpoint serves under that URL."""
+    return url.rsplit("/", 1)[1]
 
 
 def valid_definitions(dags_folder: Path) -> list[Definition]:
