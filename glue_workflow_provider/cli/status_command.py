@@ -16,12 +16,14 @@ from typing import Any
 from glue_workflow_provider.cli.airflow_api import DEFAULT_API_URL, AirflowApi, run_path
 from glue_workflow_provider.exceptions import SourceError
 from glue_workflow_provider.semantics.report import NodeReport, RunReport
+from glue_workflow_provider.semantics.run_properties import final_properties, recorded_put
 
 NAME = "status"
 #: Node operators and the Glue type of their nodes.
 NODE_TYPES = {"GlueWorkflowJobOperator": "JOB", "GlueWorkflowCrawlerOperator": "CRAWLER"}
 #: XCom keys the node tasks write (runtime/node_state.py, runtime/run_properties.py).
 GLUE_STATE_KEY, SEEN_KEY, AFTER_KEY = "glue_state", "run_properties", "run_properties_after"
+PUT_KEY = "run_properties_put"
 
 EPILOG = """\
 Credentials: --username/--password, or AIRFLOW_USERNAME/AIRFLOW_PASSWORD (exchanged for a token at
@@ -99,8 +101,13 @@ def read_report(api: AirflowApi, dag_id: str, run_id: str | None = None) -> RunR
         )
     order = {name: i + 1 for i, name in enumerate(sorted(started, key=lambda n: (started[n], n)))}
     nodes = {name: _ordered(node, order.get(name)) for name, node in sorted(nodes.items())}
-    final = last_after[1] if last_after is not None else dict(dag_run.get("conf") or {})
-    return RunReport(dag_id, str(dag_run.get("state")), nodes, final)
+    snapshot = last_after[1] if last_after is not None else dict(dag_run.get("conf") or {})
+    puts = (
+        recorded_put(ti["task_id"], api.xcom(dag_id, run_id, ti["task_id"], PUT_KEY))
+        for ti in tis
+        if ti.get("start_date") and ti.get("operator") != "EmptyOperator"
+    )
+    return RunReport(dag_id, str(dag_run.get("state")), nodes, final_properties(snapshot, [p for p in puts if p]))
 
 
 def _arguments(api: AirflowApi, dag_id: str, run_id: str, ti: dict[str, Any]) -> dict[str, str] | None:

@@ -9,13 +9,14 @@ in which nodes started and each job run's arguments are what the endpoint record
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.local.demo_api import AirflowApi, run_path
 from glue_workflow_provider.local.endpoint import LocalGlueEndpoint
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.semantics.report import NodeReport, RunReport
-from glue_workflow_provider.semantics.run_properties import PropertyLedger
+from glue_workflow_provider.semantics.run_properties import PropertyLedger, final_properties, recorded_put
 
 
 def rest_report(
@@ -23,7 +24,7 @@ def rest_report(
 ) -> RunReport:
     """The report of run ``run_id`` of ``plan``'s DAG."""
     from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY, GLUE_STATE_KEY
-    from glue_workflow_provider.runtime.run_properties import AFTER_KEY, SEEN_KEY
+    from glue_workflow_provider.runtime.run_properties import AFTER_KEY, PUT_KEY, SEEN_KEY
 
     dag_id = plan.dag_id
     run = api.request("GET", run_path(dag_id, run_id))
@@ -46,10 +47,17 @@ def rest_report(
         nodes[name] = NodeReport(kind, state, str(ti.get("state") or "none"), None, arguments, seen)
     order = {name: i + 1 for i, name in enumerate(sorted(started, key=lambda n: started[n]))}
     nodes = {name: _ordered(node, order.get(name)) for name, node in nodes.items()}
-    final = api.xcom(dag_id, run_id, max(ended)[1], AFTER_KEY) if ended else None
-    conf = {str(k): str(v) for k, v in (run.get("conf") or {}).items()}
-    start = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
-    return RunReport(dag_id, str(run["state"]), nodes, dict(final) if final is not None else start)
+    snapshot = api.xcom(dag_id, run_id, max(ended)[1], AFTER_KEY) if ended else None
+    if not isinstance(snapshot, dict):
+        conf = {str(k): str(v) for k, v in (run.get("conf") or {}).items()}
+        snapshot = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
+    puts = (recorded_put(task_id, api.xcom(dag_id, run_id, task_id, PUT_KEY)) for task_id in _ran(instances))
+    return RunReport(dag_id, str(run["state"]), nodes, final_properties(snapshot, [put for put in puts if put]))
+
+
+def _ran(instances: dict[str, dict[str, Any]]) -> list[str]:
+    """The tasks of the run that may have put run properties: every started task but the gates."""
+    return [t for t, ti in instances.items() if ti.get("start_date") and ti.get("operator") != "EmptyOperator"]
 
 
 def _ordered(node: NodeReport, order: int | None) -> NodeReport:

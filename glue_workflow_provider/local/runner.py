@@ -30,7 +30,7 @@ from glue_workflow_provider.local.endpoint import (
 from glue_workflow_provider.model.states import END_STATES, NodeType
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.semantics.report import NodeReport, RunReport
-from glue_workflow_provider.semantics.run_properties import PropertyLedger
+from glue_workflow_provider.semantics.run_properties import PropertyLedger, final_properties, recorded_put
 from glue_workflow_provider.sources.definition_file import load_definition
 
 
@@ -194,10 +194,10 @@ class LocalRunner:
             GLUE_RUN_KEY,
             GLUE_STATE_KEY,
         )
-        from glue_workflow_provider.runtime.run_properties import AFTER_KEY, SEEN_KEY
+        from glue_workflow_provider.runtime.run_properties import AFTER_KEY, PUT_KEY, SEEN_KEY
 
         instances = {ti.task_id: ti for ti in dag_run.get_task_instances()}
-        xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY, SEEN_KEY, AFTER_KEY))
+        xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY, SEEN_KEY, AFTER_KEY, PUT_KEY))
         started: dict[str, tuple[datetime, str]] = {}
         nodes: dict[str, NodeReport] = {}
         assert self.endpoint is not None
@@ -218,16 +218,18 @@ class LocalRunner:
             )
         order = {name: i + 1 for i, name in enumerate(sorted(started, key=lambda n: started[n]))}
         nodes = {name: _with_order(report, order.get(name)) for name, report in nodes.items()}
-        final = _final_run_properties(plan, instances, xcoms, AFTER_KEY)
         start = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
-        return RunReport(plan.dag_id, str(dag_run.state), nodes, start if final is None else final)
+        snapshot = _last_snapshot(plan, instances, xcoms, AFTER_KEY)
+        puts = [recorded_put(task_id, value) for (task_id, key), value in xcoms.items() if key == PUT_KEY]
+        final = final_properties(start if snapshot is None else snapshot, [put for put in puts if put])
+        return RunReport(plan.dag_id, str(dag_run.state), nodes, final)
 
 
 
-def _final_run_properties(
+def _last_snapshot(
     plan: DagPlan, instances: Mapping[str, Any], xcoms: Mapping[tuple[str, str], Any], key: str
 ) -> dict[str, str] | None:
-    """The run properties the runtime recorded after the last node to end (None when no node ended)."""
+    """The run properties recorded after the last node to end (None when no node ended)."""
     ended = [
         (instances[task_id].end_date, task_id)
         for task_id in plan.node_task_ids().values()

@@ -7,8 +7,10 @@ other's puts. Values are strings; keys are 1-255 characters. Inside a GlueWorkfl
 at the start are ``dag_run.conf[group_id]``, and only the group's own tasks' puts count (node_state.group_of).
 
 XCom keys on each task: ``run_properties`` (what it saw), ``run_properties_put`` ({"ended_at", "values"}:
-what it put), ``run_properties_after`` (the run's properties right after it ended). Because a task records
-its put before it reads the others, the last task to end records the run's final properties.
+what it put), ``run_properties_after`` (the run's properties right after it ended, as far as it could read).
+A task ending beside another may read before the other's put is committed, so the run's final properties
+are any snapshot with every recorded put replayed in order (semantics ``final_properties``), never the
+last task's snapshot alone.
 
 Glue jobs read and write through an S3 prefix per job run (``{uri}/{dag_id}/{run_id}/{task_id}/``):
 ``in.json`` is written before the run starts, ``out.json`` is written by the job (with the shipped
@@ -34,6 +36,7 @@ from glue_workflow_provider.runtime.events import merged_run_properties
 from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
 from glue_workflow_provider.runtime.node_state import group_of, runtime_of
 from glue_workflow_provider.runtime.task_states import may_have_recorded
+from glue_workflow_provider.semantics.run_properties import Put, apply_puts, recorded_put
 
 SEEN_KEY = "run_properties"
 PUT_KEY = "run_properties_put"
@@ -85,23 +88,15 @@ def start_properties(context: Mapping[str, Any], defaults: Mapping[str, str]) ->
     return properties
 
 
-def puts_so_far(ti: Any, task_ids: Iterable[str]) -> list[tuple[str, str, dict[str, str]]]:
+def puts_so_far(ti: Any, task_ids: Iterable[str]) -> list[Put]:
     """(ended_at, task id, values) of every put recorded in this run, oldest first."""
-    found = []
-    for task_id in task_ids:
-        value = ti.xcom_pull(task_ids=task_id, key=PUT_KEY)
-        value = value[0] if isinstance(value, list) and value else value
-        if isinstance(value, dict) and isinstance(value.get("values"), dict):
-            found.append((str(value.get("ended_at", "")), task_id, dict(value["values"])))
-    return sorted(found)
+    found = (recorded_put(task_id, ti.xcom_pull(task_ids=task_id, key=PUT_KEY)) for task_id in task_ids)
+    return sorted(put for put in found if put is not None)
 
 
-def visible(start: Mapping[str, str], puts: list[tuple[str, str, dict[str, str]]]) -> dict[str, str]:
+def visible(start: Mapping[str, str], puts: list[Put]) -> dict[str, str]:
     """The start properties with the puts applied in the order they were made (later wins)."""
-    properties = dict(start)
-    for _, _, values in puts:
-        properties.update(values)
-    return properties
+    return apply_puts(start, puts)
 
 
 def record_put(ti: Any, values: Mapping[str, str], previous: Mapping[str, str] | None = None) -> None:

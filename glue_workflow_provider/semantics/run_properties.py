@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+#: A put the runtime recorded: (when it was made, the task that made it, the values).
+Put = tuple[str, str, dict[str, str]]
 
 
 @dataclass
@@ -24,3 +28,30 @@ class PropertyLedger:
     def visible(self) -> dict[str, str]:
         """A copy of the properties as they stand now."""
         return dict(self.current)
+
+
+def recorded_put(task_id: str, value: Any) -> Put | None:
+    """The put in a task's ``run_properties_put`` XCom (``{"ended_at", "values"}``), None when it holds none."""
+    value = value[0] if isinstance(value, list) and value else value
+    if isinstance(value, Mapping) and isinstance(value.get("values"), Mapping):
+        return str(value.get("ended_at", "")), task_id, {str(k): str(v) for k, v in value["values"].items()}
+    return None
+
+
+def apply_puts(base: Mapping[str, str], puts: Iterable[Put]) -> dict[str, str]:
+    """``base`` with the puts applied in the order they were made (later wins; ties by task id)."""
+    properties = dict(base)
+    for _, _, values in sorted(puts):
+        properties.update(values)
+    return properties
+
+
+def final_properties(snapshot: Mapping[str, str], puts: Iterable[Put]) -> dict[str, str]:
+    """The run's final properties, from any properties snapshot a task recorded and every recorded put.
+
+    A snapshot (``run_properties_after``, ``run_properties``) is the start properties with the puts its task
+    could read, and a task that ends last may have read before a sibling that ended beside it recorded its
+    put. Applying every put again, in order, gives each put key its last put's value; every other key keeps
+    its start value, which every snapshot holds. So the answer does not depend on which snapshot is taken.
+    """
+    return apply_puts(snapshot, puts)

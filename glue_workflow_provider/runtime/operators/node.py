@@ -274,7 +274,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         )
 
     def _record_run_properties_after(self, context: Any) -> None:
-        """The run's properties right after this node ended (the last node to end records the final ones)."""
+        """The run's properties right after this node ended, as far as it can read (reports replay every put)."""
         ti = context["ti"]
         defaults = self.runtime.plan.params if self.runtime is not None else {}
         after = visible(start_properties(context, defaults), puts_so_far(ti, putting_tasks(ti)))
