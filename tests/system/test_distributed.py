@@ -3,7 +3,7 @@ CeleryExecutor and two Celery workers with homes of their own (worker-1's plan c
 worker-2's a read-only folder filled beforehand, as an image's would be), the scheduler, DAG processor,
 triggerer and API server.
 
-``COUNT`` generated definitions (6 by default, ``GLUE_AIRFLOW_DISTRIBUTED_COUNT=50`` for issue 12's 50)
+50 generated definitions (``GLUE_AIRFLOW_DISTRIBUTED_COUNT`` sets another number, for a quicker try)
 plus the examples are triggered together through the REST API with forced outcomes; each run must be what
 the simulator says Glue would do, each node's Glue run started exactly once (counted at the endpoint), each
 worker parse built only the DAG it was for, and every task instance ran on its run's DAG version.
