@@ -3,6 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/scale.py                          # 200 definitions x 20 nodes (issue 12)
+    .venv/bin/python benchmarks/scale.py --runs 4 --running-seconds 10   # 200 x 20 deployed, 4 runs per side
     nice .venv/bin/python benchmarks/scale.py --count 10 --nodes 5 --running-seconds 10 --json /tmp/scale.json
 
 The deployment is the project's own (``local/demo.py`` with ``executor="celery"``, ``local/distributed.py``):
@@ -203,11 +204,16 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout: float) -> dict[str, Any]:
-    """Trigger every DAG of ``side`` at once, wait for every run, and measure the window."""
+def run_side(
+    demo: Demo, side: Side, nodes: int, running_seconds: float, timeout: float, runs: int | None = None
+) -> dict[str, Any]:
+    """Trigger the first ``runs`` DAGs of ``side`` (all by default) at once, wait for every run, and measure the
+    window. Every DAG of the side is parsed first, so the scheduler and DAG processor carry them all."""
     assert demo.endpoint is not None
     for dag_id in side.dag_ids:
         demo.wait_parsed(dag_id, timeout=timeout)
+    side = replace(side, dag_ids=side.dag_ids[:runs], prefixes=side.prefixes[:runs])
+    for dag_id in side.dag_ids:
         demo.request("PATCH", f"/api/v2/dags/{urllib.parse.quote(dag_id, safe='')}", {"is_paused": False})
     logs = demo.home / "logs"
     api_offset, loop_offset = _size(logs / "api-server.log"), _size(logs / "scheduler.log")
@@ -254,6 +260,7 @@ def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout
     total_nodes = len(side.dag_ids) * nodes
     return {
         "runs": dict(Counter(str(run["state"]) for run in runs.values())),
+        "triggered": len(side.dag_ids),
         "window_s": window,
         "first_task_s": first_task,
         "handoffs_s": handoffs,
@@ -314,7 +321,7 @@ def _without_heartbeats(side: dict[str, Any]) -> str:
     return f"{calls / max(1, side['node_tasks_run']):.1f}"
 
 
-def table(results: dict[str, dict[str, Any]], count: int, nodes: int) -> None:
+def table(results: dict[str, dict[str, Any]], count: int, nodes: int, runs: int | None = None) -> None:
     ours, amazon = results.get(OURS, {}), results.get(AMAZON, {})
 
     def both(render: Any) -> str:
@@ -338,7 +345,8 @@ def table(results: dict[str, dict[str, Any]], count: int, nodes: int) -> None:
          ANCHORS["execution"]),
         ("the same without heartbeats (dag.test sends none)", _without_heartbeats, ""),
     ]
-    print(f"\n{count} definitions x {nodes} nodes, Celery (2 workers), PostgreSQL, Redis\n")
+    triggered = f", {runs} of them triggered per side" if runs is not None and runs < count else ""
+    print(f"\n{count} definitions x {nodes} nodes{triggered}, Celery (2 workers), PostgreSQL, Redis\n")
     print("| Measurement | ours (loader) | amazon GlueJobOperator (sync, defaults) | anchor |\n| --- | --- | --- | --- |")
     for label, render, anchor in rows:
         print(f"| {label} | {both(render)} | {anchor} |")
@@ -356,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=20, help="nodes per definition")
     parser.add_argument("--running-seconds", type=float, default=20.0, help="how long each job run stays RUNNING")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for each side's runs")
+    parser.add_argument("--runs", type=int, help="trigger only this many DAGs per side (all are deployed and parsed)")
     parser.add_argument("--first", choices=(OURS, AMAZON), default=OURS,
                         help="which side runs first (the other then finds warm workers)")
     parser.add_argument("--workdir", type=Path)
@@ -364,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.report:
         saved = json.loads(args.report.read_text())
-        table(saved["results"], saved["count"], saved["nodes"])
+        table(saved["results"], saved["count"], saved["nodes"], saved.get("runs"))
         return 0
     root = (args.workdir or Path(tempfile.mkdtemp(prefix="glue-airflow-scale-"))).resolve()
     dags = root / "dags"
@@ -392,12 +401,12 @@ def main(argv: list[str] | None = None) -> int:
             demo.endpoint.steer(definition)
         demo.login()
         for side in sides:
-            results[side.name] = run_side(demo, side, args.nodes, args.running_seconds, args.timeout)
+            results[side.name] = run_side(demo, side, args.nodes, args.running_seconds, args.timeout, args.runs)
             brief = {k: v for k, v in results[side.name].items() if not k.endswith(("_s", "_ms", "instances"))}
             print(f"  {side.name}: {json.dumps(brief)}", flush=True)
-    table(results, args.count, args.nodes)
+    table(results, args.count, args.nodes, args.runs)
     if args.json:
-        args.json.write_text(json.dumps({"count": args.count, "nodes": args.nodes,
+        args.json.write_text(json.dumps({"count": args.count, "nodes": args.nodes, "runs": args.runs,
                                          "running_seconds": args.running_seconds, "results": results}, indent=2))
     return 0
 
