@@ -133,12 +133,15 @@ def write_definitions(folder: Path, count: int, nodes: int, *, fmt: str = "yaml"
     (folder / "workflows").mkdir(parents=True, exist_ok=True)
     (folder / "glue_workflows.py").write_text(LOADER_FILE)
     for index in range(count):
-        document = definition(index, nodes)
-        if fmt == "json":
-            text = json.dumps(document, indent=2)
-        else:
-            text = yaml.safe_dump(document, sort_keys=False, width=120)
-        (folder / "workflows" / f"wf_{index:04d}.{fmt}").write_text(text)
+        (folder / "workflows" / f"wf_{index:04d}.{fmt}").write_text(definition_text(index, nodes, fmt))
+
+
+def definition_text(index: int, nodes: int, fmt: str = "yaml") -> str:
+    """Workflow ``index``'s definition file, as written (the loader's DAG docs show it as authored)."""
+    document = definition(index, nodes)
+    if fmt == "json":
+        return json.dumps(document, indent=2)
+    return yaml.safe_dump(document, sort_keys=False, width=120)
 
 
 # -- the same DAGs written by hand --------------------------------------------------------------------------
@@ -165,17 +168,9 @@ def _dag_doc(index: int, made: list[Node]) -> str:
     lines.append(f"| start | {start_type} | {start_type} start trigger | {', '.join(n.name for n in made if n.trigger == 'start')} |")
     lines += [f"| {n.trigger} | CONDITIONAL | {_predicate_text(n)} | {n.name} |" for n in made if n.trigger != "start"]
     lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name.", ""]
-    lines += ["## Definition", "", "```yaml", _definition_yaml(index, len(made)).rstrip("\n"), "```"]
+    # the YAML definition file as authored, as the loader's DAG docs show it (the hand-written DAG carries it)
+    lines += ["## Definition", "", "```yaml", definition_text(index, len(made)).rstrip("\n"), "```"]
     return "\n".join(lines)
-
-
-def _definition_yaml(index: int, nodes: int) -> str:
-    """The definition as the loader's DAG docs show it (the hand-written DAG carries the same docs)."""
-    from glue_workflow_provider.model.workflow import Definition
-    from glue_workflow_provider.sources.writer import dump
-
-    model = Definition.model_validate(definition(index, nodes))
-    return dump(model.model_dump(by_alias=True, exclude_defaults=True, mode="json"), "yaml")
 
 
 def handwritten_source(index: int, nodes: int) -> str:

@@ -153,10 +153,11 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _plan(path: str) -> tuple[Definition, DagPlan]:
     from glue_workflow_provider.compile.planner import plan_workflow
-    from glue_workflow_provider.sources.definition_file import read_definition
+    from glue_workflow_provider.sources.definition_file import load_definition
 
-    definition = read_definition(path)
-    planned = plan_workflow(definition)
+    result = load_definition(path)
+    definition = result.require()
+    planned = plan_workflow(definition, result.source)
     if planned.plan is None:
         raise DefinitionError(planned.diagnostics)
     return definition, planned.plan

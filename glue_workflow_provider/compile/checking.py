@@ -61,7 +61,7 @@ def entry_of(result: LoadResult) -> CheckedEntry:
     intended = intended_dag_id(result.document)
     if not result.ok or result.definition is None:
         return CheckedEntry(result.diagnostics, intended)
-    planned = plan_workflow(result.definition)
+    planned = plan_workflow(result.definition, result.source)
     diagnostics = result.diagnostics + result.located(planned.diagnostics)
     return CheckedEntry(diagnostics, intended, planned.plan)
 

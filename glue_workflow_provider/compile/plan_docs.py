@@ -5,6 +5,8 @@ Written for people reading the Airflow UI: Glue's names and predicates, as the G
 
 from __future__ import annotations
 
+import re
+
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.semantics.predicates import is_conjunction
 from glue_workflow_provider.semantics.trigger_table import TriggerRow, TriggerTable
@@ -25,7 +27,10 @@ def node_doc(node: str, node_type: str, starters: tuple[TriggerRow, ...]) -> str
     return "\n".join(lines)
 
 
-def dag_doc(definition: Definition, table: TriggerTable, start: TriggerRow | None) -> str:
+def dag_doc(
+    definition: Definition, table: TriggerTable, start: TriggerRow | None, source: tuple[str, str] | None = None
+) -> str:
+    """The DAG's page; ``source`` is the definition's (file, text) as read, shown as authored when given."""
     lines = [f"# Glue workflow `{definition.name}`", ""]
     if definition.workflow.description:
         lines += [definition.workflow.description, ""]
@@ -35,12 +40,21 @@ def dag_doc(definition: Definition, table: TriggerTable, start: TriggerRow | Non
         starts = ", ".join(row.starts)
         lines.append(f"| {row.name} | {row.type} | {predicate_text(row)} | {starts} |")
     lines += ["", "Compiled by glue-airflow: node tasks run the existing Glue jobs and crawlers by name.", ""]
-    lines += ["## Definition", "", "```yaml", _definition_source(definition).rstrip("\n"), "```"]
+    lines += ["## Definition", "", *_definition_block(definition, source)]
     return "\n".join(lines)
 
 
-def _definition_source(definition: Definition) -> str:
-    """The definition as the model read it (YAML, authored field names), for the DAG's docs."""
-    from glue_workflow_provider.sources.writer import dump
+def _definition_block(definition: Definition, source: tuple[str, str] | None) -> list[str]:
+    """The definition as its file holds it (already read, so free; dumping the model again cost a third of
+    the planning), else as the model read it, in a fence that no run of backticks in it can close."""
+    if source is not None:
+        file, text = source
+        language = "json" if file.endswith(".json") else "yaml"
+    else:
+        from glue_workflow_provider.sources.writer import dump
 
-    return dump(definition.model_dump(by_alias=True, exclude_defaults=True, mode="json"), "yaml")
+        text = dump(definition.model_dump(by_alias=True, exclude_defaults=True, mode="json"), "yaml")
+        language = "yaml"
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}{language}", text.rstrip("\n"), fence]

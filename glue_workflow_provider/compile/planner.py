@@ -140,8 +140,11 @@ class _Builder:
         return task_id
 
 
-def plan_workflow(definition: Definition) -> PlanResult:
-    """Compile a validated definition into a DagPlan, or say why it cannot be compiled exactly."""
+def plan_workflow(definition: Definition, source: tuple[str, str] | None = None) -> PlanResult:
+    """Compile a validated definition into a DagPlan, or say why it cannot be compiled exactly.
+
+    ``source`` is the definition's (file, text) as read (``LoadResult.source``): the DAG's docs show it.
+    """
     table = TriggerTable.of(definition)
     start_row = table.start_triggers[0] if table.start_triggers else None
     start = next((t for t in definition.triggers if start_row is not None and t.name == start_row.name), None)
@@ -180,7 +183,7 @@ def plan_workflow(definition: Definition) -> PlanResult:
         task_args={**DEFAULT_TASK_ARGS, **settings.default_args.model_dump(exclude_none=True)},
         tasks=tasks,
         triggers=table,
-        doc_md=dag_doc(definition, table, start_row),
+        doc_md=dag_doc(definition, table, start_row, source),
     )
     return PlanResult(plan, tuple(never_run_warnings(table)))
 

@@ -129,7 +129,7 @@ class LocalRunner:
         """
         result = load_definition(path)
         definition = result.require()
-        planned = plan_workflow(definition)
+        planned = plan_workflow(definition, result.source)
         if planned.plan is None:
             raise DefinitionError(planned.diagnostics)
         check_outcomes(definition, outcomes or {})

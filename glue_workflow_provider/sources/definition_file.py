@@ -59,6 +59,11 @@ class LoadResult:
         return tuple(yaml_lines.with_line(d, lines) for d in placed)
 
     @property
+    def source(self) -> tuple[str, str] | None:
+        """(file, text) as read, for the DAG's docs; None when the definition was not read from text."""
+        return None if self.text is None else (self.path, self.text)
+
+    @property
     def ok(self) -> bool:
         """Whether the definition can be compiled (warnings allowed)."""
         return self.definition is not None and not has_errors(self.diagnostics)

@@ -301,3 +301,23 @@ def test_trigger_gate_is_skipped_when_its_trigger_is_dead() -> None:
     # the outcome task is skipped too.
     assert sorted(tasks_to_skip(plan, settle(plan.triggers, {"a": "SUCCEEDED", "b": "FAILED"}))) == [
         "c", "trigger__ko", "trigger__ok", OUTCOME_TASK_ID]
+
+
+def test_the_dags_docs_show_the_definition_as_authored_comments_and_syntax_kept() -> None:
+    text = "# nightly load: owned by the data team\nWorkflow:\n  Name: wf\n  Description: 'uses ```fences```'\n"
+    text += "Triggers:\n" + start("load")
+    result = load_text(text, "wf.yaml")
+    plan = plan_workflow(result.require(), result.source).plan
+    assert plan is not None
+    block = plan.doc_md.split("## Definition\n\n", 1)[1]
+    assert block == "````yaml\n" + text.rstrip("\n") + "\n````"  # a fence longer than the text's ``` run
+    as_json = json.dumps({"Workflow": {"Name": "wf"}, "Triggers": [
+        {"Name": "start", "Type": "ON_DEMAND", "Actions": [{"JobName": "load"}]}]}, indent=2)
+    loaded = load_text(as_json, "wf.json")
+    json_plan = plan_workflow(loaded.require(), loaded.source).plan
+    assert json_plan is not None and json_plan.doc_md.endswith("```json\n" + as_json + "\n```")
+
+
+def test_a_definition_not_read_from_text_is_shown_as_the_model_read_it() -> None:
+    plan = plan_of(start("load"))
+    assert plan.doc_md.split("## Definition\n\n", 1)[1].startswith("```yaml\nWorkflow:\n  Name: wf\n")
