@@ -98,7 +98,10 @@ class LocalRunner:
         return self
 
     def close(self) -> None:
-        """Stop the endpoint and remove a temporary home."""
+        """Stop the endpoint and remove a temporary home (once the runs' notes are written into it)."""
+        from glue_workflow_provider.runtime.notes import wait_for_notes
+
+        wait_for_notes()
         if self.endpoint is not None:
             self.endpoint.stop()
             self.endpoint = None

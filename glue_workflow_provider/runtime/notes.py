@@ -11,6 +11,7 @@ a note that cannot be written is logged, never fails anything.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
@@ -29,6 +30,9 @@ NOTE_KEY = "glue_note"
 SUMMARY_KEY = "glue_run_summary"
 #: Tries of the writes (SQLite answers "database is locked" while the scheduler's transaction is open).
 ATTEMPTS = 10
+#: Writes not finished yet; a process that ends (a ``dag.test()`` run) waits for them, see wait_for_notes.
+_pending: set[threading.Thread] = set()
+_pending_lock = threading.Lock()
 
 
 class RunNotesListener:
@@ -48,10 +52,33 @@ class RunNotesListener:
 def _in_background(dag_run: Any) -> None:
     """Write after the caller's transaction has committed (the listener runs inside it)."""
     run = SimpleNamespace(dag_id=dag_run.dag_id, run_id=dag_run.run_id)
-    threading.Thread(target=_write, args=(run,), name=f"glue-airflow-notes-{run.run_id}", daemon=True).start()
+    thread = threading.Thread(target=_write, args=(run,), name=f"glue-airflow-notes-{run.run_id}", daemon=True)
+    with _pending_lock:
+        if not _pending:
+            atexit.register(wait_for_notes)  # before Airflow's own exit hooks dispose of the database engine
+        _pending.add(thread)
+    thread.start()
+
+
+def wait_for_notes(timeout: float = 15.0) -> None:
+    """Let the notes being written finish (at most ``timeout`` seconds): a process whose DAG run just ended
+    (``dag.test()``, ``glue-airflow run``) would otherwise exit, or remove its home, under the writing thread."""
+    deadline = time.monotonic() + timeout
+    with _pending_lock:
+        threads = list(_pending)
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def _write(run: Any) -> None:
+    try:
+        _write_with_retries(run)
+    finally:
+        with _pending_lock:
+            _pending.discard(threading.current_thread())
+
+
+def _write_with_retries(run: Any) -> None:
     for attempt in range(ATTEMPTS):
         time.sleep(0.2 * (attempt + 1))
         try:
