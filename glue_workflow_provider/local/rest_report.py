@@ -56,8 +56,12 @@ def rest_report(
 
 
 def _ran(instances: dict[str, dict[str, Any]]) -> list[str]:
-    """The tasks of the run that may have put run properties: every started task but the gates."""
-    return [t for t, ti in instances.items() if ti.get("start_date") and ti.get("operator") != "EmptyOperator"]
+    """The tasks of the run that may have put run properties in their current try (a task cleared and then
+    skipped keeps an earlier try's XCom), the gates left out."""
+    from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED
+
+    return [t for t, ti in instances.items() if ti.get("state") in MAY_HAVE_RECORDED
+            and ti.get("operator") != "EmptyOperator"]
 
 
 def _ordered(node: NodeReport, order: int | None) -> NodeReport:
