@@ -10,6 +10,7 @@ import re
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.semantics.predicates import is_conjunction
 from glue_workflow_provider.semantics.trigger_table import TriggerRow, TriggerTable
+from glue_workflow_provider.sources.syntax import syntax_of
 
 
 def predicate_text(row: TriggerRow) -> str:
@@ -49,7 +50,7 @@ def _definition_block(definition: Definition, source: tuple[str, str] | None) ->
     the planning), else as the model read it, in a fence that no run of backticks in it can close."""
     if source is not None:
         file, text = source
-        language = "json" if file.endswith(".json") else "yaml"
+        language = syntax_of(file)
     else:
         from glue_workflow_provider.sources.writer import dump
 

@@ -59,8 +59,13 @@ def parse_text(text: str, file: str) -> object:
         raise DocumentProblem(error("GWF001", where, message)) from exc
 
 
+def syntax_of(file: str) -> str:
+    """``"json"`` for a file named ``*.json``, else ``"yaml"``: how a definition file is read (and shown)."""
+    return "json" if file.endswith(".json") else "yaml"
+
+
 def _parse_syntax(text: str, file: str) -> object:
-    if file.endswith(".json"):
+    if syntax_of(file) == "json":
         try:
             return json.loads(text, object_pairs_hook=_json_pairs)
         except RecursionError as exc:
