@@ -54,15 +54,16 @@ def _in_background(dag_run: Any) -> None:
     run = SimpleNamespace(dag_id=dag_run.dag_id, run_id=dag_run.run_id)
     thread = threading.Thread(target=_write, args=(run,), name=f"glue-airflow-notes-{run.run_id}", daemon=True)
     with _pending_lock:
-        if not _pending:
-            atexit.register(wait_for_notes)  # before Airflow's own exit hooks dispose of the database engine
         _pending.add(thread)
     thread.start()
 
 
+@atexit.register
 def wait_for_notes(timeout: float = 15.0) -> None:
     """Let the notes being written finish (at most ``timeout`` seconds): a process whose DAG run just ended
-    (``dag.test()``, ``glue-airflow run``) would otherwise exit, or remove its home, under the writing thread."""
+    (``dag.test()``, ``glue-airflow run``) would otherwise exit, or remove its home, under the writing thread.
+    Registered at exit when the module is imported: the plugin imports it after Airflow's settings register
+    their engine disposal, and exit hooks run last registered first."""
     deadline = time.monotonic() + timeout
     with _pending_lock:
         threads = list(_pending)
