@@ -15,7 +15,7 @@ from typing import Any
 
 from glue_workflow_provider.cli.airflow_api import DEFAULT_API_URL, AirflowApi, run_path
 from glue_workflow_provider.exceptions import SourceError
-from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED
+from glue_workflow_provider.runtime.task_states import may_have_put
 from glue_workflow_provider.semantics.report import NodeReport, RunReport
 from glue_workflow_provider.semantics.run_properties import final_properties, recorded_put
 
@@ -106,7 +106,7 @@ def read_report(api: AirflowApi, dag_id: str, run_id: str | None = None) -> RunR
     puts = (
         recorded_put(ti["task_id"], api.xcom(dag_id, run_id, ti["task_id"], PUT_KEY))
         for ti in tis
-        if ti.get("state") in MAY_HAVE_RECORDED and ti.get("operator") != "EmptyOperator"
+        if may_have_put(ti.get("state"), ti.get("operator"))
     )
     return RunReport(dag_id, str(dag_run.get("state")), nodes, final_properties(snapshot, [p for p in puts if p]))
 

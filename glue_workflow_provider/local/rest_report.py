@@ -9,7 +9,6 @@ in which nodes started and each job run's arguments are what the endpoint record
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.local.demo_api import AirflowApi, run_path
@@ -25,6 +24,7 @@ def rest_report(
     """The report of run ``run_id`` of ``plan``'s DAG."""
     from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY, GLUE_STATE_KEY
     from glue_workflow_provider.runtime.run_properties import AFTER_KEY, PUT_KEY, SEEN_KEY
+    from glue_workflow_provider.runtime.task_states import may_have_put
 
     dag_id = plan.dag_id
     run = api.request("GET", run_path(dag_id, run_id))
@@ -51,17 +51,9 @@ def rest_report(
     if not isinstance(snapshot, dict):
         conf = {str(k): str(v) for k, v in (run.get("conf") or {}).items()}
         snapshot = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
-    puts = (recorded_put(task_id, api.xcom(dag_id, run_id, task_id, PUT_KEY)) for task_id in _ran(instances))
+    puts = (recorded_put(task_id, api.xcom(dag_id, run_id, task_id, PUT_KEY)) for task_id, ti in instances.items()
+            if may_have_put(ti.get("state"), ti.get("operator")))
     return RunReport(dag_id, str(run["state"]), nodes, final_properties(snapshot, [put for put in puts if put]))
-
-
-def _ran(instances: dict[str, dict[str, Any]]) -> list[str]:
-    """The tasks of the run that may have put run properties in their current try (a task cleared and then
-    skipped keeps an earlier try's XCom), the gates left out."""
-    from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED
-
-    return [t for t, ti in instances.items() if ti.get("state") in MAY_HAVE_RECORDED
-            and ti.get("operator") != "EmptyOperator"]
 
 
 def _ordered(node: NodeReport, order: int | None) -> NodeReport:

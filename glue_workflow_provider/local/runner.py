@@ -198,7 +198,7 @@ class LocalRunner:
             GLUE_STATE_KEY,
         )
         from glue_workflow_provider.runtime.run_properties import AFTER_KEY, PUT_KEY, SEEN_KEY
-        from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED
+        from glue_workflow_provider.runtime.task_states import may_have_put
 
         instances = {ti.task_id: ti for ti in dag_run.get_task_instances()}
         xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY, SEEN_KEY, AFTER_KEY, PUT_KEY))
@@ -225,7 +225,8 @@ class LocalRunner:
         start = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
         snapshot = _last_snapshot(plan, instances, xcoms, AFTER_KEY)
         puts = [recorded_put(task_id, value) for (task_id, key), value in xcoms.items()
-                if key == PUT_KEY and task_id in instances and str(instances[task_id].state) in MAY_HAVE_RECORDED]
+                if key == PUT_KEY and task_id in instances
+                and may_have_put(instances[task_id].state, instances[task_id].operator)]
         final = final_properties(start if snapshot is None else snapshot, [put for put in puts if put])
         return RunReport(plan.dag_id, str(dag_run.state), nodes, final)
 

@@ -31,3 +31,10 @@ def may_have_recorded(ti: Any, task_ids: Iterable[str]) -> list[str]:
     """The tasks among ``task_ids`` whose XCom is worth reading (see MAY_HAVE_RECORDED), in the order given."""
     states = task_states(ti)
     return [task_id for task_id in task_ids if states.get(task_id) in MAY_HAVE_RECORDED]
+
+
+def may_have_put(state: object, operator: object) -> bool:
+    """Whether a task of a DAG run, by its Airflow state and operator name, may hold a run-property put of
+    its current try: what the run's reports replay (a task cleared and then skipped keeps an earlier try's
+    XCom; the gates put nothing)."""
+    return str(state) in MAY_HAVE_RECORDED and operator != "EmptyOperator"
