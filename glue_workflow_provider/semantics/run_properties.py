@@ -47,11 +47,13 @@ def apply_puts(base: Mapping[str, str], puts: Iterable[Put]) -> dict[str, str]:
 
 
 def final_properties(snapshot: Mapping[str, str], puts: Iterable[Put]) -> dict[str, str]:
-    """The run's final properties, from any properties snapshot a task recorded and every recorded put.
+    """The run's final properties, from a properties snapshot a task recorded in its current try and every
+    put recorded in the current tries.
 
     A snapshot (``run_properties_after``, ``run_properties``) is the start properties with the puts its task
     could read, and a task that ends last may have read before a sibling that ended beside it recorded its
     put. Applying every put again, in order, gives each put key its last put's value; every other key keeps
-    its start value, which every snapshot holds. So the answer does not depend on which snapshot is taken.
+    its start value, which every such snapshot holds. So the answer does not depend on which one is taken (a
+    snapshot of an earlier try could hold a put that try's clear has since dropped).
     """
     return apply_puts(snapshot, puts)

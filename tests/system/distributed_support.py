@@ -27,7 +27,7 @@ from tests.conformance.differential import behaviours
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = 20261201
-#: How many definitions are generated (the examples come on top): issue 12's 50 (about 8 minutes on two
+#: How many definitions are generated (the examples come on top): issue 12's 50 (6 to 7 minutes on two
 #: cores); ``GLUE_AIRFLOW_DISTRIBUTED_COUNT=6 ./scripts/test tests/system/test_distributed.py`` for a quicker try.
 COUNT = int(os.environ.get("GLUE_AIRFLOW_DISTRIBUTED_COUNT", "50"))
 MARKERS = "parses.jsonl"
