@@ -266,3 +266,16 @@ def test_a_local_run_leaves_its_glue_notes_written_before_the_process_goes_on(ru
             task_instance.dag_id == "props-flow", task_instance.run_id == run.run_id, task_instance.task_id == "load"))
         assert run.note and "SUCCEEDED" in run.note
         assert ti.note and "SUCCEEDED" in ti.note
+
+
+def test_a_put_of_a_task_cleared_and_then_skipped_is_not_in_the_final_properties(runner, tmp_path: Path) -> None:
+    """Running a DAG run again clears its tasks: a put made by a task that ran in the first try and is skipped
+    in the second is not in the report of the second."""
+    import pendulum
+
+    path, moment = _write(tmp_path, FLOW), pendulum.datetime(2026, 3, 1, tz="UTC")
+    first = runner.run(path, {"extract": "FAILED"}, puts={"cleanup": {"cleaned": "yes"}}, logical_date=moment)
+    assert first.run_properties["cleaned"] == "yes"
+    second = runner.run(path, puts={"extract": {"batch": "9"}}, logical_date=moment)
+    assert second.nodes["cleanup"].airflow_state == "skipped"
+    assert second.run_properties == {"region": "eu", "day": "monday", "batch": "9"}
