@@ -30,8 +30,9 @@ from glue_workflow_provider.compile.plan_cache import (
     PlanCache,
     content_key,
 )
-from glue_workflow_provider.exceptions import DefinitionError
+from glue_workflow_provider.exceptions import CompileError, DefinitionError
 from glue_workflow_provider.model.diagnostics import Diagnostic, error
+from glue_workflow_provider.version_compat import unsupported_reason
 
 log = logging.getLogger(__name__)
 STRICT_ENV = "GLUE_AIRFLOW_STRICT"
@@ -67,6 +68,8 @@ def load_dags(
     :param cache_dir: Root of the plan cache (default: ``plan_cache.cache_root()``, from the environment).
     :param use_cache: Set False to check every file in full and keep nothing on disk.
     """
+    if (unsupported := unsupported_reason()) is not None:
+        raise ImportError(unsupported)  # the loader file's import error, shown in the UI; never zero DAGs quietly
     strict = _strict() if strict is None else strict
     cache = PlanCache.for_folder(folder, cache_dir) if use_cache else None
     wanted = _parsing_context_dag_id()
@@ -75,8 +78,20 @@ def load_dags(
     if report is None:
         report = _load_all(folder, cache, strict, validated)
     report.validated = validated
+    _raise_if_nothing_registered(report)
     namespace.update({f"glue_workflow__{dag_id}": dag for dag_id, dag in report.dags.items()})
     return report
+
+
+def _raise_if_nothing_registered(report: LoadReport) -> None:
+    """No DAG and no placeholder for any invalid definition: the provider cannot build on this Airflow at all
+    (each failure is already logged). Raised, so the UI shows an import error rather than an empty folder."""
+    if report.invalid and not report.dags:
+        problems = "; ".join(str(problem) for errors in report.invalid.values() for problem in errors[:1])
+        raise CompileError(
+            f"glue-airflow could not register any DAG, not even the placeholders of invalid definitions "
+            f"(see the log for each failure): {problems}"
+        )
 
 
 def _load_all(folder: str | Path, cache: PlanCache | None, strict: bool, validated: list[str]) -> LoadReport:

@@ -15,6 +15,7 @@ import pendulum
 from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan
 from glue_workflow_provider.compile.schedule import EventSource, ScheduleKind
 from glue_workflow_provider.exceptions import CompileError
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_2_PLUS
 
 #: A fixed start date: schedules never backfill from it (catchup is off and the timetable looks forward).
 START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
@@ -190,6 +191,8 @@ def _state_change_kwargs(plan: DagPlan) -> dict[str, Any]:
 
 #: The only run type a placeholder allows: scheduled, from a timetable that never fires, so no run is ever made.
 PLACEHOLDER_RUN_TYPE = "scheduled"
+#: Below Airflow 3.2 (no ``allowed_run_types``), the param no run of a placeholder can give a valid value.
+REFUSING_PARAM = "definition_is_invalid"
 
 
 def build_invalid_dag(dag_id: str, file: str, problems: tuple[Any, ...]) -> Any:
@@ -203,22 +206,37 @@ def build_invalid_dag(dag_id: str, file: str, problems: tuple[Any, ...]) -> Any:
         dag_id=dag_id,
         dag_display_name=f"INVALID Glue workflow definition: {file}",
         description=(first + more)[:1000],
-        schedule=import_string(_NEVER)(),
         start_date=START_DATE,
         catchup=False,
         tags=["glue-workflow", "invalid-definition"],
         is_paused_upon_creation=True,
-        # No run of it can ever be created (trigger form, REST API, backfill, another DAG): a run accepted now
-        # would wait in the queue and run the real jobs once the file is fixed.
-        allowed_run_types=[PLACEHOLDER_RUN_TYPE],  # type: ignore[list-item]  # DagRunType is a str enum
         doc_md="\n".join(
             [f"# Invalid Glue workflow definition `{file}`", "", "Fix these problems, then the DAG is rebuilt:", ""]
             + [f"- `{line}`" for line in lines]
         ),
+        **_refusing_every_run(file),
     )
     operator = import_string("glue_workflow_provider.runtime.operators.gate.GlueDefinitionErrorOperator")
     operator(dag=dag, task_id="definition_errors", task_display_name="Definition errors", problems=lines)
     return dag
+
+
+def _refusing_every_run(file: str) -> dict[str, Any]:
+    """The DAG arguments that keep any run of a placeholder from being created (trigger form, REST API,
+    backfill, another DAG): a run accepted now would wait in the queue and run the real jobs once the file is
+    fixed.
+
+    From Airflow 3.2, ``allowed_run_types`` allows only scheduled runs, of a timetable that never fires.
+    Before it, the DAG has no schedule and a required param that no value satisfies: Airflow validates the
+    params of every run it creates (``DAG.create_dagrun``) and refuses the run, with the param's words.
+    """
+    if AIRFLOW_V_3_2_PLUS:
+        return {"schedule": import_string(_NEVER)(), "allowed_run_types": [PLACEHOLDER_RUN_TYPE]}
+    from airflow.sdk import Param
+
+    words = f"{file} is an invalid Glue workflow definition: no run can be created until the file is fixed"
+    nothing_valid: dict[str, Any] = {"not": {}}  # a JSON Schema no value satisfies
+    return {"schedule": None, "params": {REFUSING_PARAM: Param(description=words, **nothing_valid)}}
 
 
 def import_string(dotted_path: str) -> Any:

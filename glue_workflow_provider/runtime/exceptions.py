@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from airflow.sdk.exceptions import AirflowException, AirflowFailException
-
 from glue_workflow_provider.exceptions import GlueWorkflowError
+from glue_workflow_provider.version_compat import NODE_ENDED_BASE, AirflowException, AirflowFailException
 
 
-class GlueNodeEndedError(GlueWorkflowError, SystemExit):
+class GlueNodeEndedError(GlueWorkflowError, NODE_ENDED_BASE):  # type: ignore[misc,valid-type]
     """A job or crawler ended in a state other than SUCCEEDED: an expected outcome, not a bug.
 
-    A SystemExit, because Airflow 3.3's task runner logs every other exception with its traceback and this
-    one as one line ("Task exited", with the message); it is not an AirflowException, which would be caught
-    first. Never retried by Airflow (Glue's own MaxRetries already applied, and a workflow does not rerun a
-    node): the node operators' retry policy (``operators.monitoring.ended_is_final``) fails it at once,
-    whatever ``retries`` says.
+    On Airflow 3.3 a SystemExit, because the task runner logs every other exception with its traceback and
+    this one as one line ("Task exited", with the message); it is not an AirflowException, which would be
+    caught first. Never retried by Airflow (Glue's own MaxRetries already applied, and a workflow does not
+    rerun a node): the node operators' retry policy (``operators.monitoring.ended_is_final``) fails it at
+    once, whatever ``retries`` says. Older Airflow has no retry policy: there it is an AirflowFailException
+    (``version_compat.NODE_ENDED_BASE``).
     """
 
     def __init__(self, message: str) -> None:

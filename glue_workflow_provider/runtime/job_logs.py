@@ -21,15 +21,15 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
-from airflow.providers.amazon.aws.hooks.glue import format_glue_logs, get_glue_log_group_names
 from airflow.providers.amazon.aws.hooks.logs import AwsLogsHook
 from airflow.triggers.base import TriggerEvent
 from botocore.exceptions import ClientError
 
 #: Glue's log group prefix when GetJobRun does not say (it always does on AWS).
 DEFAULT_LOG_GROUP_PREFIX = "/aws-glue/jobs"
-#: The continuous-logging group under the prefix (its driver stream is the job run id too).
-CONTINUOUS_LOG_SUFFIX = "logs-v2"
+#: The groups under the prefix: the driver's output and error (the amazon provider's ``DEFAULT_LOG_SUFFIX`` and
+#: ``ERROR_LOG_SUFFIX``), and continuous logging's (its driver stream is the job run id too).
+OUTPUT_LOG_SUFFIX, ERROR_LOG_SUFFIX, CONTINUOUS_LOG_SUFFIX = "output", "error", "logs-v2"
 #: How long a trigger's event waits for the last lines once the run has ended (the event is never held longer).
 LAST_LINES_SECONDS = 30.0
 
@@ -37,8 +37,14 @@ LAST_LINES_SECONDS = 30.0
 def log_groups(job_run: Mapping[str, Any]) -> list[str]:
     """The groups holding the run's streams: the provider's ``output`` and ``error``, and ``logs-v2``."""
     prefix = str(job_run.get("LogGroupName") or DEFAULT_LOG_GROUP_PREFIX).rstrip("/")
-    output, error = get_glue_log_group_names({"LogGroupName": prefix})
-    return [output, error, f"{prefix}/{CONTINUOUS_LOG_SUFFIX}"]
+    return [f"{prefix}/{suffix}" for suffix in (OUTPUT_LOG_SUFFIX, ERROR_LOG_SUFFIX, CONTINUOUS_LOG_SUFFIX)]
+
+
+def format_glue_logs(lines: list[str], group: str) -> str:
+    """Lines as the amazon provider's ``verbose=True`` prints them (its ``format_glue_logs``, which providers
+    older than MWAA's newest do not have: written here so every supported provider prints the same)."""
+    messages = "\t".join(line.rstrip() + "\n" for line in lines)
+    return f"Glue Job Run {group} Logs:\n\t{messages}"
 
 
 def _missing(exc: Exception) -> bool:

@@ -8,6 +8,11 @@ running), while a retry leaves it as it was. ``max_tries`` is therefore the line
 between two clears of this task, and changed by nothing another task does (the DAG run's ``clear_number``
 rises when any task is cleared, so it cannot be a task's own lineage).
 
+On Airflow 3.3 the record lives in the task's ``task_state_store`` (AIP-103). Older Airflow has none, so the
+record lives in one Airflow Variable per task instance (``VariableRecordStore``), written and read through the
+execution API as the store would be, and deleted once the node's run has ended: the same record, the same
+rules, on every supported version (docs/airflow-versions.md).
+
 The record is written twice per start: an *intent* before the start call (so a worker killed between the
 call and the record is noticed) and the run reference after it. A retry that finds only the intent looks
 for the run by what it was started with (the job run's ``--GLUE_AIRFLOW_TASK`` argument, or a crawl newer
@@ -16,8 +21,11 @@ than the one before the intent) before it starts anything.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
+
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS
 
 #: task_state_store key of the record (one per task instance, shared by its tries).
 RUN_STORE_KEY = "glue_run"
@@ -68,6 +76,55 @@ class RunRecord:
             seen=dict(value.get("seen") or {}),
             run=dict(run) if isinstance(run, dict) else None,
         )
+
+
+#: Prefix of the Variables that hold the records below Airflow 3.3 (one per task instance while its run goes on).
+VARIABLE_PREFIX = "glue_airflow_run_record/"
+
+
+class VariableRecordStore:
+    """``task_state_store``'s get and set for Airflow before 3.3: an Airflow Variable per task instance.
+
+    The Variable's key is a digest of the task instance (Variable keys are at most 250 characters); its
+    description names the task instance, so a Variable left by a task that never ended can be told and removed.
+    """
+
+    def __init__(self, ti: Any) -> None:
+        self.task = f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{getattr(ti, 'map_index', -1)}"
+        self.prefix = VARIABLE_PREFIX + hashlib.sha256(self.task.encode()).hexdigest()[:40]
+
+    def get(self, key: str) -> Any:
+        """The stored value of ``key`` (None when there is none)."""
+        from airflow.sdk import Variable
+
+        return Variable.get(f"{self.prefix}/{key}", default=None, deserialize_json=True)
+
+    def set(self, key: str, value: Any) -> None:
+        """Store ``value`` under ``key``."""
+        from airflow.sdk import Variable
+
+        description = f"glue-airflow: the Glue run of task {self.task} (removed when the run has ended)"
+        Variable.set(f"{self.prefix}/{key}", value, description=description, serialize_json=True)
+
+    def delete(self, key: str) -> None:
+        """Remove ``key`` (its run has ended: no later try or clear needs it)."""
+        from airflow.sdk import Variable
+
+        Variable.delete(f"{self.prefix}/{key}")
+
+
+def record_store(context: Any) -> Any:
+    """Where the task's run record lives: ``task_state_store`` from Airflow 3.3, a Variable before it."""
+    if AIRFLOW_V_3_3_PLUS:
+        return context.get("task_state_store")
+    return VariableRecordStore(context["ti"])
+
+
+def forget_record(store: Any) -> None:
+    """The run has ended: drop a Variable-held record (``task_state_store`` keeps its own until Airflow's
+    clean-up, as before)."""
+    if isinstance(store, VariableRecordStore):
+        store.delete(RUN_STORE_KEY)
 
 
 def load_record(store: Any) -> RunRecord | None:

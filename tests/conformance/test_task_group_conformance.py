@@ -33,7 +33,7 @@ WRAPPER = '''"""A DAG of one's own around a Glue workflow (written by the task g
 
 from airflow.providers.standard.operators.python import PythonOperator
 from airflow.sdk import DAG
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+from glue_workflow_provider.version_compat import AirflowFailException, AirflowSkipException
 
 from glue_workflow_provider.api import GlueWorkflowTaskGroup
 

@@ -72,7 +72,9 @@ def bag(folder: Path) -> Any:
 
 def serialised(dag: Any) -> dict[str, Any]:
     """What the scheduler gets of ``dag`` (file location aside), in a comparable form."""
-    from airflow.serialization.serialized_objects import DagSerialization
+    from tests.airflow_compat import dag_serialization
+
+    DagSerialization = dag_serialization()
 
     data = DagSerialization.to_dict(dag)["dag"]
     for key in ("fileloc", "relative_fileloc", "_processor_dags_folder"):

@@ -51,7 +51,9 @@ def test_shipped_loader_file_is_the_one_the_package_writes() -> None:
 
 
 def test_compiled_dags_serialize_for_the_scheduler() -> None:
-    from airflow.serialization.serialized_objects import DagSerialization
+    from tests.airflow_compat import dag_serialization
+
+    DagSerialization = dag_serialization()
 
     for dag in _bag(REPO / "dags").dags.values():
         data = DagSerialization.to_dict(dag)
@@ -122,7 +124,7 @@ def test_two_files_claiming_one_dag_id(tmp_path: Path) -> None:
 def test_placeholder_task_fails_with_the_problems(tmp_path: Path) -> None:
     bag = _bag(_dags_folder_with(tmp_path, {"broken.yaml": BROKEN}))
     task = bag.dags["broken-flow"].task_dict["definition_errors"]
-    from airflow.sdk.exceptions import AirflowFailException
+    from glue_workflow_provider.version_compat import AirflowFailException
 
     with pytest.raises(AirflowFailException, match="Triggers\\[0\\].Schedule"):
         task.execute({})

@@ -38,7 +38,9 @@ def definition_text(expression: str) -> str:
 
 def scheduler_dag(expression: str):
     """The DAG as the scheduler holds it: compiled, serialized to JSON, and deserialized."""
-    from airflow.serialization.serialized_objects import DagSerialization
+    from tests.airflow_compat import dag_serialization
+
+    DagSerialization = dag_serialization()
 
     from glue_workflow_provider.compile.dag_builder import build_dag
     from glue_workflow_provider.compile.planner import plan_workflow
@@ -201,7 +203,9 @@ def test_a_start_trigger_that_was_never_activated_pauses_the_dag(tmp_path: Path)
 
 
 def test_a_glue_only_schedule_parses_and_serializes_from_the_dags_folder(tmp_path: Path) -> None:
-    from airflow.serialization.serialized_objects import DagSerialization
+    from tests.airflow_compat import dag_serialization
+
+    DagSerialization = dag_serialization()
 
     dag = _bag(tmp_path, "schedule_third_friday.yaml").dags["schedule-third-friday"]
     restored = DagSerialization.from_dict(DagSerialization.to_dict(dag))

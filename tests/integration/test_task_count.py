@@ -41,7 +41,9 @@ def test_all_succeeded_workflows_are_one_task_per_node_plus_the_outcome(generate
 
 
 def test_every_task_that_is_not_a_node_needs_no_worker() -> None:
-    from airflow.serialization.serialized_objects import DagSerialization
+    from tests.airflow_compat import dag_serialization
+
+    DagSerialization = dag_serialization()
 
     for dag in bag(REPO / "dags").dags.values():
         restored = DagSerialization.from_dict(DagSerialization.to_dict(dag))

@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "glue_workflow_provider"
 RANKS: dict[str, int] = {
     "__init__": 0,
     "exceptions": 0,
+    "version_compat": 0,
     "get_provider_info": 0,
     "jobside": 0,
     "model": 1,

@@ -11,9 +11,9 @@ from typing import Any
 
 from airflow.providers.standard.operators.empty import EmptyOperator
 from airflow.sdk import BaseOperator
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 from glue_workflow_provider.runtime.task_states import task_states
+from glue_workflow_provider.version_compat import AirflowFailException, AirflowSkipException
 
 
 class GlueTriggerGateOperator(EmptyOperator):

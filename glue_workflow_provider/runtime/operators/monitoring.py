@@ -22,12 +22,19 @@ from glue_workflow_provider.runtime.notes import NOTE_KEY, SUMMARY_KEY
 from glue_workflow_provider.runtime.run_properties import SEEN_KEY
 from glue_workflow_provider.runtime.run_summary import node_note, note_error, run_summary
 from glue_workflow_provider.semantics.progress import Settled
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS
 
 MASK = "***"
 
 
 def ended_is_final() -> Any:
-    """The node tasks' retry policy: a Glue end state other than SUCCEEDED fails the task at once (no retry)."""
+    """The node tasks' retry policy: a Glue end state other than SUCCEEDED fails the task at once (no retry).
+
+    None before Airflow 3.3, which has no retry policies: the error itself is final there
+    (``version_compat.NODE_ENDED_BASE``).
+    """
+    if not AIRFLOW_V_3_3_PLUS:
+        return None
     from airflow.sdk import ExceptionRetryPolicy, RetryAction, RetryRule
 
     rule = RetryRule(

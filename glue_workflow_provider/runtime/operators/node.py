@@ -19,7 +19,6 @@ from typing import Any, ClassVar, Generic, TypeVar
 from airflow.providers.amazon.aws.hooks.base_aws import AwsGenericHook
 from airflow.providers.amazon.aws.operators.base_aws import AwsBaseOperator
 from airflow.providers.amazon.aws.utils.mixins import aws_template_fields
-from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException, TaskDeferred
 from airflow.triggers.base import BaseTrigger
 
 from glue_workflow_provider.compile.plan import StartPlan
@@ -37,8 +36,9 @@ from glue_workflow_provider.runtime.run_properties import (
     start_properties,
     visible,
 )
-from glue_workflow_provider.runtime.run_record import Lineage, RunRecord, load_record, save_record
+from glue_workflow_provider.runtime.run_record import Lineage, RunRecord, forget_record, load_record, record_store, save_record
 from glue_workflow_provider.runtime.run_summary import failure_line
+from glue_workflow_provider.version_compat import AirflowFailException, AirflowSkipException, TaskDeferred
 
 HookT = TypeVar("HookT", bound=AwsGenericHook[Any])
 
@@ -75,7 +75,8 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         glue_run: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
-        kwargs.setdefault("retry_policy", ended_is_final())
+        if (policy := ended_is_final()) is not None:
+            kwargs.setdefault("retry_policy", policy)
         super().__init__(**kwargs)
         self.glue_run = dict(glue_run or {})
         self.run_properties_uri = run_properties_uri
@@ -218,7 +219,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
 
     def _reattach_or_submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
         """Reattach to this lineage's run; otherwise retire an earlier lineage's run and start one."""
-        store = context.get("task_state_store")
+        store = record_store(context)
         lineage = Lineage.of(context)
         saved = load_record(store)
         earlier = saved.run or self.find_started(saved) if saved is not None else None
@@ -290,6 +291,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         ti.xcom_push(key=GLUE_STATE_KEY, value=state)
         settled = self.runtime.prune(ti, self.task_id) if self.runtime is not None else None
         self.report_end(context, run, state, settled)
+        forget_record(record_store(context))  # last: a retry after a crash before it reattaches to the ended run
         if state == SUCCEEDED:
             self.log.info("Glue %s '%s' SUCCEEDED (%s)", self._kind, self.glue_name, self.describe(run))
             return self.result(run)

@@ -28,6 +28,7 @@ from glue_workflow_provider.runtime.hooks import (
 from glue_workflow_provider.runtime.job_logs import AsyncJobLogStream, streamed_while_waiting
 from glue_workflow_provider.runtime.state_changes import Key, crawler_key, job_key
 from glue_workflow_provider.runtime.triggers.state_change_wait import StateChangeSettings, checks_on_state_changes
+from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_ended
 
 
 class _FirstCheckAfterOneDelay:
@@ -52,7 +53,7 @@ class _FirstCheckAfterOneDelay:
         the run and every fallback interval (state_change_wait.py)."""
         if self.state_changes:
             return checks_on_state_changes(self, self.state_changes, self.state_change_key)  # type: ignore[arg-type]
-        return super().run()  # type: ignore[misc,no-any-return]
+        return poll_until_ended(self)  # type: ignore[arg-type]
 
     @property
     def state_change_key(self) -> Key:

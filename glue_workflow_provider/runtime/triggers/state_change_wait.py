@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
-from airflow.providers.amazon.aws.exceptions import WaiterMaxAttemptsError, WaiterNoCredentialsError
-from airflow.providers.amazon.aws.utils.waiter_with_logging import async_wait
-from airflow.sdk.exceptions import AirflowException
 from airflow.triggers.base import TriggerEvent
 
 from glue_workflow_provider.runtime.state_changes import Key
 from glue_workflow_provider.runtime.triggers.state_change_listener import StateChangeListener
+from glue_workflow_provider.runtime.triggers.waiter_checks import (
+    MAX_ATTEMPTS_MESSAGE,
+    Check,
+    check_once,
+    ended_event,
+    error_event,
+)
 
 if TYPE_CHECKING:
     from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
@@ -55,20 +59,20 @@ async def checks_on_state_changes(
                 told = True
                 trigger.log.warning("The state-change queue %s cannot be read (see the triggerer's log): checking "
                                     "every %d s until it can", settings["queue_url"], trigger.waiter_delay)
-            ended, event = await _check(trigger, waiter)
-            if event is not None:
-                yield event
+            found = await check_once(trigger, waiter)
+            if isinstance(found, TriggerEvent):
+                yield found
                 return
-            if ended:
+            if found is Check.ENDED:
                 if not by_event and not listener.failing:
                     trigger.log.warning(
                         "%s ended, but no state-change event of it came on %s: the fallback check found it; "
                         "check the EventBridge rule that sends Glue's state changes there",
                         trigger.status_message.removesuffix(" is"), settings["queue_url"],
                     )
-                yield TriggerEvent({"status": "success", trigger.return_key: trigger.return_value})  # type: ignore[no-untyped-call]
+                yield ended_event(trigger)
                 return
-    yield trigger._event_from_exception(WaiterMaxAttemptsError("Waiter error: max attempts reached"))
+    yield error_event(trigger, MAX_ATTEMPTS_MESSAGE)
 
 
 async def _woken_within(woken: asyncio.Event, seconds: float) -> bool:
@@ -79,18 +83,3 @@ async def _woken_within(woken: asyncio.Event, seconds: float) -> bool:
         return False
     woken.clear()
     return True
-
-
-async def _check(trigger: AwsBaseWaiterTrigger, waiter: Any) -> tuple[bool, TriggerEvent | None]:
-    """One attempt of the waiter: (ended, None), (False, None) while the run goes on, or (_, an error event)."""
-    try:
-        await async_wait(waiter, trigger.waiter_delay, 1, trigger.waiter_args, trigger.failure_message,
-                         trigger.status_message, trigger.status_queries)
-    except WaiterNoCredentialsError as error:  # retried until the deadline, as polling retries it
-        trigger.log.info("%s", error)
-        return False, None
-    except WaiterMaxAttemptsError:
-        return False, None
-    except AirflowException as error:  # a terminal failure or an error, reported as polling reports it
-        return False, trigger._event_from_exception(error)
-    return True, None

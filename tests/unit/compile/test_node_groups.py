@@ -28,7 +28,9 @@ def _data_vault() -> DagPlan:
 
 
 def _serialised(dag: Any) -> Any:
-    from airflow.serialization.serialized_objects import DagSerialization
+    from tests.airflow_compat import dag_serialization
+
+    DagSerialization = dag_serialization()
 
     return DagSerialization.from_dict(json.loads(json.dumps(DagSerialization.to_dict(dag))))
 
