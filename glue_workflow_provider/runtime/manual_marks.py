@@ -29,6 +29,7 @@ from typing import Any
 
 from airflow.listeners import hookimpl
 
+from glue_workflow_provider.model.states import NO_GLUE_STATE
 from glue_workflow_provider.runtime.airflow_internals import (
     MANUAL_MARK_TEXT,
     metadata_session,
@@ -37,7 +38,6 @@ from glue_workflow_provider.runtime.airflow_internals import (
 from glue_workflow_provider.runtime.node_state import (
     GLUE_RUN_KEY,
     GLUE_STATE_KEY,
-    NO_GLUE_STATE,
     WorkflowRuntime,
     ended_states,
 )

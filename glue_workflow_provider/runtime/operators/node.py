@@ -23,9 +23,9 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException, T
 from airflow.triggers.base import BaseTrigger
 
 from glue_workflow_provider.compile.plan import StartPlan
-from glue_workflow_provider.model.states import SUCCEEDED, NodeType
+from glue_workflow_provider.model.states import NO_GLUE_STATE, SUCCEEDED, NodeType
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
-from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, NO_GLUE_STATE, STARTED_BY_KEY, WorkflowRuntime
+from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY, WorkflowRuntime
 from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring, ended_is_final
 from glue_workflow_provider.runtime.operators.retire import retire
 from glue_workflow_provider.runtime.run_properties import (
