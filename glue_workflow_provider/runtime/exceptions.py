@@ -23,7 +23,7 @@ class GlueNodeEndedError(GlueWorkflowError, SystemExit):
 
 
 class GlueNodeNotFoundError(GlueWorkflowError, AirflowFailException):
-    """The job or crawler does not exist; it is never created at run time (§10.12)."""
+    """The job or crawler does not exist; it is never created at run time (docs/semantics.md#never-created)."""
 
 
 class GlueNodeWaitError(GlueWorkflowError, AirflowException):

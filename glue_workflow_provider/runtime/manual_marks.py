@@ -15,7 +15,7 @@ has picked up yet (the first seconds after the deferral, or while the triggerer 
 
 The DAG is rebuilt from its file (the loader and the plan cache; no AWS call) to read its trigger graph and
 its operators. Best effort: if the file is not on the API server's disk, nothing is done here and the
-triggerer's ``on_kill`` and the scheduler's ``upstream_failed`` stand (README, "Failure modes").
+triggerer's ``on_kill`` and the scheduler's ``upstream_failed`` stand (docs/operating.md#failure-modes).
 """
 
 from __future__ import annotations

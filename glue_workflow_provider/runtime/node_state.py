@@ -1,4 +1,4 @@
-"""Each node's exact Glue end state in XCom, and the pruning that keeps the DAG exact (README "How triggers compile").
+"""Each node's exact Glue end state in XCom, and the pruning that keeps the DAG exact (docs/semantics.md#how-triggers-compile).
 
 A node task records its end state *before* it reports its own Airflow state, then reads every node's
 state and skips the tasks that can no longer run. Because every node writes before it reads (a running

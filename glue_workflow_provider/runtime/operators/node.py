@@ -2,8 +2,8 @@
 
 A run is started at most once per try lineage (runtime/run_record.py): a retry after a crash reattaches to
 the same Glue run, even when the worker died between the start call and the record, while clearing the task
-(Glue's ResumeWorkflowRun) stops the old run and starts exactly one new one (§10.13). Stopping a task, a
-deferred one included, stops its Glue run: ``on_kill`` here, ``on_kill`` of the waiting trigger there.
+(Glue's ResumeWorkflowRun) stops the old run and starts exactly one new one (docs/semantics.md#stop-and-resume).
+Stopping a task, a deferred one included, stops its Glue run: ``on_kill`` here, ``on_kill`` of the waiting trigger there.
 """
 
 from __future__ import annotations
