@@ -73,7 +73,8 @@ from glue_workflow_provider.local.ports import free_port  # noqa: E402
 from glue_workflow_provider.local.processes import Component  # noqa: E402
 
 OURS, AMAZON = "ours", "amazon"
-#: What the runtime benchmark measured on a 4-job chain with LocalExecutor (docs/performance.md, 2026-12-01).
+#: What the runtime benchmark measured on a 4-job chain with LocalExecutor (docs/benchmark-log.md#run-time-overhead-2026-11-21,
+#: and docs/performance.md#execution-api-calls-per-node).
 ANCHORS = {
     "handoff": "4-job chain, LocalExecutor: 5.7 s ours / 5.1 s amazon sync (median)",
     "glue": "runtime.py: ours StartJobRun 1 + GetJobRun 4; amazon GetJob 1 + StartJobRun 1 + GetJobRun 5 (20 s runs)",

@@ -58,7 +58,7 @@ class Node:
 
     @property
     def trigger_rule(self) -> str:
-        """The rule the planner gives (README, How triggers compile)."""
+        """The rule the planner gives (docs/semantics.md#how-triggers-compile)."""
         return "one_success" if self.logical == "ANY" else "all_success"
 
 

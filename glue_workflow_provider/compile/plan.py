@@ -51,7 +51,7 @@ class Upstream:
 
 @dataclass(frozen=True, slots=True)
 class StartPlan:
-    """One trigger that can start a node, with what its action passes to the run (§10.11)."""
+    """One trigger that can start a node, with what its action passes to the run (docs/semantics.md#arguments)."""
 
     trigger: str
     arguments: dict[str, str] | None = None

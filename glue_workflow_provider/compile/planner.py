@@ -1,6 +1,6 @@
 """plan_workflow(): a validated definition -> DagPlan, choosing the smallest exact mechanism for each trigger.
 
-The rule (README "How triggers compile"): trigger rules give the timing, pruning gives the exactness.
+The rule (docs/semantics.md#how-triggers-compile): trigger rules give the timing, pruning gives the exactness.
 
 - A node with one AND trigger (or one condition) waits on the watched nodes with ``all_success`` (all
   SUCCEEDED), ``all_failed`` (no SUCCEEDED) or ``all_done`` (mixed): the predicate can only hold once every
@@ -13,7 +13,7 @@ The rule (README "How triggers compile"): trigger rules give the timing, pruning
   predicate can no longer hold (``DagPlan.tasks_to_skip``), so nothing fires on the wrong failure state and
   a node that never runs is skipped, never upstream_failed.
 - One outcome task (``none_failed``) downstream of every node is the DAG's only leaf: the run fails exactly
-  on an unhandled failure (§10.6).
+  on an unhandled failure (docs/semantics.md#unhandled-failures).
 """
 
 from __future__ import annotations

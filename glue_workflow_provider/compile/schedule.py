@@ -1,4 +1,6 @@
-"""The start trigger -> the DAG's schedule, never approximated (§3.4, §8, §10.8).
+"""The start trigger -> the DAG's schedule, never approximated.
+
+Rules: docs/semantics.md#start-triggers, docs/semantics.md#glue-cron, docs/semantics.md#event-batching.
 
 Every SCHEDULED trigger runs on our GlueCronTimetable, which matches days with the model's exact rules
 (Airflow's CronTriggerTimetable would run the latest past fire time as soon as the DAG is enabled, which Glue
@@ -20,7 +22,7 @@ from glue_workflow_provider.model.schedule_description import describe_glue_cron
 from glue_workflow_provider.model.trigger import Trigger, TriggerType
 from glue_workflow_provider.model.workflow import AirflowSettings
 
-#: Glue's defaults when an EVENT trigger has no EventBatchingCondition (or no BatchWindow): §8.
+#: Glue's defaults when an EVENT trigger has no EventBatchingCondition (or no BatchWindow): docs/semantics.md#event-batching.
 DEFAULT_BATCH_SIZE = 1
 DEFAULT_BATCH_WINDOW = 900
 
@@ -36,7 +38,7 @@ class ScheduleKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class EventSource:
-    """Where an EVENT workflow's EventBridge events arrive, and how they are batched into runs (§8).
+    """Where an EVENT workflow's EventBridge events arrive, and how they are batched into runs (docs/semantics.md#event-batching).
 
     A run starts when ``batch_size`` events have arrived, or ``batch_window`` seconds after the first event of
     the batch, whichever comes first; then the batch starts again from empty.

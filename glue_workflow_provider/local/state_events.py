@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from glue_workflow_provider.local.steering import STATE_EVENTS_TAG
+from glue_workflow_provider.model.states import ANY_ACTIVE_STATE
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 SOURCE = "aws.glue"
@@ -54,8 +55,6 @@ JOB_EVENTS: dict[str, tuple[str, str]] = {
 }
 #: A crawl's end states, as the event names them.
 CRAWL_EVENTS = {"SUCCEEDED": "Succeeded", "FAILED": "Failed"}
-#: States in which a run has not ended yet (every other state is its end, announced or not).
-_ACTIVE = frozenset({"STARTING", "RUNNING", "STOPPING", "WAITING", "CANCELLING"})
 POLL_SECONDS = 0.15
 #: How many ticks a put that raises is tried again before its event is dropped (a target that can never
 #: take it must not hold back every later event).
@@ -153,7 +152,7 @@ class StateEventEmitter:
                 if key in self._announced:
                     continue
                 state = run.status
-                if not state or state in _ACTIVE:
+                if not state or state in ANY_ACTIVE_STATE:
                     continue
                 if state in JOB_EVENTS:
                     self._schedule(job, JOB_STATE_CHANGE, job_detail(job.name, run.job_run_id, state), now)
@@ -172,7 +171,7 @@ class StateEventEmitter:
         if ended in self._announced:
             return
         state = crawl.status
-        if not state or state in _ACTIVE:
+        if not state or state in ANY_ACTIVE_STATE:
             return
         if state in CRAWL_EVENTS:
             detail = crawler_detail(crawler.name, CRAWL_EVENTS[state], started_at, now)

@@ -16,6 +16,7 @@ import time
 from typing import Any
 
 from glue_workflow_provider.local import run_logs
+from glue_workflow_provider.model.states import SUCCEEDED, NodeType, is_end_state
 
 OUTCOME_TAG = "glue-airflow:outcome"
 RUNNING_SECONDS_TAG = "glue-airflow:running-seconds"
@@ -84,7 +85,7 @@ def install() -> None:
         def as_dict(self) -> dict[str, Any]:
             data = super().as_dict()
             data["LogGroupName"] = run_logs.LOG_GROUP_PREFIX  # as Glue reports it (moto says "test/log")
-            if data["JobRunState"] in ("FAILED", "ERROR", "TIMEOUT", "STOPPED"):
+            if data["JobRunState"] != SUCCEEDED and is_end_state(NodeType.JOB, data["JobRunState"]):
                 data["ErrorMessage"] = f"{data['JobRunState']} (steered by the local Glue endpoint)"
             if data["JobRunState"] != "RUNNING":
                 self._log_end(data["JobRunState"])

@@ -1,6 +1,6 @@
 """Glue cron as data: ``GlueCron`` (the parsed fields) and its fire times, matched exactly, day by day, in UTC.
 
-Rules from glue-semantics.md §3.4: Day-of-week 1-7 = SUN-SAT, ``L``/``W`` in Day-of-month, ``L``/``#`` in
+Rules from docs/semantics.md#glue-cron: Day-of-week 1-7 = SUN-SAT, ``L``/``W`` in Day-of-month, ``L``/``#`` in
 Day-of-week, a Year field. Matching is done here so that no cron library's reading of these constructs can
 change a schedule; ``cron_parser.py`` turns an expression into a ``GlueCron``.
 """

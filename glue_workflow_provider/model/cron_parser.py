@@ -1,7 +1,7 @@
 """Parsing a Glue ``Schedule`` (``cron(Minutes Hours Day-of-month Month Day-of-week Year)``) into a GlueCron.
 
 Six fields, the ``cron()`` wrapper, ``?`` in one of the day fields, no ``rate()``, nothing faster than every
-5 minutes (glue-semantics.md §3.4); every refusal says what to change.
+5 minutes (docs/semantics.md#glue-cron); every refusal says what to change.
 """
 
 from __future__ import annotations

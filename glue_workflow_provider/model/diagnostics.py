@@ -13,7 +13,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-#: Stable codes, documented in the README (Validation). Never renumber; add new codes at the end.
+#: Stable codes, documented in docs/definitions.md#validation. Never renumber; add new codes at the end.
 CODES: dict[str, str] = {
     "GWF001": "file cannot be read or parsed (syntax error)",
     "GWF002": "field has the wrong type, a missing required value, an unknown value or an unknown key",

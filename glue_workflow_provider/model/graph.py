@@ -1,6 +1,7 @@
 """The node/trigger graph of a workflow: who starts each node, who watches it, and where the cycles are.
 
-Edges follow Glue's own graph (§1.2): watched job/crawler -> trigger -> action job/crawler.
+Edges follow Glue's own graph (docs/semantics.md#the-workflow-and-its-graph): watched job/crawler -> trigger ->
+action job/crawler.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Glue cron: ``cron(Minutes Hours Day-of-month Month Day-of-week Year)`` parsed and matched exactly, in UTC.
 
-Rules from glue-semantics.md §3.4: six fields, the ``cron()`` wrapper, Day-of-week 1-7 = SUN-SAT, ``?`` in one
+Rules from docs/semantics.md#glue-cron: six fields, the ``cron()`` wrapper, Day-of-week 1-7 = SUN-SAT, ``?`` in one
 of the day fields, ``L``/``W`` in Day-of-month, ``L``/``#`` in Day-of-week, a Year field, no ``rate()``, and
 nothing faster than every 5 minutes. Matching is done here, day by day, so that no cron library's reading of
 these constructs can change a schedule.

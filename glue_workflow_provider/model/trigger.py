@@ -1,4 +1,5 @@
-"""Glue triggers: ``Trigger``, ``Predicate``, ``Condition``, ``Action`` and their enums (Glue API shapes, §3)."""
+"""Glue triggers: ``Trigger``, ``Predicate``, ``Condition``, ``Action`` and their enums (Glue API shapes,
+docs/semantics.md#triggers)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ class Predicate(GlueShape):
 
     @property
     def effective_logical(self) -> Logical:
-        """A missing ``Logical`` means AND (glue-semantics.md §10.7)."""
+        """A missing ``Logical`` means AND (docs/semantics.md#watched-states)."""
         return self.logical or Logical.AND
 
 
@@ -140,7 +141,7 @@ class Trigger(GlueShape):
 
     @property
     def is_activated(self) -> bool:
-        """Whether Glue would have this trigger active (§3.3, §10.8).
+        """Whether Glue would have this trigger active (docs/semantics.md#triggers, docs/semantics.md#start-triggers).
 
         ON_DEMAND triggers are always usable; others must be ACTIVATED or created with StartOnCreation.
         A hand-written definition that says neither State nor StartOnCreation means "active".

@@ -1,4 +1,4 @@
-"""Checks of one trigger at a time: its type's fields, predicate, activation, actions and conditions (§3).
+"""Checks of one trigger at a time: its type's fields, predicate, activation, actions and conditions (docs/semantics.md#triggers).
 
 ``validation.validate`` runs these for every trigger, then the checks that span the whole workflow.
 """
@@ -147,7 +147,7 @@ def _check_actions(graph: WorkflowGraph, path: str, trigger: Trigger) -> Iterato
 
 
 def _check_repeated_actions(path: str, trigger: Trigger) -> Iterator[Diagnostic]:
-    """A node runs once per run (README "How it runs"): a repeat in one trigger would silently lose its Arguments."""
+    """A node runs once per run (docs/semantics.md#node-runs-once): a repeat in one trigger would silently lose its Arguments."""
     first: dict[str, int] = {}
     for number, action in enumerate(trigger.actions):
         if not action.node_name or bool(action.job_name) == bool(action.crawler_name):

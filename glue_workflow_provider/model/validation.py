@@ -1,4 +1,5 @@
-"""Whole-workflow validation: every problem at once, each with the field path and what to do (§3, §10.9).
+"""Whole-workflow validation: every problem at once, each with the field path and what to do
+(docs/semantics.md#triggers, docs/semantics.md#refused-definitions).
 
 Field facts (types, enum values, lengths) are checked when the model is built; this module checks the facts
 that span fields, triggers and nodes. Paths use the document's own keys (``Triggers[2].Predicate...``).

@@ -12,7 +12,8 @@ from glue_workflow_provider.model.trigger import Trigger
 
 
 class Workflow(GlueShape):
-    """Glue API ``Workflow`` / ``CreateWorkflowRequest``: the header of a workflow (§1.1)."""
+    """Glue API ``Workflow`` / ``CreateWorkflowRequest``: the header of a workflow
+    (docs/semantics.md#the-workflow-and-its-graph)."""
 
     name: NameString
     description: Annotated[StrictStr, Field(max_length=120000)] | None = None
@@ -76,7 +77,7 @@ class AirflowSettings(GlueShape):
     dag_id: Annotated[StrictStr, Field(min_length=1, max_length=250, pattern=r"^[\w.-]+$")] | None = None
     aws_conn_id: StrictStr = "aws_default"
     region_name: StrictStr | None = None
-    #: Where run properties travel between Airflow and the Glue jobs (README "Run properties").
+    #: Where run properties travel between Airflow and the Glue jobs (docs/run-properties.md).
     run_properties_uri: Annotated[StrictStr, Field(pattern=r"^s3://[^/]+(/.*)?$")] | None = None
     tags: tuple[StrictStr, ...] = ()
     owner: StrictStr | None = None

@@ -1,4 +1,5 @@
-"""EventBridge events -> Glue event batches (§8): which events start a run together, and what the run is told.
+"""EventBridge events -> Glue event batches (docs/semantics.md#event-batching): which events start a run together,
+and what the run is told.
 
 Glue starts an EVENT workflow when ``BatchSize`` events have arrived, or ``BatchWindow`` seconds after the
 first event of the batch, whichever comes first; then the batch starts again from empty. ``EventBatcher``

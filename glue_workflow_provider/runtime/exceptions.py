@@ -23,7 +23,7 @@ class GlueNodeEndedError(GlueWorkflowError, NODE_ENDED_BASE):  # type: ignore[mi
 
 
 class GlueNodeNotFoundError(GlueWorkflowError, AirflowFailException):
-    """The job or crawler does not exist; it is never created at run time (§10.12)."""
+    """The job or crawler does not exist; it is never created at run time (docs/semantics.md#never-created)."""
 
 
 class GlueNodeWaitError(GlueWorkflowError, AirflowException):

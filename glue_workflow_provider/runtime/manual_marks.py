@@ -15,7 +15,7 @@ has picked up yet (the first seconds after the deferral, or while the triggerer 
 
 The DAG is rebuilt from its file (the loader and the plan cache; no AWS call) to read its trigger graph and
 its operators. Best effort: if the file is not on the API server's disk, nothing is done here and the
-triggerer's ``on_kill`` and the scheduler's ``upstream_failed`` stand (README, "Failure modes").
+triggerer's ``on_kill`` and the scheduler's ``upstream_failed`` stand (docs/operating.md#failure-modes).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 
 from airflow.listeners import hookimpl
 
+from glue_workflow_provider.model.states import NO_GLUE_STATE
 from glue_workflow_provider.runtime.airflow_internals import (
     MANUAL_MARK_TEXT,
     metadata_session,
@@ -37,7 +38,6 @@ from glue_workflow_provider.runtime.airflow_internals import (
 from glue_workflow_provider.runtime.node_state import (
     GLUE_RUN_KEY,
     GLUE_STATE_KEY,
-    NO_GLUE_STATE,
     WorkflowRuntime,
     ended_states,
 )

@@ -1,4 +1,4 @@
-"""Each node's exact Glue end state in XCom, and the pruning that keeps the DAG exact (README "How triggers compile").
+"""Each node's exact Glue end state in XCom, and the pruning that keeps the DAG exact (docs/semantics.md#how-triggers-compile).
 
 A node task records its end state *before* it reports its own Airflow state, then reads every node's
 state and skips the tasks that can no longer run. Because every node writes before it reads (a running
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan, StartPlan
-from glue_workflow_provider.model.states import SUCCEEDED
+from glue_workflow_provider.model.states import NO_GLUE_STATE, SUCCEEDED
 from glue_workflow_provider.runtime.airflow_internals import skip_tasks
 from glue_workflow_provider.runtime.pruning import tasks_to_skip
 from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED, task_states
@@ -24,16 +24,12 @@ from glue_workflow_provider.semantics.progress import Settled, settle
 
 log = logging.getLogger(__name__)
 
-#: XCom key holding a node's exact Glue end state (SUCCEEDED, FAILED, TIMEOUT, STOPPED, ERROR, ...).
+#: XCom key holding a node's exact Glue end state (SUCCEEDED, FAILED, TIMEOUT, STOPPED, ERROR, ...; never NO_GLUE_STATE).
 GLUE_STATE_KEY = "glue_state"
 #: XCom key holding the Glue run id (job run id, or crawl start time for a crawler).
 GLUE_RUN_KEY = "glue_run_id"
 #: XCom key naming the trigger that started the node.
 STARTED_BY_KEY = "glue_started_by"
-#: How a node task that failed without a Glue end state counts (marked failed by hand, its job missing, its
-#: retries spent on an outage): ended, in a state no trigger can watch, so nothing waits on it (rule 5) and
-#: the run fails unless something else decides it (rule 6).
-NO_GLUE_STATE = "ERROR"
 
 
 @dataclass(frozen=True)

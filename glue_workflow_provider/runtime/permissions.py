@@ -1,4 +1,4 @@
-"""The IAM actions the provider's tasks call, by feature: the policy the README documents, written once.
+"""The IAM actions the provider's tasks call, by feature: the policy docs/airflow.md documents, written once.
 
 The end-to-end tests count every call Airflow makes at the local endpoint (by its User-Agent) and fail
 when one falls outside ``all_actions()`` (tests/system/test_operating.py).

@@ -1,4 +1,5 @@
-"""Which tasks of a running DAG can no longer run, given what the end states so far decide (§10.1-§10.6).
+"""Which tasks of a running DAG can no longer run, given what the end states so far decide (rules 1-6 of
+docs/semantics.md#the-rules).
 
 Node tasks (when they end) and the manual-mark listener skip these, so nothing waits on a node that will
 never run and the outcome task decides the run exactly. Deciding is the semantics' (``settle``,
@@ -17,7 +18,7 @@ def tasks_to_skip(plan: DagPlan, settled: Settled) -> list[str]:
     """Tasks that can never run given ``settled``: dead nodes and gates, and the outcome when all is handled.
 
     The outcome task fails natively (``none_failed``) when a node task failed; skipping it first says that
-    every failure was handled by a trigger, so the DAG run succeeds (§10.6).
+    every failure was handled by a trigger, so the DAG run succeeds (docs/semantics.md#unhandled-failures).
     """
     return [task.task_id for task in plan.tasks if _dead(plan, task, settled)]
 

@@ -1,4 +1,5 @@
-"""Run properties at run time (§10.10): what each task sees, what it puts, and the S3 channel Glue jobs use.
+"""Run properties at run time (docs/semantics.md#run-properties): what each task sees, what it puts, and the S3
+channel Glue jobs use.
 
 A task sees the workflow's DefaultRunProperties, overridden by the values given when the run started
 (``dag_run.conf``, then each triggering asset event's ``extra["run_properties"]``), overridden by every put

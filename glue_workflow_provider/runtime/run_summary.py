@@ -2,26 +2,18 @@
 
 A node's note is its exact end state and Glue's error message (``TIMEOUT: Job run timed out``); the run's note
 counts the actions in Glue's terms (GetWorkflowRun's ``Statistics``: total, succeeded, failed, timed out,
-stopped, errored, never ran) and gives the outcome of rule 6 (§10.6) with its reason. Pure functions: the
-operators compute them, a listener writes them as Airflow notes (runtime/notes.py).
+stopped, errored, never ran) and gives the outcome of rule 6 (docs/semantics.md#unhandled-failures) with its
+reason. Pure functions: the operators compute them, a listener writes them as Airflow notes (runtime/notes.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from glue_workflow_provider.model.states import SUCCEEDED
+from glue_workflow_provider.model.states import NO_GLUE_STATE, STATISTICS, SUCCEEDED
 from glue_workflow_provider.semantics.progress import listened_states, run_outcome, unhandled_failures
 from glue_workflow_provider.semantics.trigger_table import TriggerTable
 
-#: Glue's statistics, in the console's order, and the end states each one counts (a crawl's CANCELLED is a stop).
-STATISTICS = (
-    ("succeeded", ("SUCCEEDED",)),
-    ("failed", ("FAILED",)),
-    ("timed out", ("TIMEOUT",)),
-    ("stopped", ("STOPPED", "CANCELLED")),
-    ("errored", ("ERROR", "EXPIRED")),
-)
 #: Longest error message kept in a note (Glue's can be a whole stack trace of the job's script).
 MAX_ERROR = 300
 
@@ -36,6 +28,11 @@ def note_error(note: object) -> str | None:
     """Glue's error message in a note written by ``node_note`` (None if it has none)."""
     first = note.split("\n", 1)[0] if isinstance(note, str) else ""
     return first.split(": ", 1)[1] if ": " in first else None
+
+
+def ended_as(node: str, state: str) -> str:
+    """``node ended STATE``, or ``node failed without a Glue state`` for NO_GLUE_STATE (which is no Glue state)."""
+    return f"{node} failed without a Glue state" if state == NO_GLUE_STATE else f"{node} ended {state}"
 
 
 def failure_line(kind: str, name: str, state: str, error: str | None, link: str | None) -> str:
@@ -78,7 +75,7 @@ def run_summary(table: TriggerTable, ended: Mapping[str, str], errors: Mapping[s
 def _why(table: TriggerTable, ended: Mapping[str, str]) -> str:
     unhandled = unhandled_failures(table, ended)
     if unhandled:
-        named = ", ".join(f"{node} ended {state}" for node, state in sorted(unhandled.items()))
+        named = ", ".join(ended_as(node, state) for node, state in sorted(unhandled.items()))
         return f"{named}, and no trigger watches that state, so the run failed (rule 6)."
     listened = listened_states(table)
     handled = sorted(node for node, state in ended.items() if state != SUCCEEDED and state in listened.get(node, ()))

@@ -2,9 +2,9 @@
 
 Every XCom read a task makes is one HTTP call from its worker's supervisor to the API server. Reading every
 node's recorded Glue state and every task's recorded run-property put, one task at a time, cost each node
-task 3N + 1 reads in a workflow of N nodes (README "Performance"). Airflow's own task states, all of them in
-one ``GetTaskStates`` call, say which tasks can have recorded anything in their current try, so only those
-are read.
+task 3N + 1 reads in a workflow of N nodes (docs/performance.md#execution-api-calls-per-node). Airflow's own
+task states, all of them in one ``GetTaskStates`` call, say which tasks can have recorded anything in their
+current try, so only those are read.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The arguments a job run is started with, as Glue passes them from a trigger action (§3.6, §10.11)."""
+"""The arguments a job run is started with, as Glue passes them from a trigger action (docs/semantics.md#actions,
+docs/semantics.md#arguments)."""
 
 from __future__ import annotations
 

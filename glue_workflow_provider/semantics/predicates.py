@@ -1,9 +1,11 @@
-"""When a condition holds, when a trigger fires, and when either can no longer happen (§10.1-§10.3).
+"""When a condition holds, when a trigger fires, and when either can no longer happen (rules 1-3 of
+docs/semantics.md#the-rules).
 
 ``ended`` maps each node that finished in this run to its exact Glue end state. ``dead`` is the set of nodes
-known never to run. A node that never ran satisfies no condition, not even FAILED (§10.3). This is the one
-home of the firing rule and of what ``AND`` and ``ANY`` mean: the simulator, validation's reachability
-check, the planner and the running DAG all decide through these functions.
+known never to run. A node that never ran satisfies no condition, not even FAILED
+(docs/semantics.md#conditions-need-a-run). This is the one home of the firing rule and of what ``AND`` and
+``ANY`` mean: the simulator, validation's reachability check, the planner and the running DAG all decide
+through these functions.
 """
 
 from __future__ import annotations

@@ -71,7 +71,8 @@ def listened_states(table: TriggerTable) -> dict[str, frozenset[str]]:
 
 
 def unhandled_failures(table: TriggerTable, ended: Mapping[str, str]) -> dict[str, str]:
-    """Nodes that ended in a non-SUCCEEDED state no trigger listens for (§10.6), with that state."""
+    """Nodes that ended in a non-SUCCEEDED state no trigger listens for, with that state
+    (docs/semantics.md#unhandled-failures)."""
     listened = listened_states(table)
     return {
         node: state
@@ -81,5 +82,6 @@ def unhandled_failures(table: TriggerTable, ended: Mapping[str, str]) -> dict[st
 
 
 def run_outcome(table: TriggerTable, ended: Mapping[str, str]) -> str:
-    """``failed`` exactly when some node ended in an unhandled state, otherwise ``success`` (§10.6)."""
+    """``failed`` exactly when some node ended in an unhandled state, otherwise ``success``
+    (docs/semantics.md#unhandled-failures)."""
     return "failed" if unhandled_failures(table, ended) else "success"

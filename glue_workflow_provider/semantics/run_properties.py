@@ -1,4 +1,5 @@
-"""Run properties through a run: defaults, start overrides, then each node's puts in the order nodes end (§10.10)."""
+"""Run properties through a run: defaults, start overrides, then each node's puts in the order nodes end
+(docs/semantics.md#run-properties)."""
 
 from __future__ import annotations
 

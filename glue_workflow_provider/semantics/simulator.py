@@ -1,7 +1,8 @@
 """The reference simulator: (workflow, each node's end state) -> which nodes run, in what order, and the outcome.
 
 Nodes take one time step each. At every step the nodes that ended are recorded, every conditional trigger
-whose predicate now holds fires once (§10.1), and each node it starts begins, unless it already ran (§10.2).
+whose predicate now holds fires once (docs/semantics.md#trigger-fires-once), and each node it starts begins,
+unless it already ran (docs/semantics.md#node-runs-once).
 The order is by start step, then by name (Glue starts nodes of one step concurrently).
 """
 

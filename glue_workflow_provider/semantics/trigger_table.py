@@ -1,4 +1,5 @@
-"""TriggerTable: a workflow's triggers as plain data, all that deciding a run needs (§10.1-§10.3, §10.6).
+"""TriggerTable: a workflow's triggers as plain data, all that deciding a run needs (rules 1-3 and 6 of
+docs/semantics.md#the-rules).
 
 It is built once from the validated model, travels inside the compiled plan (``DagPlan.triggers``, plain
 JSON in the plan cache) and is what the simulator, the planner and the running DAG's tasks all decide with,
@@ -25,7 +26,7 @@ class Watch:
 class TriggerRow:
     """One trigger: its name and type, how its conditions combine, what it watches and what it starts.
 
-    :param logical: ``AND`` or ``ANY`` as Glue applies it (a missing ``Logical`` is AND, §10.7).
+    :param logical: ``AND`` or ``ANY`` as Glue applies it (a missing ``Logical`` is AND, docs/semantics.md#watched-states).
     :param conditions: The predicate's conditions; empty for a start trigger, whose Predicate Glue ignores.
     :param deactivated: A DEACTIVATED (or DEACTIVATING) trigger never fires.
     """

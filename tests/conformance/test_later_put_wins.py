@@ -1,4 +1,4 @@
-"""Later put wins (§10.10), compared with the simulator on what the runtime itself recorded: three jobs in a
+"""Later put wins (docs/semantics.md#run-properties), compared with the simulator on what the runtime itself recorded: three jobs in a
 chain put the same key, so the value each node sees and the run's final value depend on the put order.
 
 The chain makes the order certain (each job waits for the one before), so the real run and the simulator

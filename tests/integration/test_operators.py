@@ -238,19 +238,6 @@ def test_job_trigger_fires_on_every_end_state_not_only_success(runner) -> None:
     assert glue.get_job_run(JobName="trigger-job", RunId=run_id)["JobRun"]["JobRunState"] == "TIMEOUT"
 
 
-def test_waiter_acceptors_follow_the_state_table() -> None:
-    import json
-
-    from glue_workflow_provider.model.states import ACTIVE_STATES, END_STATES, NodeType
-    from glue_workflow_provider.runtime.hooks import WAITERS_PATH
-
-    acceptors = json.loads(WAITERS_PATH.read_text())["waiters"]["job_run_ended"]["acceptors"]
-    by_state = {a["expected"]: a["state"] for a in acceptors}
-    assert {s for s, kind in by_state.items() if kind == "success"} == set(END_STATES[NodeType.JOB])
-    assert {s for s, kind in by_state.items() if kind == "retry"} == set(ACTIVE_STATES[NodeType.JOB])
-    assert "failure" not in by_state.values()
-
-
 def _exists(runner, job: str) -> bool:
     try:
         runner.endpoint.client().get_job(JobName=job)

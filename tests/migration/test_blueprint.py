@@ -3,7 +3,7 @@ through the real CLI.
 
 Each generated definition must validate, compile to the same DAG as a hand-written
 expected definition (``render --format json``), and carry the triggers the blueprint
-library makes (glue-semantics.md §7.5).
+library makes (docs/semantics.md#how-dependson-becomes-triggers).
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def conditional(
     logical: str | None = None,
 ) -> dict[str, Any]:
     """A trigger as ``Entities._extract_triggers`` makes it for an entity with DependsOn
-    (§7.5)."""
+    (docs/semantics.md#how-dependson-becomes-triggers)."""
     predicate: dict[str, Any] = {"Conditions": conditions}
     if logical:
         predicate["Logical"] = logical

@@ -277,7 +277,7 @@ def test_endpoint_url_receives_the_layouts_calls(
 def test_duplicate_names_of_the_documentation_sample_are_reported(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """The Developer Guide's sample names every crawler of its loop alike (§7.5): the
+    """The Developer Guide's sample names every crawler of its loop alike (docs/semantics.md#how-dependson-becomes-triggers): the
     definition is written, and validating it reports the duplicates (exit 1)."""
     body = (
         "from awsglue.blueprint.workflow import *\n\n"

@@ -38,7 +38,7 @@ class GlueWorkflowCrawlerOperator(WakesOnStateChanges, GlueNodeOperator[GlueWork
     The crawl is told apart from earlier ones by ``LastCrawl.StartTime`` (no clock comparison), and its exact
     end state (SUCCEEDED, FAILED, CANCELLED) is recorded in XCom ``glue_state``.
 
-    .. seealso:: README, "Operators".
+    .. seealso:: docs/operating.md#operators
     """
 
     aws_hook_class = GlueWorkflowCrawlerHook

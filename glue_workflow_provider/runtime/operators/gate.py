@@ -23,7 +23,7 @@ class GlueTriggerGateOperator(EmptyOperator):
 
 
 class GlueWorkflowOutcomeOperator(EmptyOperator):
-    """The DAG's only leaf: its state decides the DAG run's (§10.6).
+    """The DAG's only leaf: its state decides the DAG run's (docs/semantics.md#unhandled-failures).
 
     ``none_failed`` over every node: success when no node failed; skipped (by the last node to end) when every
     failure was handled by a trigger; upstream_failed, failing the run, when a failure is unhandled.

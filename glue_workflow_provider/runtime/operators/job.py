@@ -55,7 +55,7 @@ class GlueWorkflowJobOperator(WakesOnStateChanges, GlueNodeOperator[GlueWorkflow
     :param stream_logs: Copy the run's CloudWatch log lines into the task log while waiting, here and in the
         trigger (``Airflow.stream_logs``, runtime/job_logs.py); it never changes a state or a Glue call.
 
-    .. seealso:: README, "Operators".
+    .. seealso:: docs/operating.md#operators
     """
 
     aws_hook_class = GlueWorkflowJobHook

@@ -2,8 +2,8 @@
 
 A run is started at most once per try lineage (runtime/run_record.py): a retry after a crash reattaches to
 the same Glue run, even when the worker died between the start call and the record, while clearing the task
-(Glue's ResumeWorkflowRun) stops the old run and starts exactly one new one (§10.13). Stopping a task, a
-deferred one included, stops its Glue run: ``on_kill`` here, ``on_kill`` of the waiting trigger there.
+(Glue's ResumeWorkflowRun) stops the old run and starts exactly one new one (docs/semantics.md#stop-and-resume).
+Stopping a task, a deferred one included, stops its Glue run: ``on_kill`` here, ``on_kill`` of the waiting trigger there.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from airflow.providers.amazon.aws.utils.mixins import aws_template_fields
 from airflow.triggers.base import BaseTrigger
 
 from glue_workflow_provider.compile.plan import StartPlan
-from glue_workflow_provider.model.states import SUCCEEDED, NodeType
+from glue_workflow_provider.model.states import NO_GLUE_STATE, SUCCEEDED, NodeType
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
-from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, NO_GLUE_STATE, STARTED_BY_KEY, WorkflowRuntime
+from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY, WorkflowRuntime
 from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring, ended_is_final
 from glue_workflow_provider.runtime.operators.retire import retire
 from glue_workflow_provider.runtime.run_properties import (

@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan
-from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, NO_GLUE_STATE, STARTED_BY_KEY
+from glue_workflow_provider.model.states import NO_GLUE_STATE
+from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY
 from glue_workflow_provider.runtime.run_properties import SEEN_KEY
+from glue_workflow_provider.runtime.run_summary import ended_as
 from glue_workflow_provider.semantics.progress import Settled, listened_states, settle, unhandled_failures
 
 #: XCom keys the view reads, per node task.
@@ -174,12 +176,13 @@ def _duration(ti: Mapping[str, Any]) -> float | None:
 
 
 def _outcome(plan: DagPlan, ended: Mapping[str, str], airflow_state: str) -> tuple[str, str]:
-    """The run's outcome in Glue's terms and why (§10.6: a run fails exactly when a failure is unhandled)."""
+    """The run's outcome in Glue's terms and why (docs/semantics.md#unhandled-failures: a run fails exactly when a
+    failure is unhandled)."""
     if airflow_state not in ("success", "failed"):
         return "RUNNING", f"the DAG run is {airflow_state}"
     unhandled = unhandled_failures(plan.triggers, ended)
     if unhandled:
-        parts = ", ".join(f"{node} ended {state}" for node, state in sorted(unhandled.items()))
+        parts = ", ".join(ended_as(node, state) for node, state in sorted(unhandled.items()))
         return "FAILED", f"{parts}, and no trigger watches for that state"
     listened = listened_states(plan.triggers)
     handled = sorted((node, state) for node, state in ended.items() if state != "SUCCEEDED" and state in listened.get(node, ()))

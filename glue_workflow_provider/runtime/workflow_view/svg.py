@@ -9,20 +9,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from html import escape
 
+from glue_workflow_provider.model.states import STATISTICS
 from glue_workflow_provider.runtime.workflow_view.layout import BOX_H, BOX_W, Edge, Layout, Vertex
 from glue_workflow_provider.semantics.trigger_table import TriggerRow, TriggerTable
 
-#: CSS class of each shown state (the page's stylesheet colours them).
-STATE_CLASSES = {
-    "SUCCEEDED": "ok",
-    "FAILED": "bad",
-    "TIMEOUT": "bad",
-    "ERROR": "bad",
-    "EXPIRED": "bad",
-    "STOPPED": "warn",
-    "CANCELLED": "warn",
-    "RUNNING": "run",
-}
+#: CSS class of each of Glue's run statistics (the page's stylesheet colours them).
+STATISTIC_CLASSES = {"succeeded": "ok", "failed": "bad", "timed out": "bad", "errored": "bad", "stopped": "warn"}
+#: CSS class of each shown state: an end state's statistic's, and RUNNING's.
+STATE_CLASSES = {state: STATISTIC_CLASSES[label] for label, states in STATISTICS for state in states} | {"RUNNING": "run"}
 LABEL_CHARS = 26
 
 

@@ -1,7 +1,7 @@
 """Read a blueprint (a folder or a .zip holding ``blueprint.cfg`` and the layout module)
 and stage a copy of it.
 
-The copy is laid out as the service runs a blueprint (glue-semantics.md §7.1): the
+The copy is laid out as the service runs a blueprint (docs/semantics.md#blueprint-package): the
 folder that holds the layout package is the working directory and the first entry of
 ``sys.path``, so ``crawl_s3_locations.layout`` imports and
 ``open("crawl_s3_locations/script.py")`` finds the bundled file. The user's files are

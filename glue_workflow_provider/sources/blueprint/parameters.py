@@ -1,7 +1,7 @@
 """Blueprint parameters: check ``parameterSpec`` and the values given, and convert them
 for the layout.
 
-Rules of glue-semantics.md §7.2: a parameter has a ``type`` (one of ``TYPES``);
+Rules of docs/semantics.md#blueprint-parameters: a parameter has a ``type`` (one of ``TYPES``);
 ``collection: true`` takes a list; with a ``defaultValue`` it is optional, without one
 it is required; ``allowedValues`` limits the values. Values come from ``--param K=V``
 (text), ``--params FILE.json`` (JSON) and ``defaultValue``, in that order of precedence,

@@ -297,7 +297,7 @@ def test_trigger_gate_is_skipped_when_its_trigger_is_dead() -> None:
     plan = plan_workflow(d).plan
     assert plan is not None
     assert tasks_to_skip(plan, settle(plan.triggers, {"a": "SUCCEEDED"})) == ["trigger__ko"]
-    # b's FAILED is listened for (by "ko", which can no longer fire), so by §10.6's letter it is handled and
+    # b's FAILED is listened for (by "ko", which can no longer fire), so by the letter of rule 6 (docs/semantics.md#unhandled-failures) it is handled and
     # the outcome task is skipped too.
     assert sorted(tasks_to_skip(plan, settle(plan.triggers, {"a": "SUCCEEDED", "b": "FAILED"}))) == [
         "c", "trigger__ko", "trigger__ok", OUTCOME_TASK_ID]

@@ -1,4 +1,4 @@
-"""Glue cron (glue-semantics.md §3.4): parsing, exact matching and rejections.
+"""Glue cron (docs/semantics.md#glue-cron): parsing, exact matching and rejections.
 
 Every expected fire time below was worked out by hand from a printed calendar (2025-01-01 is a Wednesday);
 none is computed by the code under test.

@@ -1,4 +1,4 @@
-"""EventBatcher (glue-semantics.md §8): a run starts when BatchSize events have arrived, or BatchWindow seconds
+"""EventBatcher (docs/semantics.md#event-batching): a run starts when BatchSize events have arrived, or BatchWindow seconds
 after the first event of the batch, whichever comes first; then the batch starts again from empty.
 
 Events are timed by when the queue received them, so every case below is plain data: no clock, no queue.

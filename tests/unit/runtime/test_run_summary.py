@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from glue_workflow_provider.model.states import NO_GLUE_STATE
 from glue_workflow_provider.runtime.run_summary import failure_line, node_note, note_error, run_summary, statistics
 from glue_workflow_provider.semantics.trigger_table import TriggerTable
 from glue_workflow_provider.sources.definition_file import read_definition
@@ -64,3 +65,12 @@ def test_a_cancelled_crawl_counts_as_stopped_and_expired_as_errored() -> None:
     table = TriggerTable({"c": "CRAWLER", "j": "JOB"}, tuple[TriggerRow, ...]())
     counts = statistics(table, {"c": "CANCELLED", "j": "EXPIRED"})
     assert counts["stopped"] == 1 and counts["errored"] == 1 and counts["never ran"] == 0
+
+
+def test_a_node_failed_without_a_glue_state_counts_as_errored_and_fails_the_run(data_vault: TriggerTable) -> None:
+    ended = {"extract-landing": NO_GLUE_STATE}
+    text = run_summary(data_vault, ended)
+    assert text.startswith("Glue workflow run: failed")
+    assert "1 errored" in text and statistics(data_vault, ended)["errored"] == 1
+    assert "extract-landing failed without a Glue state, and no trigger watches that state" in text
+    assert "- extract-landing: NO GLUE STATE" in text

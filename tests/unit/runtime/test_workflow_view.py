@@ -15,6 +15,7 @@ import pytest
 
 from glue_workflow_provider.api import check_paths
 from glue_workflow_provider.compile.plan import DagPlan
+from glue_workflow_provider.model.states import NO_GLUE_STATE
 from glue_workflow_provider.runtime.workflow_view.airflow_rest import decoded, own_api_url
 from glue_workflow_provider.runtime.workflow_view.layout import BOX_H, layout
 from glue_workflow_provider.runtime.workflow_view.page import Links, index_page, workflow_page
@@ -89,11 +90,12 @@ def test_a_running_run_shows_what_runs_and_what_has_not_started(plan: DagPlan) -
     assert view.states()["load-hubs"] == NOT_YET
 
 
-def test_a_node_failed_without_a_glue_state_shows_error(plan: DagPlan) -> None:
+def test_a_node_failed_without_a_glue_state_shows_no_glue_state(plan: DagPlan) -> None:
     run, tis, xcoms = _handled_timeout("failed")
     del xcoms["glue_state"]["load-hubs"]  # marked failed by hand: no Glue end state recorded
     view = run_view(plan, run, tis, xcoms)
-    assert view.states()["load-hubs"] == "ERROR"
+    assert view.states()["load-hubs"] == NO_GLUE_STATE == "NO GLUE STATE"
+    assert view.reason.startswith("load-hubs failed without a Glue state")
     assert view.outcome == "FAILED"
 
 

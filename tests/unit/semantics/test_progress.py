@@ -1,4 +1,5 @@
-"""settle / run_outcome / unhandled_failures: what the end states so far decide (§10.1-§10.3, §10.6)."""
+"""settle / run_outcome / unhandled_failures: what the end states so far decide (rules 1-3 and 6 of
+docs/semantics.md#the-rules)."""
 
 from __future__ import annotations
 
@@ -137,6 +138,6 @@ def test_a_listened_state_counts_as_handled_even_if_its_trigger_cannot_fire() ->
         when("a-failed-and-b-ok", "AND", [("a", "FAILED"), ("b", "SUCCEEDED")], "cleanup"),
     )
     ended = {"a": "FAILED", "b": "FAILED"}
-    # §10.6 says "a state no trigger listens for": a's FAILED is listened for, b's is not.
+    # docs/semantics.md#unhandled-failures says "a state no trigger listens for": a's FAILED is listened for, b's is not.
     assert unhandled_failures(graph, ended) == {"b": "FAILED"}
     assert settle(graph, ended).dead_nodes == {"cleanup"}

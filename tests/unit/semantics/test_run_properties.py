@@ -1,4 +1,4 @@
-"""The run's final run properties: any recorded snapshot plus every recorded put, replayed in order (§10.10)."""
+"""The run's final run properties: any recorded snapshot plus every recorded put, replayed in order (docs/semantics.md#run-properties)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The reference simulator encodes glue-semantics.md §10.1-§10.6 (and §10.10-§10.11 for properties, arguments)."""
+"""The reference simulator encodes rules 1-6 of docs/semantics.md#the-rules (and rules 8-9 for properties, arguments)."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def states(report: RunReport) -> dict[str, str | None]:
     return {name: node.glue_state for name, node in report.nodes.items()}
 
 
-# §10.1: AND fires only when every condition holds ---------------------------------------------------------
+# docs/semantics.md#trigger-fires-once: AND fires only when every condition holds ----------------------------
 
 
 AND_FLOW = START_AB + when("both", "AND", [("a", "SUCCEEDED"), ("b", "SUCCEEDED")], "c")
@@ -71,7 +71,7 @@ def test_missing_logical_with_several_conditions_is_and() -> None:
     assert report.nodes["c"].order is None
 
 
-# §10.1: ANY fires once, on the first condition to hold --------------------------------------------------
+# docs/semantics.md#trigger-fires-once: ANY fires once, on the first condition to hold -----------------------
 
 
 ANY_FLOW = """
@@ -99,7 +99,7 @@ def test_any_trigger_fires_on_a_later_condition_when_the_first_fails() -> None:
     assert report.nodes["c"].airflow_state == "skipped"
 
 
-# §10.3: a node that never ran satisfies no condition, not even FAILED -------------------------------------
+# docs/semantics.md#conditions-need-a-run: a node that never ran satisfies no condition, not even FAILED -----
 
 
 NEVER_RAN = """
@@ -126,7 +126,7 @@ def test_failed_condition_holds_only_after_the_node_ran_and_failed() -> None:
     assert report.nodes["c"].started_by == "b-failed" and report.nodes["d"].started_by == "b-failed-or-timeout"
 
 
-# §10.2: a node started by several triggers runs once -----------------------------------------------------
+# docs/semantics.md#node-runs-once: a node started by several triggers runs once -----------------------------
 
 
 SHARED_CLEANUP = START_AB + when("b-ok", None, [("b", "SUCCEEDED")], "c") + when(
@@ -150,7 +150,7 @@ def test_the_later_trigger_starts_the_shared_node_when_the_first_never_fires() -
     assert report.nodes["cleanup"].arguments["--stage"] == "c"  # type: ignore[index]
 
 
-# Failures do not propagate except through triggers; §10.6 the run outcome --------------------------------
+# Failures do not propagate except through triggers; the run outcome (docs/semantics.md#unhandled-failures) ---
 
 
 def test_failure_does_not_propagate_to_independent_branches() -> None:
@@ -188,7 +188,7 @@ def test_all_succeeded_is_success() -> None:
     assert report.state == "success" and report.ran() == ["a", "b", "c"]
 
 
-# DEACTIVATED conditional triggers ---------------------------------------------------------------------
+# DEACTIVATED conditional triggers ---------------------------------------------------------------------------
 
 
 def test_deactivated_trigger_never_fires_and_does_not_listen() -> None:
@@ -204,7 +204,7 @@ def test_deactivated_trigger_does_not_fire_even_when_its_predicate_holds() -> No
     assert report.nodes["c"].order is None and report.state == "success"
 
 
-# Order and the Airflow state of each node -----------------------------------------------------------------
+# Order and the Airflow state of each node -------------------------------------------------------------------
 
 
 def test_order_positions_follow_start_step_then_name() -> None:
@@ -246,7 +246,7 @@ Triggers:
     assert report.nodes["alert"].order == 2 and report.state == "success"
 
 
-# §10.10-§10.11: arguments and run properties ----------------------------------------------------------------
+# Rules 8-9 (docs/semantics.md#run-properties, #arguments): arguments and run properties ---------------------
 
 
 ARGS = """

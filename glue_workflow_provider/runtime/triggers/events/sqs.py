@@ -1,5 +1,5 @@
 """GlueEventBatchTrigger: reads the SQS queue that receives a workflow's EventBridge events and yields one
-event per Glue event batch (§8), for the AssetWatcher of an EVENT workflow's DAG.
+event per Glue event batch (docs/semantics.md#event-batching), for the AssetWatcher of an EVENT workflow's DAG.
 
 The queue is read with long polling through the amazon provider's SqsHook (aiobotocore, the connection's
 endpoint and credentials). Messages stay invisible while their batch waits (the visibility timeout covers the

@@ -1,5 +1,5 @@
 """An ``awsglue.blueprint``-compatible library: the classes a layout builds
-(glue-semantics.md §7.4, §7.5).
+(docs/semantics.md#the-blueprint-librarys-classes, docs/semantics.md#how-dependson-becomes-triggers).
 
 Only the child process that runs a layout maps these modules to the names
 ``awsglue.blueprint.*`` (``runner.install_awsglue``); nothing is installed as a

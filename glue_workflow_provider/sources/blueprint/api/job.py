@@ -1,5 +1,5 @@
 """``awsglue.blueprint.job``: ``Job(**kwargs)``, a Glue job a layout creates
-(glue-semantics.md §7.4)."""
+(docs/semantics.md#the-blueprint-librarys-classes)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """``awsglue.blueprint.workflow``: ``Workflow`` and ``Entities``, and how ``DependsOn``
 becomes triggers.
 
-``Workflow.to_json(name_suffix)`` behaves as the library's (glue-semantics.md §7.5):
+``Workflow.to_json(name_suffix)`` behaves as the library's (docs/semantics.md#how-dependson-becomes-triggers):
 every job and crawler is renamed ``{Name}_{name_suffix}``; each entity with
 ``DependsOn`` gets its own CONDITIONAL trigger ``{workflow}_{entity}_trigger``
 (``StartOnCreation`` true, one condition per dependency, ``Logical`` only when
