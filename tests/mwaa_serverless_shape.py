@@ -13,6 +13,7 @@ each with dag_id, schedule and tasks, a map of task id to its operator, paramete
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 DAG_ID = re.compile(r"^[a-zA-Z0-9\-._]+$")
@@ -22,6 +23,7 @@ GLUE_OPERATORS = {
     "airflow.providers.amazon.aws.operators.glue.GlueJobOperator",
     "airflow.providers.amazon.aws.operators.glue_crawler.GlueCrawlerOperator",
 }
+MONTH_CLOSE = Path(__file__).resolve().parents[1] / "dags" / "workflows" / "month_close.yaml"
 DAG_KEYS = {"dag_id", "description", "schedule", "start_date", "end_date", "max_active_runs", "default_args", "tasks"}
 
 
@@ -76,3 +78,11 @@ def _task_problems(task: Any, task_ids: set[str]) -> list[str]:
     if timeout is not None and not (isinstance(timeout, dict) and 0 < timeout.get("seconds", 0) <= 3600):
         found.append("execution_timeout is over 3600 seconds")
     return found
+
+
+def month_close_without_run_properties() -> str:
+    """The month-close example less its DefaultRunProperties: the shipped example MWAA Serverless can run."""
+    text = MONTH_CLOSE.read_text(encoding="utf-8")
+    without = text.replace('  DefaultRunProperties:\n    period: "latest"\n', "")
+    assert without != text, "month_close.yaml no longer has the DefaultRunProperties this removes"
+    return without

@@ -17,10 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 from glue_workflow_provider.cli.main import main
 from tests.conformance.strategies import workflow_documents
-from tests.mwaa_serverless_shape import shape_problems
-
-REPO = Path(__file__).resolve().parents[2]
-MONTH_CLOSE = REPO / "dags" / "workflows" / "month_close.yaml"
+from tests.mwaa_serverless_shape import month_close_without_run_properties, shape_problems
 
 pytestmark = pytest.mark.airflow
 
@@ -62,7 +59,7 @@ def _assert_same_graph(definition: Path, folder: Path) -> Any:
 
 def test_month_close_without_run_properties_is_the_same_dag(tmp_path: Path) -> None:
     definition = tmp_path / "month_close.yaml"
-    definition.write_text(MONTH_CLOSE.read_text().replace('  DefaultRunProperties:\n    period: "latest"\n', ""))
+    definition.write_text(month_close_without_run_properties())
     dag = _assert_same_graph(definition, tmp_path)
     assert (dag.dag_id, dag.timetable.expression, dag.max_active_runs) == ("Month_close", "0 6 1 * *", 1)
     tasks = dag.task_dict

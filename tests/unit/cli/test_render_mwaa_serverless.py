@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from glue_workflow_provider.cli.main import main
-from tests.mwaa_serverless_shape import shape_problems
+from tests.mwaa_serverless_shape import month_close_without_run_properties, shape_problems
 
 REPO = Path(__file__).resolve().parents[3]
 EXAMPLES = REPO / "dags" / "workflows"
@@ -72,9 +72,8 @@ def test_month_close_is_refused_only_for_its_run_properties() -> None:
 
 
 def test_month_close_without_run_properties_renders_its_cron_and_arguments(tmp_path: Path) -> None:
-    text = (EXAMPLES / "month_close.yaml").read_text().replace('  DefaultRunProperties:\n    period: "latest"\n', "")
     target = tmp_path / "out.yaml"
-    assert _render(_definition(tmp_path, text), "-o", str(target)) == (0, "")
+    assert _render(_definition(tmp_path, month_close_without_run_properties()), "-o", str(target)) == (0, "")
     (dag,) = yaml.safe_load(target.read_text()).values()
     assert shape_problems({dag["dag_id"]: dag}) == []
     assert (dag["schedule"], dag["max_active_runs"]) == ("0 6 1 * *", 1)
@@ -172,3 +171,17 @@ def test_a_refused_workflow_writes_no_file(tmp_path: Path) -> None:
     target = tmp_path / "out.yaml"
     assert _render(EXAMPLES / "data_vault_load.yaml", "-o", str(target))[0] == 1
     assert not target.exists()
+
+
+def test_any_over_one_condition_is_an_and(tmp_path: Path) -> None:
+    code, out = _render(_definition(tmp_path, MINIMAL.replace("{Conditions:", "{Logical: ANY, Conditions:")))
+    assert code == 0, out
+    assert yaml.safe_load(out)["nightly"]["tasks"]["catalog"]["dependencies"] == ["extract"]
+
+
+def test_the_deployment_docs_show_what_month_close_renders_to(tmp_path: Path) -> None:
+    page = (REPO / "docs" / "deployment.md").read_text()
+    shown = page.split("## Amazon MWAA Serverless", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    code, out = _render(_definition(tmp_path, month_close_without_run_properties()))
+    assert code == 0
+    assert "".join(line for line in out.splitlines(keepends=True) if not line.startswith("#")) == shown
