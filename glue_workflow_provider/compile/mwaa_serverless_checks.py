@@ -11,6 +11,7 @@ with the field and the reason, never approximated. Sources: see ``mwaa_serverles
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from glue_workflow_provider.compile.plan import DagPlan
@@ -27,6 +28,8 @@ CODE = "mwaa-serverless"
 #: Task parameters MWAA Serverless validates (Apache Airflow Parameter Support); its cap on execution_timeout.
 SUPPORTED_TASK_DEFAULTS = frozenset({"retries", "retry_delay", "execution_timeout"})
 MAX_EXECUTION_TIMEOUT = 3600
+#: The dag_id MWAA Serverless's own converter validates (ASCII; Airflow also allows other word characters).
+DAG_ID = re.compile(r"[A-Za-z0-9._-]+")
 #: Action fields that go to GlueJobOperator's ``run_job_kwargs`` (besides Arguments -> ``script_args``).
 _JOB_RUN_SETTINGS = {
     "arguments": "Arguments",
@@ -48,6 +51,7 @@ def problems(definition: Definition, plan: DagPlan) -> list[Diagnostic]:
         *_run_property_problems(definition),
         *_task_default_problems(definition),
         *_nothing_to_run(definition),
+        *_dag_id_problems(plan),
     ]
 
 
@@ -145,6 +149,14 @@ def _crawler_run_settings(action: Action) -> list[str]:
     if action.node_type is NodeType.JOB:
         return []
     return [field for name, field in _JOB_RUN_SETTINGS.items() if getattr(action, name) is not None]
+
+
+def _dag_id_problems(plan: DagPlan) -> Iterator[Diagnostic]:
+    if not DAG_ID.fullmatch(plan.dag_id):
+        yield _problem(
+            "Airflow.dag_id",
+            f"{plan.dag_id!r}: an MWAA Serverless dag_id has only ASCII letters, digits, '.', '_' and '-'",
+        )
 
 
 def _nothing_to_run(definition: Definition) -> Iterator[Diagnostic]:

@@ -154,6 +154,7 @@ REFUSED = {
     "pool": (MINIMAL + "Airflow: {default_args: {pool: glue}}\n", "Airflow.default_args.pool: MWAA Serverless does not"),
     "long-timeout": (MINIMAL + "Airflow: {default_args: {execution_timeout: 7200}}\n",
                      "Airflow.default_args.execution_timeout: MWAA Serverless allows at most 3600 seconds"),
+    "dag-id": (MINIMAL + "Airflow: {dag_id: nächtlich}\n", "Airflow.dag_id: 'nächtlich': an MWAA Serverless dag_id"),
     "crawler-timeout": (MINIMAL.replace("[{CrawlerName: catalog}]", "[{CrawlerName: catalog, Timeout: 5}]"),
                         "Triggers[1].Actions[0].Timeout: crawler 'catalog' has Timeout"),
 }
