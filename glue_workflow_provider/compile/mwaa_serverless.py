@@ -42,7 +42,6 @@ OPERATORS = {
     TaskKind.JOB: "airflow.providers.amazon.aws.operators.glue.GlueJobOperator",
     TaskKind.CRAWLER: "airflow.providers.amazon.aws.operators.glue_crawler.GlueCrawlerOperator",
 }
-DEFAULT_AWS_CONN_ID = "aws_default"
 
 
 def render_mwaa_serverless(definition: Definition, plan: DagPlan, *, source: str) -> str:
@@ -76,7 +75,8 @@ def _task(task: TaskPlan, plan: DagPlan) -> dict[str, Any]:
         params.update(_job_parameters(task, plan))
     else:
         params["config"] = {"Name": task.glue_name}
-    params.update(_connection(plan))
+    if plan.region_name:
+        params["region_name"] = plan.region_name
     params["retries"] = 0
     timeout = plan.task_args.get("execution_timeout")
     if timeout:
@@ -111,15 +111,6 @@ def _run_job_kwargs(start: StartPlan | None) -> dict[str, Any]:
     if start.notify_delay_after is not None:
         run["NotificationProperty"] = {"NotifyDelayAfter": start.notify_delay_after}
     return run
-
-
-def _connection(plan: DagPlan) -> dict[str, Any]:
-    params: dict[str, Any] = {}
-    if plan.aws_conn_id != DEFAULT_AWS_CONN_ID:
-        params["aws_conn_id"] = plan.aws_conn_id
-    if plan.region_name:
-        params["region_name"] = plan.region_name
-    return params
 
 
 def _header(plan: DagPlan, source: str) -> str:

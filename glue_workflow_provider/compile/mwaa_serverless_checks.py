@@ -28,6 +28,7 @@ CODE = "mwaa-serverless"
 #: Task parameters MWAA Serverless validates (Apache Airflow Parameter Support); its cap on execution_timeout.
 SUPPORTED_TASK_DEFAULTS = frozenset({"retries", "retry_delay", "execution_timeout"})
 MAX_EXECUTION_TIMEOUT = 3600
+DEFAULT_AWS_CONN_ID = "aws_default"
 #: The dag_id MWAA Serverless's own converter validates (ASCII; Airflow also allows other word characters).
 DAG_ID = re.compile(r"[A-Za-z0-9._-]+")
 #: Action fields that go to GlueJobOperator's ``run_job_kwargs`` (besides Arguments -> ``script_args``).
@@ -52,6 +53,7 @@ def problems(definition: Definition, plan: DagPlan) -> list[Diagnostic]:
         *_task_default_problems(definition),
         *_nothing_to_run(definition),
         *_dag_id_problems(plan),
+        *_connection_problems(plan),
     ]
 
 
@@ -149,6 +151,16 @@ def _crawler_run_settings(action: Action) -> list[str]:
     if action.node_type is NodeType.JOB:
         return []
     return [field for name, field in _JOB_RUN_SETTINGS.items() if getattr(action, name) is not None]
+
+
+def _connection_problems(plan: DagPlan) -> Iterator[Diagnostic]:
+    """Tasks there run with the workflow's execution role; a named Airflow connection may not exist."""
+    if plan.aws_conn_id != DEFAULT_AWS_CONN_ID:
+        yield _problem(
+            "Airflow.aws_conn_id",
+            f"MWAA Serverless tasks run with the workflow's execution role, and glue-airflow cannot tell whether "
+            f"a connection '{plan.aws_conn_id}' exists there; remove it and give the role the permissions",
+        )
 
 
 def _dag_id_problems(plan: DagPlan) -> Iterator[Diagnostic]:

@@ -104,13 +104,13 @@ def test_action_run_settings_map_to_the_operators_parameters(tmp_path: Path) -> 
         "[{JobName: extract}]",
         "[{JobName: extract, Arguments: {--day: '1'}, Timeout: 30, SecurityConfiguration: sec, "
         "NotificationProperty: {NotifyDelayAfter: 5}}]",
-    ) + "Airflow: {region_name: eu-west-1, aws_conn_id: glue, stream_logs: true, default_args: {execution_timeout: 600}}\n"
+    ) + "Airflow: {region_name: eu-west-1, stream_logs: true, default_args: {execution_timeout: 600}}\n"
     code, out = _render(_definition(tmp_path, text))
     assert code == 0
     task = yaml.safe_load(out)["nightly"]["tasks"]["extract"]
     assert task["script_args"] == {"--day": "1"}
     assert task["run_job_kwargs"] == {"Timeout": 30, "SecurityConfiguration": "sec", "NotificationProperty": {"NotifyDelayAfter": 5}}
-    assert (task["region_name"], task["aws_conn_id"], task["verbose"]) == ("eu-west-1", "glue", True)
+    assert (task["region_name"], task["verbose"]) == ("eu-west-1", True)
     assert task["execution_timeout"] == {"__type__": "datetime.timedelta", "seconds": 600}
 
 
@@ -155,6 +155,7 @@ REFUSED = {
     "long-timeout": (MINIMAL + "Airflow: {default_args: {execution_timeout: 7200}}\n",
                      "Airflow.default_args.execution_timeout: MWAA Serverless allows at most 3600 seconds"),
     "dag-id": (MINIMAL + "Airflow: {dag_id: nächtlich}\n", "Airflow.dag_id: 'nächtlich': an MWAA Serverless dag_id"),
+    "connection": (MINIMAL + "Airflow: {aws_conn_id: glue_prod}\n", "Airflow.aws_conn_id: MWAA Serverless tasks run"),
     "crawler-timeout": (MINIMAL.replace("[{CrawlerName: catalog}]", "[{CrawlerName: catalog, Timeout: 5}]"),
                         "Triggers[1].Actions[0].Timeout: crawler 'catalog' has Timeout"),
 }
