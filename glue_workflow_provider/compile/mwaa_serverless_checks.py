@@ -31,7 +31,7 @@ MAX_EXECUTION_TIMEOUT = 3600
 DEFAULT_AWS_CONN_ID = "aws_default"
 #: The dag_id MWAA Serverless's own converter validates (ASCII; Airflow also allows other word characters).
 DAG_ID = re.compile(r"[A-Za-z0-9._-]+")
-#: Action fields that go to GlueJobOperator's ``run_job_kwargs`` (besides Arguments -> ``script_args``).
+#: Action fields only a job run takes (Arguments -> ``script_args``, the others -> ``run_job_kwargs``).
 _JOB_RUN_SETTINGS = {
     "arguments": "Arguments",
     "timeout": "Timeout",
@@ -69,7 +69,7 @@ def _schedule_problems(definition: Definition, plan: DagPlan) -> Iterator[Diagno
             yield _problem(
                 f"{path}.Type",
                 "EVENT start trigger: an MWAA Serverless schedule is a cron expression or none; it cannot wait "
-                "for EventBridge events (start the workflow with StartWorkflowRun from your event rule instead)",
+                "for EventBridge events (have your event rule call MWAA Serverless's StartWorkflowRun instead)",
             )
         elif trigger.type is TriggerType.SCHEDULED and plan.schedule.kind is ScheduleKind.GLUE_CRON:
             yield _problem(
