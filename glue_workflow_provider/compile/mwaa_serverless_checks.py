@@ -31,13 +31,8 @@ MAX_EXECUTION_TIMEOUT = 3600
 DEFAULT_AWS_CONN_ID = "aws_default"
 #: The dag_id MWAA Serverless's own converter validates (ASCII; Airflow also allows other word characters).
 DAG_ID = re.compile(r"[A-Za-z0-9._-]+")
-#: Action fields only a job run takes (Arguments -> ``script_args``, the others -> ``run_job_kwargs``).
-_JOB_RUN_SETTINGS = {
-    "arguments": "Arguments",
-    "timeout": "Timeout",
-    "security_configuration": "SecurityConfiguration",
-    "notification_property": "NotificationProperty",
-}
+#: The action fields that name what it starts; the others are job run settings a crawler cannot take.
+_NODE_FIELDS = frozenset({"JobName", "CrawlerName"})
 #: Why only AND-of-SUCCEEDED fits: every task waits for all its upstream tasks to succeed (all_success).
 _NO_TRIGGER_RULES = "MWAA Serverless ignores trigger_rule, so"
 
@@ -148,9 +143,10 @@ def _action_problems(definition: Definition) -> Iterator[Diagnostic]:
 
 
 def _crawler_run_settings(action: Action) -> list[str]:
+    """The Glue field names of the run settings (Arguments, Timeout, ...) a crawler action carries."""
     if action.node_type is NodeType.JOB:
         return []
-    return [field for name, field in _JOB_RUN_SETTINGS.items() if getattr(action, name) is not None]
+    return sorted(set(action.model_dump(by_alias=True, exclude_none=True)) - _NODE_FIELDS)
 
 
 def _connection_problems(plan: DagPlan) -> Iterator[Diagnostic]:
