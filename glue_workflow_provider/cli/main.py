@@ -66,12 +66,17 @@ def build_parser() -> argparse.ArgumentParser:
     render = _command(
         commands, "render", "the compiled DAG (static view)",
         "Print the DAG a definition compiles to: its tasks, trigger rules and edges (no Airflow run); "
-        "--format python writes a standalone DAG file that needs no definition at parse time.",
-        "0 rendered; 1 the definition has errors; 2 usage errors.",
+        "--format python writes a standalone DAG file that needs no definition at parse time; "
+        "--format mwaa-serverless writes an Amazon MWAA Serverless workflow (YAML), or names each construct "
+        "MWAA Serverless cannot express.",
+        "0 rendered; 1 the definition has errors (or MWAA Serverless cannot express it); 2 usage errors.",
         "glue-airflow render dags/workflows/data_vault_load.yaml --format python -o dags/data_vault_load.py",
     )
     render.add_argument("definition", metavar="DEFINITION", help="a definition file")
-    render.add_argument("--format", choices=("text", "mermaid", "dot", "json", "python"), default="text", help="output format")
+    render.add_argument(
+        "--format", choices=("text", "mermaid", "dot", "json", "python", "mwaa-serverless"), default="text",
+        help="output format",
+    )
     render.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
     simulate = _command(
@@ -164,10 +169,14 @@ def _plan(path: str) -> tuple[Definition, DagPlan]:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from glue_workflow_provider.compile.mwaa_serverless import FORMAT, render_mwaa_serverless
     from glue_workflow_provider.compile.render import render
 
-    _, plan = _plan(args.definition)
-    text = render(plan, args.format, source=args.definition)
+    definition, plan = _plan(args.definition)
+    if args.format == FORMAT:
+        text = render_mwaa_serverless(definition, plan, source=args.definition)
+    else:
+        text = render(plan, args.format, source=args.definition)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as out:
             out.write(text if text.endswith("\n") else text + "\n")
