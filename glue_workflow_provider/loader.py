@@ -32,7 +32,6 @@ from glue_workflow_provider.compile.plan_cache import (
 )
 from glue_workflow_provider.exceptions import CompileError, DefinitionError
 from glue_workflow_provider.model.diagnostics import Diagnostic, error
-from glue_workflow_provider.version_compat import unsupported_reason
 
 log = logging.getLogger(__name__)
 STRICT_ENV = "GLUE_AIRFLOW_STRICT"
@@ -68,6 +67,8 @@ def load_dags(
     :param cache_dir: Root of the plan cache (default: ``plan_cache.cache_root()``, from the environment).
     :param use_cache: Set False to check every file in full and keep nothing on disk.
     """
+    from glue_workflow_provider.version_compat import unsupported_reason  # imports airflow: only when loading
+
     if (unsupported := unsupported_reason()) is not None:
         raise ImportError(unsupported)  # the loader file's import error, shown in the UI; never zero DAGs quietly
     strict = _strict() if strict is None else strict

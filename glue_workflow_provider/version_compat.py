@@ -6,6 +6,7 @@ the Airflow that brought what it guards; docs/airflow-versions.md says what the 
 
 | flag | what the older Airflow lacks |
 | --- | --- |
+| ``AIRFLOW_V_3_1_PLUS`` | the secrets masker in ``airflow.sdk._shared``; a new lineage for a task cleared while running |
 | ``AIRFLOW_V_3_2_PLUS`` | ``airflow.sdk.exceptions`` holding the task exceptions; ``DAG(allowed_run_types=...)`` |
 | ``AIRFLOW_V_3_3_PLUS`` | ``ExceptionRetryPolicy``; ``task_state_store`` (AIP-103); ``BaseTrigger.on_kill`` |
 
@@ -51,6 +52,12 @@ else:  # the task runner of 3.0 and 3.1 catches the classes of airflow.exception
 NODE_ENDED_BASE: type[BaseException] = SystemExit if AIRFLOW_V_3_3_PLUS else AirflowFailException
 
 
+#: A task cleared while running is killed and retried. From 3.1 the scheduler gives that retry a new try lineage
+#: (``max_tries`` raised, as for any clear); 3.0 keeps the old one, so the operator's ``on_kill`` releases the
+#: run record there, and the retry starts a new Glue run instead of reattaching to the one the kill stopped.
+CLEARED_RUNNING_KEEPS_LINEAGE = not AIRFLOW_V_3_1_PLUS
+
+
 def unsupported_reason() -> str | None:
     """Why the installed Airflow cannot run the provider, or None when it can (newer lines are allowed)."""
     if airflow_version() < OLDEST_SUPPORTED:
@@ -66,6 +73,7 @@ __all__ = [
     "AIRFLOW_V_3_1_PLUS",
     "AIRFLOW_V_3_2_PLUS",
     "AIRFLOW_V_3_3_PLUS",
+    "CLEARED_RUNNING_KEEPS_LINEAGE",
     "AirflowException",
     "AirflowFailException",
     "AirflowSkipException",

@@ -15,7 +15,6 @@ import pendulum
 from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan
 from glue_workflow_provider.compile.schedule import EventSource, ScheduleKind
 from glue_workflow_provider.exceptions import CompileError
-from glue_workflow_provider.version_compat import AIRFLOW_V_3_2_PLUS
 
 #: A fixed start date: schedules never backfill from it (catchup is off and the timetable looks forward).
 START_DATE = pendulum.datetime(2024, 1, 1, tz="UTC")
@@ -230,6 +229,8 @@ def _refusing_every_run(file: str) -> dict[str, Any]:
     Before it, the DAG has no schedule and a required param that no value satisfies: Airflow validates the
     params of every run it creates (``DAG.create_dagrun``) and refuses the run, with the param's words.
     """
+    from glue_workflow_provider.version_compat import AIRFLOW_V_3_2_PLUS  # imports airflow: only when building
+
     if AIRFLOW_V_3_2_PLUS:
         return {"schedule": import_string(_NEVER)(), "allowed_run_types": [PLACEHOLDER_RUN_TYPE]}
     from airflow.sdk import Param

@@ -1,7 +1,8 @@
 """Every Airflow internal the runtime relies on, in one place, each checked on the installed Airflow.
 
-The provider pins ``apache-airflow<3.4``; an upgrade that moves or changes one of these fails
-``tests/integration/test_airflow_internals.py``, which names the internal and what the provider uses it for,
+Where an internal moved between the supported Airflows (3.0.6 to 3.3), ``version_compat`` says which to use.
+An Airflow that moves or changes one fails ``tests/integration/test_airflow_internals.py`` (run on every
+Airflow of the test matrix, scripts/test-matrix), which names the internal and what the provider uses it for,
 instead of failing somewhere in a running DAG.
 
 | internal | used for |
@@ -21,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
+
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_1_PLUS
 
 #: Airflow's words when a user sets a task's state (api_fastapi/core_api/services/public/task_instances.py).
 MANUAL_MARK_TEXT = "manually set"
@@ -44,9 +47,10 @@ def task_states(dag_id: str, run_id: str) -> dict[str, str | None]:
 
 def looks_secret(key: str) -> bool:
     """Whether Airflow's log masker treats ``key`` as naming a secret (password, token, ...)."""
-    from airflow.sdk._shared.secrets_masker.secrets_masker import (
-        should_hide_value_for_key,
-    )
+    if AIRFLOW_V_3_1_PLUS:
+        from airflow.sdk._shared.secrets_masker.secrets_masker import should_hide_value_for_key
+    else:  # 3.0 keeps the masker in the task SDK's execution_time
+        from airflow.sdk.execution_time.secrets_masker import should_hide_value_for_key  # type: ignore[no-redef]
 
     return bool(should_hide_value_for_key(key))  # type: ignore[no-untyped-call]
 

@@ -25,7 +25,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS, CLEARED_RUNNING_KEEPS_LINEAGE
 
 #: task_state_store key of the record (one per task instance, shared by its tries).
 RUN_STORE_KEY = "glue_run"
@@ -125,6 +125,19 @@ def forget_record(store: Any) -> None:
     clean-up, as before)."""
     if isinstance(store, VariableRecordStore):
         store.delete(RUN_STORE_KEY)
+
+
+#: The lineage of a released record: no try's (a try's lineage is its ``max_tries``, never negative).
+RELEASED = -1
+
+
+def release_on_kill(store: Any) -> None:
+    """The task was killed and its run stopped: on Airflow 3.0, where a task cleared while running is retried in
+    its old lineage, release the record so that retry starts a new run (after the stopped one has ended, as
+    any new lineage does) instead of reattaching to the run the kill stopped."""
+    if not CLEARED_RUNNING_KEEPS_LINEAGE or (record := load_record(store)) is None:
+        return
+    save_record(store, RunRecord(RELEASED, record.token, record.intent, record.seen, record.run))
 
 
 def load_record(store: Any) -> RunRecord | None:

@@ -23,6 +23,7 @@ from airflow.triggers.base import BaseTrigger
 
 from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import NO_GLUE_STATE, SUCCEEDED, NodeType
+from glue_workflow_provider.runtime import run_record as records
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
 from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY, WorkflowRuntime
 from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring, ended_is_final
@@ -36,7 +37,7 @@ from glue_workflow_provider.runtime.run_properties import (
     start_properties,
     visible,
 )
-from glue_workflow_provider.runtime.run_record import Lineage, RunRecord, forget_record, load_record, record_store, save_record
+from glue_workflow_provider.runtime.run_record import Lineage, RunRecord
 from glue_workflow_provider.runtime.run_summary import failure_line
 from glue_workflow_provider.version_compat import AirflowFailException, AirflowSkipException, TaskDeferred
 
@@ -87,6 +88,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         self.deferrable = deferrable
         self.poll_interval = poll_interval
         self._active_run: dict[str, Any] | None = None
+        self._store: Any = None
 
     # -- what each kind of node does ---------------------------------------------------------------------
 
@@ -129,15 +131,9 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
 
     def trigger_kwargs(self, run: dict[str, Any], attempts: int) -> dict[str, Any]:
         """What every waiting trigger takes: the run, the polling, and this task's AWS connection."""
-        return {
-            "run": run,
-            "waiter_delay": self.poll_interval,
-            "waiter_max_attempts": attempts,
-            "aws_conn_id": self.aws_conn_id,
-            "region_name": self.region_name,
-            "verify": self.verify,
-            "botocore_config": self.botocore_config,
-        }
+        return {"run": run, "waiter_delay": self.poll_interval, "waiter_max_attempts": attempts,
+                "aws_conn_id": self.aws_conn_id, "region_name": self.region_name, "verify": self.verify,
+                "botocore_config": self.botocore_config}
 
     def result(self, run: dict[str, Any]) -> Any:
         """The task's return value when the node SUCCEEDED."""
@@ -198,6 +194,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         if self._active_run is not None:
             self.log.info("Stopping Glue %s '%s' (%s)", self._kind, self.glue_name, self.describe(self._active_run))
             self.stop(self._active_run)
+            records.release_on_kill(self._store)
 
     @property
     def _kind(self) -> str:
@@ -219,14 +216,14 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
 
     def _reattach_or_submit(self, context: Any, start: StartPlan) -> dict[str, Any]:
         """Reattach to this lineage's run; otherwise retire an earlier lineage's run and start one."""
-        store = record_store(context)
+        store = self._store = records.record_store(context)
         lineage = Lineage.of(context)
-        saved = load_record(store)
+        saved = records.load_record(store)
         earlier = saved.run or self.find_started(saved) if saved is not None else None
         if saved is not None and saved.lineage == lineage.number and earlier is not None:
             self.log.info("Reattaching to the Glue run started by an earlier try: %s", earlier)
             if saved.run is None:
-                save_record(store, replace(saved, run=earlier))
+                records.save_record(store, replace(saved, run=earlier))
             context["ti"].xcom_push(key=SEEN_KEY, value=saved.seen)
             self.reattached(context, earlier)
             return earlier
@@ -234,9 +231,9 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
             retire(self, earlier)
         seen = self._seen_properties(context)
         record = RunRecord(lineage.number, lineage.token, self.prepare(), seen)
-        save_record(store, record)
+        records.save_record(store, record)
         run = self.submit(context, start, seen, record)
-        save_record(store, replace(record, run=run))
+        records.save_record(store, replace(record, run=run))
         return run
 
     def reattached(self, context: Any, run: dict[str, Any]) -> None:
@@ -246,13 +243,19 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
     def run_from_glue_run_id(self, value: str | None) -> dict[str, Any] | None:
         """The run reference that XCom ``glue_run_id`` (written by ``reattached``) stands for; None if none."""
 
-    def _seen_properties(self, context: Any) -> dict[str, str]:
-        """What this node sees: defaults, start values, and the puts of the tasks that already ended."""
+    def _properties(self, context: Any, exclude: str | None = None) -> dict[str, str]:
+        """The run properties as far as this task reads them: defaults, start values, and the puts of the tasks
+        that ended (but ``exclude``), secret-looking values masked."""
         ti = context["ti"]
         defaults = self.runtime.plan.params if self.runtime is not None else {}
-        seen = visible(start_properties(context, defaults), puts_so_far(ti, putting_tasks(ti, self.task_id)))
-        mask_sensitive(seen)
-        ti.xcom_push(key=SEEN_KEY, value=seen)
+        values = visible(start_properties(context, defaults), puts_so_far(ti, putting_tasks(ti, exclude)))
+        mask_sensitive(values)
+        return values
+
+    def _seen_properties(self, context: Any) -> dict[str, str]:
+        """What this node sees: defaults, start values, and the puts of the tasks that already ended."""
+        seen = self._properties(context, exclude=self.task_id)
+        context["ti"].xcom_push(key=SEEN_KEY, value=seen)
         self.log.info("Run properties seen by Glue %s '%s': %s", self._kind, self.glue_name, seen)
         return seen
 
@@ -274,24 +277,16 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
             f"{self.wait_minutes(run)} minutes; a retry reattaches to the same run"
         )
 
-    def _record_run_properties_after(self, context: Any) -> None:
-        """The run's properties right after this node ended, as far as it can read (reports replay every put)."""
-        ti = context["ti"]
-        defaults = self.runtime.plan.params if self.runtime is not None else {}
-        after = visible(start_properties(context, defaults), puts_so_far(ti, putting_tasks(ti)))
-        mask_sensitive(after)
-        ti.xcom_push(key=AFTER_KEY, value=after)
-
     def _finish(self, context: Any, run: dict[str, Any], state: str) -> Any:
         """Record the exact end state, prune what can no longer run, then succeed only on SUCCEEDED."""
         self._active_run = None
         ti = context["ti"]
-        self.collect_puts(context, run)
-        self._record_run_properties_after(context)
+        self.collect_puts(context, run)  # then the properties right after this node (reports replay every put)
+        ti.xcom_push(key=AFTER_KEY, value=self._properties(context))
         ti.xcom_push(key=GLUE_STATE_KEY, value=state)
         settled = self.runtime.prune(ti, self.task_id) if self.runtime is not None else None
         self.report_end(context, run, state, settled)
-        forget_record(record_store(context))  # last: a retry after a crash before it reattaches to the ended run
+        records.forget_record(records.record_store(context))  # last: a retry after a crash before it reattaches to the ended run
         if state == SUCCEEDED:
             self.log.info("Glue %s '%s' SUCCEEDED (%s)", self._kind, self.glue_name, self.describe(run))
             return self.result(run)
