@@ -28,6 +28,7 @@ from glue_workflow_provider.local.endpoint import ACCOUNT, LOCAL_CREDENTIALS, RE
 from glue_workflow_provider.sources.blueprint import parameters
 from glue_workflow_provider.sources.blueprint.api import workflow as _library  # noqa: F401 - imported before any layout, so a layout run does not drop it
 from glue_workflow_provider.sources.blueprint.runner import install_awsglue
+from tests.migration.test_blueprint_corpus import SAMPLE
 
 SAMPLES = "awslabs-blueprint-samples"
 NAMES = (
@@ -43,17 +44,6 @@ NAMES = (
     "standard_table_to_governed",
 )
 SUFFIX = "run1"
-#: A valid value of each type, for a required parameter the README gives no value for.
-SAMPLE = {
-    "String": "sample",
-    "IAMRoleName": "GlueServiceRole",
-    "S3Uri": "s3://sample-bucket/path/",
-    "S3Bucket": "sample-bucket",
-    "IAMRoleArn": "arn:aws:iam::123456789012:role/Sample",
-    "Integer": "3",
-    "Double": "1.5",
-    "Boolean": "true",
-}
 #: README values that are placeholders no S3 accepts (a bucket name with '_'), and a
 #: valid value in their place.
 PLACEHOLDERS = {"jdbc_to_s3": {"OutputDataLocation": "s3://path-to-your-data/"}}

@@ -31,17 +31,23 @@ def source(name: str, form: str, tmp_path: Path) -> Path:
 FORMS = pytest.mark.parametrize("form", ["folder", "zip"])
 
 
+def run(
+    name: str, form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, Path | None, str]:
+    """Run the fixture blueprint ``name`` (no AWS call is made); also return the folder
+    its messages name (inside the zip for a zip)."""
+    shown = source(name, form, tmp_path)
+    code, output, written = blueprint(
+        capsys, shown, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT
+    )
+    return code, output, written, f"{shown}/{name}" if form == "zip" else str(shown)
+
+
 @FORMS
 def test_a_hyphenated_module_path_loads_the_file_it_names_and_values_become_strings(
     form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, output, written = blueprint(
-        capsys,
-        source("my-etl-blueprint", form, tmp_path),
-        tmp_path / "out",
-        "--endpoint-url",
-        UNUSED_ENDPOINT,
-    )
+    code, output, written, _ = run("my-etl-blueprint", form, tmp_path, capsys)
     assert code == 0, output
     assert written is not None and cli(capsys, "validate", str(written))[0] == 0
     document = yaml.safe_load(written.read_text())
@@ -69,14 +75,10 @@ def test_a_hyphenated_module_path_loads_the_file_it_names_and_values_become_stri
 def test_a_script_opened_relative_to_the_blueprint_folder_is_found_and_warned(
     form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shown = source("relative_scripts", form, tmp_path)
-    code, output, written = blueprint(
-        capsys, shown, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT
-    )
+    code, output, written, folder = run("relative_scripts", form, tmp_path, capsys)
     assert code == 0, output
     assert written is not None
     assert yaml.safe_load(written.read_text())["Jobs"][0]["Name"] == "etl_job_"
-    folder = f"{shown}/relative_scripts" if form == "zip" else str(shown)
     assert (
         f"{folder}/layout.py: generate_layout(): warning: open('jobs/etl.py') found no "
         "file from the folder the layout runs in (the folder above blueprint.cfg, as in "
@@ -90,12 +92,8 @@ def test_a_script_opened_relative_to_the_blueprint_folder_is_found_and_warned(
 def test_a_parameter_the_spec_does_not_define_is_named_with_its_near_miss(
     form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shown = source("undefined_parameter", form, tmp_path)
-    code, output, written = blueprint(
-        capsys, shown, tmp_path / "out", "--endpoint-url", UNUSED_ENDPOINT
-    )
+    code, output, written, folder = run("undefined_parameter", form, tmp_path, capsys)
     assert code == 1 and written is None
-    folder = f"{shown}/undefined_parameter" if form == "zip" else str(shown)
     assert (
         f"{folder}/layout.py: line 8: the layout generator raised: UndefinedParameter: "
         "the layout reads user_params['InputLocation'], which parameterSpec in "
