@@ -71,7 +71,7 @@ def readme_values(folder: Path) -> dict[str, str]:
         if item and " " not in item.group(1):
             name = _spec_name(item.group(1), spec)
             raw = item.group(2) or ""
-            ticked = re.findall(r"`([^`]*)`", raw.split("(Use")[0])
+            ticked = re.findall(r"`([^`]*)`", re.sub(r"\s\([^()]*\)", "", raw))
             if name:
                 values[name] = ticked or ([""] if "(blank)" in raw else [])
         elif entered and name:

@@ -194,3 +194,23 @@ def test_a_readme_placeholder_bucket_is_refused_naming_the_parameter(
         "OutputDataLocation: 's3://path_to_your_data/' is not a valid S3Uri: expected "
         "s3://BUCKET/PATH"
     ) in output
+
+
+def test_an_output_location_equal_to_the_source_tables_is_refused_by_the_layout(
+    corpus: Path,
+    endpoint: LocalGlueEndpoint,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """compaction compares OutputDataLocation with the location of the source table it
+    reads from the account (here the endpoint holding the conversion tutorial's table)."""
+    folder = corpus / SAMPLES / "compaction"
+    values = sample_values(folder)
+    values["OutputDataLocation"] = FRESH_SANDBOX["compaction"]["InputDataLocation"]
+    with endpoint_environment(endpoint.url):
+        code, output, written = blueprint(
+            capsys, folder, tmp_path, *options(values), "--endpoint-url", endpoint.url
+        )
+    assert code == 1 and written is None
+    assert f"{folder}/layout.py: line 161: the layout generator raised: ClientError: " in output, output
+    assert "Location on the source table is same as OutputDataLocation." in output
