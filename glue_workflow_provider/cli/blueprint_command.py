@@ -25,6 +25,7 @@ from glue_workflow_provider.sources.blueprint import parameters
 from glue_workflow_provider.sources.blueprint.authored import take_over
 from glue_workflow_provider.sources.blueprint.execution import LayoutRun, run_layout
 from glue_workflow_provider.sources.blueprint.package import (
+    CONFIG,
     Blueprint,
     BlueprintProblems,
     stage,
@@ -213,6 +214,22 @@ def _conversion(
     place = f"{blueprint.function}()"
     for warning in call_warnings(layout.calls, args.endpoint_url):
         conversion.warn(blueprint.layout_file, place, warning)
+    if layout.made:
+        conversion.warn(
+            blueprint.layout_file,
+            place,
+            f"what the layout made ({_where(args.endpoint_url)}): "
+            + "; ".join(layout.made),
+        )
+    for asked, opened in layout.opened:
+        conversion.warn(
+            blueprint.layout_file,
+            place,
+            f"open({asked!r}) found no file from the folder the layout runs in (the "
+            f"folder above {CONFIG}, as in Glue) and read {blueprint.shown(opened)} "
+            f"beside {CONFIG} instead; the service may not find it: open "
+            f"{opened!r} or a path built from __file__",
+        )
     if layout.error is not None:
         conversion.fail(
             *_error_place(blueprint, layout.error), _error_message(layout.error)
@@ -220,6 +237,10 @@ def _conversion(
     elif layout.document is not None:
         take_over(layout, blueprint.layout_file, place, args.name_suffix, conversion)
     return conversion
+
+
+def _where(endpoint_url: str | None) -> str:
+    return f"at {endpoint_url}" if endpoint_url else "in the embedded sandbox, not AWS"
 
 
 def _error_place(blueprint: Blueprint, error: dict[str, Any]) -> tuple[str, str]:

@@ -402,14 +402,23 @@ resource "aws_glue_trigger" "start" {
         "entry, --var-file or --var (how_many=VALUE); its instances are left out",
         "aws_glue_trigger.typeless.type: var.kind has no value: give it a default or a tfvars entry, --var-file "
         "or --var (kind=VALUE): the trigger cannot be converted without its type; set it to a literal",
-        "aws_glue_trigger.elsewhere.workflow_name: warning: workflow 'other' is not among the workflows read: "
-        "trigger not converted",
+        "aws_glue_trigger.elsewhere.workflow_name: warning: workflow 'other' is declared in no file read here: its "
+        "triggers make a definition named 'other' without the workflow's own Description, DefaultRunProperties and "
+        "MaxConcurrentRuns; convert the root that declares it together with this one, or add them to the written "
+        "file",
+        "aws_glue_trigger.elsewhere.enabled: warning: an ON_DEMAND trigger cannot be deactivated in Glue (enabled = "
+        "false only keeps the provider from firing it once on creation): not taken over",
         "aws_glue_trigger.start.actions[0].unknown_attribute: warning: not taken over: the converter does not map "
         "this attribute",
         "aws_glue_trigger.start.enabled: warning: an ON_DEMAND trigger cannot be deactivated in Glue (enabled = "
         "false only keeps the provider from firing it once on creation): not taken over",
     ]
-    assert _document(conversion)["Triggers"] == [{"Name": "s", "Type": "ON_DEMAND", "Actions": [{"JobName": "j"}]}]
+    documents = {found.name: found.document for found in conversion.workflows}
+    assert documents["w"]["Triggers"] == [{"Name": "s", "Type": "ON_DEMAND", "Actions": [{"JobName": "j"}]}]
+    # A workflow declared elsewhere still gets its triggers (it was "trigger not converted" before issue 22).
+    assert documents["other"] == {
+        "Workflow": {"Name": "other"}, "Triggers": [{"Name": "e", "Type": "ON_DEMAND", "Actions": [{"JobName": "j"}]}],
+    }
 
 
 # The public corpus (real Terraform; skipped when ../shared/corpus is absent) --------------------------------

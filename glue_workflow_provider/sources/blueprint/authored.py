@@ -8,6 +8,7 @@ warnings, what the definition does not carry.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from glue_workflow_provider.sources.blueprint.execution import LayoutRun
@@ -29,6 +30,11 @@ def take_over(
         for key, value in (document.get("Workflow") or {}).items()
         if value is not None
     }
+    _as_strings(workflow, "DefaultRunProperties", "Workflow", layout_file, conversion)
+    for index, trigger in enumerate(document.get("Triggers") or ()):
+        for number, action in enumerate(trigger.get("Actions") or ()):
+            where = f"Triggers[{trigger.get('Name', index)}].Actions[{number}]"
+            _as_strings(action, "Arguments", where, layout_file, conversion)
     authored: dict[str, Any] = {
         "Workflow": workflow,
         "Triggers": document.get("Triggers") or [],
@@ -79,6 +85,8 @@ def _spec(
     CreateJob/CreateCrawler spec: the entity without what only the library reads."""
     spec = dict(entity)
     where = f"{section}[{spec.get('Name')}]"
+    for field in ("DefaultArguments", "NonOverridableArguments"):
+        _as_strings(spec, field, where, layout_file, conversion)
     if "WaitForDependencies" in spec:
         spec.pop("WaitForDependencies")
         conversion.warn(
@@ -95,3 +103,33 @@ def _spec(
             "Glue, outside the workflow; the DAG runs it only when its trigger fires",
         )
     return spec
+
+
+def _as_strings(
+    holder: dict[str, Any],
+    field: str,
+    where: str,
+    layout_file: str,
+    conversion: Conversion,
+) -> None:
+    """Make every value of ``holder[field]`` a string, with a warning for each one that
+    was not.
+
+    Glue stores run properties and job arguments as strings, and the blueprint service
+    stores what a layout gives as text (the AWS compaction sample passes a Boolean
+    and a Double parameter as arguments; its script parses the text). A definition
+    keeps them as JSON text (``false``, ``128.0``), as a job reads them.
+    """
+    values = holder.get(field)
+    if not isinstance(values, dict):
+        return
+    for key, value in list(values.items()):
+        if not isinstance(value, str):
+            text = json.dumps(value)
+            values[key] = text
+            conversion.warn(
+                layout_file,
+                f"{where}.{field}.{key}",
+                f"the layout gave {type(value).__name__} {value!r}; Glue keeps only "
+                f"strings, so it is written as {text!r}",
+            )

@@ -28,9 +28,11 @@ READ_PREFIXES = (
 )
 
 
-def record_calls() -> Counter[str]:
+def record_calls(made: list[str] | None = None) -> Counter[str]:
     """Start counting every botocore API call of this process; the returned counter
-    fills as calls are made."""
+    fills as calls are made. Each call that changes something and succeeds is added to
+    ``made`` as ``service:Action what`` (the bucket, object, database or table it
+    names), so the side effects can be listed, not only counted."""
     from botocore.client import BaseClient
 
     counts: Counter[str] = Counter()
@@ -38,11 +40,33 @@ def record_calls() -> Counter[str]:
 
     def counting(self: Any, operation_name: str, api_params: Any) -> Any:
         model = self.meta.service_model
-        counts[f"{model.signing_name or model.service_name}:{operation_name}"] += 1
-        return original(self, operation_name, api_params)
+        call = f"{model.signing_name or model.service_name}:{operation_name}"
+        counts[call] += 1
+        response = original(self, operation_name, api_params)
+        if made is not None and not is_read(call):
+            made.append(f"{call} {target(api_params)}".rstrip())
+        return response
 
     BaseClient._make_api_call = counting  # type: ignore[attr-defined]
     return counts
+
+
+def target(api_params: Mapping[str, Any]) -> str:
+    """What a call changes, as far as its parameters name it: ``s3://bucket/key``,
+    ``s3://bucket``, ``database.table``, or a ``Name``."""
+    if "Bucket" in api_params:
+        key = api_params.get("Key")
+        return f"s3://{api_params['Bucket']}" + (f"/{key}" if key else "")
+    name = next(
+        (
+            api_params[field].get("Name")
+            for field in ("TableInput", "DatabaseInput")
+            if isinstance(api_params.get(field), Mapping)
+        ),
+        api_params.get("Name"),
+    )
+    database = api_params.get("DatabaseName")
+    return ".".join(str(part) for part in (database, name) if part)
 
 
 def is_read(call: str) -> bool:

@@ -37,6 +37,10 @@ class LayoutRun:
     calls: dict[str, int] = field(default_factory=dict)
     dropped: list[dict[str, str]] = field(default_factory=list)
     output: str = ""
+    #: Each change the layout made (``service:Action what``), in order.
+    made: list[str] = field(default_factory=list)
+    #: ``[asked, opened]`` for each file opened relative to the blueprint folder.
+    opened: list[list[str]] = field(default_factory=list)
 
 
 def run_layout(
@@ -54,6 +58,7 @@ def run_layout(
         "user_params": dict(user_params),
         "system_params": dict(system_params),
         "name_suffix": name_suffix,
+        "config_dir": str(blueprint.staged_config_dir.relative_to(blueprint.root)),
     }
     with tempfile.TemporaryDirectory(prefix="glue-airflow-layout-") as scratch:
         request_file, result_file = (
@@ -106,6 +111,8 @@ def run_layout(
         result.get("calls") or {},
         result.get("dropped") or [],
         output,
+        result.get("made") or [],
+        result.get("opened") or [],
     )
 
 

@@ -11,6 +11,7 @@ never written to.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from glue_workflow_provider.sources.conversion import Notice
 
 CONFIG = "blueprint.cfg"
 _IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc", "__MACOSX", ".DS_Store")
+#: ``module.path.function``: file and folder names (hyphens allowed), then an identifier.
+_GENERATOR = re.compile(r"(?:[\w][\w-]*\.)+[A-Za-z_]\w*")
 
 
 class BlueprintProblems(GlueWorkflowError):
@@ -170,13 +173,13 @@ def _read_config(path: Path, shown: str) -> dict[str, Any]:
 
 
 def _layout_generator(config: dict[str, Any], shown: str) -> tuple[str, str]:
-    """``"package.module.function"`` split into the module and the function."""
+    """``"package.module.function"`` split into the module and the function.
+
+    A module path may have hyphens (``my-blueprint.layout``): the service loads the file
+    it names, and so does ``importlib`` (only ``import`` statements need identifiers).
+    """
     generator = config.get("layoutGenerator")
-    if (
-        not isinstance(generator, str)
-        or "." not in generator
-        or not all(p.isidentifier() for p in generator.split("."))
-    ):
+    if not isinstance(generator, str) or not _GENERATOR.fullmatch(generator):
         raise BlueprintProblems(
             [
                 Notice(
@@ -194,13 +197,21 @@ def _layout_generator(config: dict[str, Any], shown: str) -> tuple[str, str]:
 
 def _copy(config_dir: Path, root: Path, module: str, shown: str) -> Path:
     """Copy the blueprint folder so that ``module`` imports from ``root``; return where
-    the folder went."""
-    top = module.split(".")[0]
-    if (config_dir / top).is_dir() or (config_dir / f"{top}.py").is_file():
+    the folder went.
+
+    Either the module is found from the folder itself (``layout.py`` beside
+    ``blueprint.cfg`` for ``layout.generate_layout``, or a package folder inside it), or
+    the folder *is* the module's top package, as an AWS sample archive unpacks
+    (``s3_to_dynamodb/blueprint.cfg`` beside ``layout.py`` and the job script
+    ``s3_to_dynamodb.py``, for ``s3_to_dynamodb.layout``): then it is staged under the
+    package's name, whatever the folder is called.
+    """
+    if _module_file(config_dir, module) is not None:
         shutil.copytree(config_dir, root, ignore=_IGNORED)
         return root
-    shutil.copytree(config_dir, root / config_dir.name, ignore=_IGNORED)
-    return root / config_dir.name
+    top = module.split(".")[0]
+    shutil.copytree(config_dir, root / top, ignore=_IGNORED)
+    return root / top
 
 
 def _module_file(root: Path, module: str) -> Path | None:

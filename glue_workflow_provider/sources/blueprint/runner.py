@@ -12,6 +12,7 @@ environment and prints away from the CLI.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import json
 import os
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from glue_workflow_provider.sources.blueprint.api import MODULES
+from glue_workflow_provider.sources.blueprint.files import open_beside
 
 
 def install_awsglue() -> None:
@@ -38,15 +40,43 @@ def install_awsglue() -> None:
     sys.modules["awsglue"].blueprint = sys.modules["awsglue.blueprint"]  # type: ignore[attr-defined]
 
 
+class UndefinedParameter(KeyError):
+    """The layout read a parameter that ``parameterSpec`` does not define (in the
+    service, the same ``KeyError``)."""
+
+    def __init__(self, name: object, known: list[str]) -> None:
+        super().__init__(name)
+        near = difflib.get_close_matches(str(name), known, n=1)
+        hint = f" (did you mean {near[0]!r}?)" if near else ""
+        self.message = (
+            f"the layout reads user_params[{name!r}], which parameterSpec in "
+            f"blueprint.cfg does not define{hint}; define it there or correct the "
+            "name in the layout"
+        )
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UserParams(dict[str, Any]):
+    """``user_params``: a dict whose missing keys raise :class:`UndefinedParameter`
+    naming the spec's near-miss."""
+
+    def __missing__(self, key: str) -> Any:
+        raise UndefinedParameter(key, list(self))
+
+
 def run(request: dict[str, Any]) -> dict[str, Any]:
     """Run the layout ``request`` names; return what the parent needs (never raises for
     layout errors)."""
     from glue_workflow_provider.sources.blueprint.calls import record_calls
 
     install_awsglue()
-    counts = record_calls()
+    made: list[str] = []
+    counts = record_calls(made)
     root = Path.cwd()
     sys.path.insert(0, str(root))
+    opened = open_beside(root / request.get("config_dir", "."))
     result: dict[str, Any] = {}
     stage = "import"
     try:
@@ -57,12 +87,14 @@ def run(request: dict[str, Any]) -> dict[str, Any]:
                 f"module {request['module']!r} has no function {request['function']!r}"
             )
         stage = "layout"
-        workflow = function(request["user_params"], request["system_params"])
+        workflow = function(
+            UserParams(request["user_params"]), request["system_params"]
+        )
         stage = "result"
         result = _result(workflow, request["name_suffix"])
     except BaseException as exc:  # noqa: BLE001 - a layout may raise anything, SystemExit included
         result = {"error": _error(stage, exc, root)}
-    result["calls"] = dict(counts)
+    result.update(calls=dict(counts), made=made, opened=opened)
     return result
 
 

@@ -25,6 +25,11 @@ _INTEGERS = {
 }
 _FLOATS = {"MaxCapacity"}
 _BOOLEANS = {"StartOnCreation"}
+#: Trigger types CloudFormation creates not activated without StartOnCreation, and what the definition does then.
+_ACTIVATED_BY_START = {
+    "SCHEDULED": "the DAG is paused on creation",
+    "CONDITIONAL": "glue-airflow still fires it and validate warns GWF027",
+}
 #: Where a trigger names the jobs and crawlers it starts and watches.
 _NODE_LISTS = (("Actions", ("JobName", "CrawlerName")), ("Predicate.Conditions", ("JobName", "CrawlerName")))
 
@@ -51,7 +56,27 @@ class ResourceMapper:
             self._name_stand_ins(logical_id, resolved, path, keys)
         trigger.update(self._settled(logical_id, resolved))
         self._warn_unknown(logical_id, properties, (*_TRIGGER_FIELDS, "Name", "WorkflowName"), "a Glue trigger")
+        self._default_start_on_creation(logical_id, trigger)
         return trigger
+
+    def _default_start_on_creation(self, logical_id: str, trigger: dict[str, Any]) -> None:
+        """Write CloudFormation's default ``StartOnCreation: false`` where the template leaves it out.
+
+        ``AWS::Glue::Trigger`` creates a SCHEDULED or CONDITIONAL trigger not activated unless StartOnCreation is
+        true, whereas a definition that says neither State nor StartOnCreation means "active"; the fact must be
+        carried, not lost (docs/semantics.md, "StartOnCreation left out of a template").
+        """
+        kind = trigger.get("Type")
+        if kind not in _ACTIVATED_BY_START or trigger.get("StartOnCreation") is not None:
+            return
+        trigger["StartOnCreation"] = False
+        self.template.warn(
+            self.template.place(logical_id, "Properties.StartOnCreation"),
+            f"not set, and CloudFormation's default is false: Glue creates {kind} trigger '{trigger['Name']}' "
+            f"not activated, so it does not fire until someone activates it (StartTrigger); written as "
+            f"StartOnCreation: false ({_ACTIVATED_BY_START[kind]}). Set StartOnCreation: true in the template if "
+            "it should fire from creation",
+        )
 
     def workflow_of(self, logical_id: str) -> str | None:
         """The name of the workflow trigger ``logical_id`` belongs to (None when it names none)."""

@@ -78,18 +78,36 @@ def _workflow(instance: ResourceInstance, conversion: Conversion) -> _Named:
 def _place_trigger(instance: ResourceInstance, workflows: list[_Named], conversion: Conversion) -> None:
     out = _reporter(instance, conversion)
     reference = instance.values.get("workflow_name")
-    if isinstance(reference, Unknown):
-        reference = reference.stand_in
+    unknown = reference if isinstance(reference, Unknown) else None
+    if unknown is not None:
+        reference = unknown.stand_in
     if is_empty(reference):
         out.warn("", "the trigger belongs to no workflow (no workflow_name): not converted")
         return
     owner = next((workflow for workflow in workflows if to_string(reference) in workflow.names), None)
     if owner is None:
-        out.warn("workflow_name", f"workflow '{reference}' is not among the workflows read: trigger not converted")
-        return
+        owner = _declared_elsewhere(to_string(reference), unknown, instance, out)
+        workflows.append(owner)
     trigger = _trigger(instance, out)
     if trigger is not None:
         owner.triggers.append(trigger)
+
+
+def _declared_elsewhere(name: str, unknown: Unknown | None, instance: ResourceInstance, out: Reporter) -> _Named:
+    """The workflow a trigger joins when no ``aws_glue_workflow`` read here declares it.
+
+    Its triggers are often kept apart from it (the workflow in a platform root, the triggers in each team's
+    root, joined by a name built from locals and variables): they still make its definition, named as far as
+    the name resolves, with the header fields only the declaring root knows left out.
+    """
+    why = f" (its name is not fully known: {unknown.reason})" if unknown is not None else ""
+    out.warn(
+        "workflow_name",
+        f"workflow '{name}' is declared in no file read here{why}: its triggers make a definition named "
+        f"'{name}' without the workflow's own Description, DefaultRunProperties and MaxConcurrentRuns; convert "
+        "the root that declares it together with this one, or add them to the written file",
+    )
+    return _Named(instance, (name,), {"Name": name})
 
 
 def _trigger(instance: ResourceInstance, out: Reporter) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ from glue_workflow_provider.sources.terraform.references import (
 )
 from glue_workflow_provider.sources.terraform.traversal import iterate
 from glue_workflow_provider.sources.terraform.values import EvaluationError, Unknown
-from glue_workflow_provider.sources.terraform.variables import CONSTANT_SCOPE, convert
+from glue_workflow_provider.sources.terraform.variables import CONSTANT_SCOPE, convert, no_value
 
 #: The resource types the converter maps (everything else is evaluated only when referred to).
 GLUE_TYPES = ("aws_glue_workflow", "aws_glue_trigger", "aws_glue_job", "aws_glue_crawler")
@@ -134,7 +134,7 @@ class Module:
         if declaration is not None and "default" in declaration.body.attributes:
             return evaluate_attribute(declaration.body.attributes["default"], CONSTANT_SCOPE)
         where = "a module input" if self.prefix else "a tfvars entry, --var-file or --var"
-        return Unknown(f"var.{name} has no value: give it a default or {where} ({name}=VALUE)", f"${{var.{name}}}")
+        return Unknown(no_value(self.folder, name, where), f"${{var.{name}}}")
 
     def _local(self, name: str) -> Any:
         if name not in self._locals:

@@ -7,6 +7,7 @@ The root module's folder gives ``terraform.tfvars``, ``terraform.tfvars.json`` a
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,41 @@ def auto_var_files(folder: Path) -> list[Path]:
         [*folder.glob("*.auto.tfvars"), *folder.glob("*.auto.tfvars.json")], key=lambda path: path.name
     )
     return [path for path in [*named, *automatic] if path.is_file()]
+
+
+def no_value(folder: Path, name: str, where: str) -> str:
+    """Why ``var.NAME`` of a module has no value, and what gives it one.
+
+    A root folder often keeps its values in a ``*.tfvars`` that Terraform loads only when told
+    (``terraform apply -var-file=prod.tfvars``): such a file that sets the variable is named with the
+    ``--var-file`` that passes it.
+    """
+    setting = [path for path in _unloaded_var_files(folder) if name in _names_set(path)]
+    if not setting:
+        return f"var.{name} has no value: give it a default or {where} ({name}=VALUE)"
+    files = ", ".join(path.name for path in setting)
+    sets = "sets" if len(setting) == 1 else "set"
+    return (
+        f"var.{name} has no value: {files} in {folder} {sets} it, but Terraform loads only terraform.tfvars "
+        f"and *.auto.tfvars by itself; give --var-file {setting[0]}"
+        + (" (or the file of the environment you deploy)" if len(setting) > 1 else "")
+    )
+
+
+def _unloaded_var_files(folder: Path) -> list[Path]:
+    """The variables files in ``folder`` that Terraform does not read by itself."""
+    loaded = set(auto_var_files(folder))
+    found = [*folder.glob("*.tfvars"), *folder.glob("*.tfvars.json")]
+    return sorted((path for path in found if path not in loaded and path.is_file()), key=lambda path: path.name)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_set(path: Path) -> frozenset[str]:
+    """The variable names a variables file sets (none when it cannot be read)."""
+    try:
+        return frozenset(read_var_file(path))
+    except (HclSourceError, OSError, ValueError):
+        return frozenset()
 
 
 def read_var_file(path: Path) -> dict[str, Any]:
