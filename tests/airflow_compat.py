@@ -18,3 +18,59 @@ def dag_serialization() -> Any:
     from airflow.serialization.serialized_objects import SerializedDAG
 
     return SerializedDAG
+
+
+def dagbag_module() -> Any:
+    """Airflow's DagBag module: ``airflow.dag_processing.dagbag`` from 3.2, ``airflow.models.dagbag`` before."""
+    if AIRFLOW_V_3_2_PLUS:
+        import airflow.dag_processing.dagbag as module
+    else:
+        import airflow.models.dagbag as module  # type: ignore[no-redef]
+    return module
+
+
+def dag_bag(*args: Any, **kwargs: Any) -> Any:
+    """``DagBag(...)`` of the installed Airflow (before 3.2 it takes no ``bundle_name``)."""
+    if not AIRFLOW_V_3_2_PLUS:
+        kwargs.pop("bundle_name", None)
+    return dagbag_module().DagBag(*args, **kwargs)
+
+
+def bundle_dag_bag(*, bundle_name: str, **kwargs: Any) -> Any:
+    """What a worker parses with: ``BundleDagBag`` from 3.1; 3.0's DagBag takes the bundle path alone."""
+    module = dagbag_module()
+    if hasattr(module, "BundleDagBag"):
+        return module.BundleDagBag(bundle_name=bundle_name, **kwargs)
+    return dag_bag(**kwargs)
+
+
+def sync_bag_to_db(bag: Any, bundle_name: str, bundle_version: str | None, **kwargs: Any) -> None:
+    """Write a parsed DagBag's DAGs to the metadata DB as the DAG processor does."""
+    module = dagbag_module()
+    if hasattr(module, "sync_bag_to_db"):
+        module.sync_bag_to_db(bag, bundle_name, bundle_version, **kwargs)
+    else:
+        bag.sync_to_db(bundle_name, bundle_version, **kwargs)
+
+
+def deferred_tasks(dag_id: str) -> list[str]:
+    """Tasks of ``dag_id``'s latest run that went through the ``deferred`` state.
+
+    From 3.2 Airflow's audit log records every state a task instance enters; before it, a task instance that
+    resumed from a trigger keeps the ``next_method`` it resumed with until it is cleared.
+    """
+    from airflow.models.dagrun import DagRun
+    from airflow.models.log import Log
+    from airflow.models.taskinstance import TaskInstance
+    from airflow.utils.session import create_session
+    from sqlalchemy import select
+
+    with create_session() as session:
+        if AIRFLOW_V_3_2_PLUS:
+            latest = session.scalar(select(Log.run_id).where(Log.dag_id == dag_id).order_by(Log.id.desc()).limit(1))
+            rows = select(Log.task_id).where(Log.dag_id == dag_id, Log.run_id == latest, Log.event == "deferred")
+        else:
+            latest = session.scalar(select(DagRun.run_id).where(DagRun.dag_id == dag_id).order_by(DagRun.id.desc()).limit(1))
+            rows = select(TaskInstance.task_id).where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == latest,
+                                                      TaskInstance.next_method.is_not(None))
+        return sorted(session.scalars(rows))

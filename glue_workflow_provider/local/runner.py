@@ -135,6 +135,9 @@ class LocalRunner:
         planned = plan_workflow(definition, result.source)
         if planned.plan is None:
             raise DefinitionError(planned.diagnostics)
+        # The definition's warnings, as the loader logs them; dag.test of older Airflow parses no loader file.
+        for warning in (d for d in result.diagnostics + planned.diagnostics if not d.is_error):
+            print(f"glue-airflow: {warning}", file=sys.stderr)
         check_outcomes(definition, outcomes or {})
         check_puts(definition, puts or {})
         plan = _with_poll_interval(planned.plan, self.poll_interval)

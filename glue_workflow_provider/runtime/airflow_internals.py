@@ -23,8 +23,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from glue_workflow_provider.version_compat import AIRFLOW_V_3_1_PLUS
-
 #: Airflow's words when a user sets a task's state (api_fastapi/core_api/services/public/task_instances.py).
 MANUAL_MARK_TEXT = "manually set"
 
@@ -47,6 +45,8 @@ def task_states(dag_id: str, run_id: str) -> dict[str, str | None]:
 
 def looks_secret(key: str) -> bool:
     """Whether Airflow's log masker treats ``key`` as naming a secret (password, token, ...)."""
+    from glue_workflow_provider.version_compat import AIRFLOW_V_3_1_PLUS  # this module is imported before airflow
+
     if AIRFLOW_V_3_1_PLUS:
         from airflow.sdk._shared.secrets_masker.secrets_masker import should_hide_value_for_key
     else:  # 3.0 keeps the masker in the task SDK's execution_time

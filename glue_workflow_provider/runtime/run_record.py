@@ -78,8 +78,9 @@ class RunRecord:
         )
 
 
-#: Prefix of the Variables that hold the records below Airflow 3.3 (one per task instance while its run goes on).
-VARIABLE_PREFIX = "glue_airflow_run_record/"
+#: Prefix of the Variables that hold the records below Airflow 3.3 (one per task instance while its run goes on;
+#: no slash: the execution API takes the key as one path segment).
+VARIABLE_PREFIX = "glue_airflow_run_record."
 
 
 class VariableRecordStore:
@@ -92,25 +93,29 @@ class VariableRecordStore:
     def __init__(self, ti: Any) -> None:
         self.task = f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{getattr(ti, 'map_index', -1)}"
         self.prefix = VARIABLE_PREFIX + hashlib.sha256(self.task.encode()).hexdigest()[:40]
+        self.first_try = int(getattr(ti, "try_number", 0) or 0) <= 1
 
     def get(self, key: str) -> Any:
-        """The stored value of ``key`` (None when there is none)."""
+        """The stored value of ``key`` (None when there is none; a first try has none, so it asks nothing)."""
         from airflow.sdk import Variable
 
-        return Variable.get(f"{self.prefix}/{key}", default=None, deserialize_json=True)
+        if self.first_try:  # every clear and retry raises try_number: no earlier try wrote anything
+            return None
+
+        return Variable.get(f"{self.prefix}.{key}", default=None, deserialize_json=True)
 
     def set(self, key: str, value: Any) -> None:
         """Store ``value`` under ``key``."""
         from airflow.sdk import Variable
 
         description = f"glue-airflow: the Glue run of task {self.task} (removed when the run has ended)"
-        Variable.set(f"{self.prefix}/{key}", value, description=description, serialize_json=True)
+        Variable.set(f"{self.prefix}.{key}", value, description=description, serialize_json=True)
 
     def delete(self, key: str) -> None:
         """Remove ``key`` (its run has ended: no later try or clear needs it)."""
         from airflow.sdk import Variable
 
-        Variable.delete(f"{self.prefix}/{key}")
+        Variable.delete(f"{self.prefix}.{key}")
 
 
 def record_store(context: Any) -> Any:

@@ -65,7 +65,7 @@ def dags_folder(tmp_path: Path, extra: dict[str, str] | None = None, *, old: boo
 
 def bag(folder: Path) -> Any:
     """A real DagBag of ``folder`` (the DAG processor's view)."""
-    from airflow.dag_processing.dagbag import DagBag
+    from tests.airflow_compat import dag_bag as DagBag
 
     return DagBag(str(folder), bundle_path=folder, bundle_name="tests")
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_2_PLUS
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.airflow
 
 
 def _bag(folder: Path):
-    from airflow.dag_processing.dagbag import DagBag
+    from tests.airflow_compat import dag_bag as DagBag
 
     return DagBag(str(folder))
 
@@ -95,9 +96,15 @@ def test_broken_definition_becomes_a_placeholder_and_hides_nothing(tmp_path: Pat
     assert {"Month_close", "data-vault-load"} <= set(bag.dag_ids)
     placeholder = bag.dags["broken-flow"]
     assert "invalid-definition" in placeholder.tags
-    # no run can ever be made: the only run type allowed is "scheduled", from a timetable that never fires
-    assert {t.value for t in placeholder.allowed_run_types} == {"scheduled"}
-    assert type(placeholder.timetable).__name__ == "NeverTimetable"
+    if AIRFLOW_V_3_2_PLUS:  # no run can ever be made: only "scheduled" runs, from a timetable that never fires
+        assert {t.value for t in placeholder.allowed_run_types} == {"scheduled"}
+        assert type(placeholder.timetable).__name__ == "NeverTimetable"
+    else:  # no schedule, and a param no run's conf can satisfy (Airflow validates it as it creates a run)
+        from airflow.sdk.definitions.param import ParamValidationError
+
+        assert placeholder.timetable.summary == "None"
+        with pytest.raises(ParamValidationError, match="definition_is_invalid"):
+            placeholder.params.validate()
     assert "workflows/broken.yaml: Triggers[0].Schedule:" in placeholder.description
     assert "Triggers[1].Predicate.Conditions[0].State" in placeholder.doc_md
     assert placeholder.task_ids == ["definition_errors"]

@@ -157,7 +157,7 @@ def _dags_folder(tmp_path: Path) -> Path:
 
 
 def _event_dag(tmp_path: Path) -> Any:
-    from airflow.dag_processing.dagbag import DagBag
+    from tests.airflow_compat import dag_bag as DagBag
 
     bag = DagBag(str(_dags_folder(tmp_path)))
     assert bag.import_errors == {}
@@ -189,12 +189,13 @@ def test_a_watcher_event_reaches_the_run_as_an_asset_event_with_the_event_ids(tm
     """Airflow's own path: the DAG in the metadata DB, its watcher's trigger row, ``Trigger.submit_event``,
     then the asset event the scheduler hands to the run it queues."""
     from airflow.dag_processing.bundles.manager import DagBundlesManager
-    from airflow.dag_processing.dagbag import sync_bag_to_db
     from airflow.models.asset import AssetDagRunQueue, AssetEvent, AssetModel
     from airflow.models.trigger import Trigger
     from airflow.triggers.base import TriggerEvent
     from airflow.utils.session import create_session
     from sqlalchemy import select
+
+    from tests.airflow_compat import sync_bag_to_db
 
     bag, dag = _event_dag(tmp_path)
     DagBundlesManager().sync_bundles_to_db()

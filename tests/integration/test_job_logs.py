@@ -78,15 +78,9 @@ def _run(runner, path: Path, outcomes: dict[str, str] | None = None, seconds: fl
 
 
 def _deferred(dag_id: str) -> list[str]:
-    from airflow.models.log import Log
-    from airflow.utils.session import create_session
-    from sqlalchemy import select
+    from tests.airflow_compat import deferred_tasks
 
-    with create_session() as session:
-        latest = session.scalar(select(Log.run_id).where(Log.dag_id == dag_id).order_by(Log.id.desc()).limit(1))
-        return sorted(session.scalars(
-            select(Log.task_id).where(Log.dag_id == dag_id, Log.run_id == latest, Log.event == "deferred")
-        ))
+    return deferred_tasks(dag_id)
 
 
 def _run_id(runner, job: str) -> str:

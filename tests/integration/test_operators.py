@@ -117,17 +117,9 @@ def test_action_arguments_timeout_and_properties_reach_the_job_run(runner, tmp_p
 
 
 def _deferred_tasks(dag_id: str) -> list[str]:
-    """Tasks of ``dag_id``'s latest run that went through the ``deferred`` state (Airflow's audit log)."""
-    from airflow.models.log import Log
-    from airflow.utils.session import create_session
-    from sqlalchemy import select
+    from tests.airflow_compat import deferred_tasks
 
-    with create_session() as session:
-        latest = session.scalar(select(Log.run_id).where(Log.dag_id == dag_id).order_by(Log.id.desc()).limit(1))
-        rows = session.scalars(
-            select(Log.task_id).where(Log.dag_id == dag_id, Log.run_id == latest, Log.event == "deferred")
-        )
-        return sorted(rows)
+    return deferred_tasks(dag_id)
 
 
 def test_deferrable_wait_goes_through_the_trigger(runner) -> None:

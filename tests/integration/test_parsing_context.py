@@ -49,7 +49,7 @@ def parsing_context(dag_id: str) -> Iterator[None]:
 
 def worker_bag(folder: Path, dag_id: str) -> Any:
     """The DagBag an Airflow worker builds to run a task of ``dag_id`` (one file, no safe mode)."""
-    from airflow.dag_processing.dagbag import BundleDagBag
+    from tests.airflow_compat import bundle_dag_bag as BundleDagBag
 
     with parsing_context(dag_id):
         return BundleDagBag(dag_folder=str(folder / "glue_workflows.py"), safe_mode=False, load_op_links=False,

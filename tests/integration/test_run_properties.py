@@ -210,7 +210,7 @@ with dag:
 
 
 def test_a_python_task_reads_and_puts_like_a_job(runner, tmp_path: Path) -> None:
-    from airflow.dag_processing.dagbag import DagBag
+    from tests.airflow_compat import dag_bag as DagBag
 
     document = dict(FLOW, Workflow={"Name": "python-task-flow", "DefaultRunProperties": {"region": "eu"}})
     dags = runner.home / "dags"

@@ -184,7 +184,7 @@ def test_airflow_default_timezone_changes_nothing() -> None:
 
 
 def _bag(tmp_path: Path, *fixtures: str):
-    from airflow.dag_processing.dagbag import DagBag
+    from tests.airflow_compat import dag_bag as DagBag
 
     folder = tmp_path / "dags"
     (folder / "workflows").mkdir(parents=True)

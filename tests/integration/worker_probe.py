@@ -50,7 +50,9 @@ class _Records(logging.Handler):
 
 def main() -> None:
     loader = Path(sys.argv[1])
-    from airflow.dag_processing.dagbag import BundleDagBag
+    import runpy  # the probe runs as a script: the tests' compat module by its path, not as tests.airflow_compat
+
+    BundleDagBag = runpy.run_path(str(Path(__file__).resolve().parents[1] / "airflow_compat.py"))["bundle_dag_bag"]
 
     records = _Records()
     logger = logging.getLogger("glue_workflow_provider")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
 from airflow.triggers.base import TriggerEvent
@@ -31,17 +31,27 @@ from glue_workflow_provider.runtime.triggers.state_change_wait import StateChang
 from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_ended
 
 
-class _FirstCheckAfterOneDelay:
-    """Check first after one ``waiter_delay``, not at once.
+class GlueRunEndedTrigger(AwsBaseWaiterTrigger):
+    """The one base of the waiting triggers: what they share, with an explicit ``run()``.
 
-    The operator checks the run before it defers, so an immediate check only repeats that one; and a trigger
-    that fires within seconds of the deferral can lose to an Airflow 3.3 scheduler race that fails the
-    resumed task (apache/airflow#71580, #72716).
+    - ``run()``: the first check comes after one ``waiter_delay``, not at once. The operator checks the run
+      before it defers, so an immediate check only repeats that one; and a trigger that fires within seconds
+      of the deferral can lose to an Airflow 3.3 scheduler race that fails the resumed task
+      (apache/airflow#71580, #72716). Then the checks (``checks()``), with whatever runs beside them
+      (``waiting()``), each step cancellable with its message, each event saying what happened.
+    - ``hook()``: the subclass's ``aws_hook_class`` on the serialised connection (the oldest supported
+      amazon provider has no default).
+    - ``on_kill()``: the user stopped the deferred task (mark failed / success, clear): stop its Glue run.
+      Airflow 3.3's triggerer calls it; older ones never do (docs/airflow-versions.md).
     """
 
-    waiter_delay: int
-    status_message: str
+    aws_hook_class: type[Any]
     state_changes: StateChangeSettings | None
+
+    def hook(self) -> Any:
+        """The Glue hook of this trigger's connection."""
+        return self.aws_hook_class(aws_conn_id=self.aws_conn_id, region_name=self.region_name, verify=self.verify,
+                                   config=self.botocore_config)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         await asyncio.sleep(self.waiter_delay)
@@ -49,11 +59,11 @@ class _FirstCheckAfterOneDelay:
             yield _says_what_happened(event, self.status_message)
 
     def checks(self) -> AsyncIterator[TriggerEvent]:
-        """The waiter's checks: every ``waiter_delay``, or, with a state-change queue, on each end event of
-        the run and every fallback interval (state_change_wait.py)."""
+        """The waiter's checks: every ``waiter_delay`` (waiter_checks.py), or, with a state-change queue, on
+        each end event of the run and every fallback interval (state_change_wait.py)."""
         if self.state_changes:
-            return checks_on_state_changes(self, self.state_changes, self.state_change_key)  # type: ignore[arg-type]
-        return poll_until_ended(self)  # type: ignore[arg-type]
+            return checks_on_state_changes(self, self.state_changes, self.state_change_key)
+        return poll_until_ended(self)
 
     @property
     def state_change_key(self) -> Key:
@@ -63,6 +73,18 @@ class _FirstCheckAfterOneDelay:
     def waiting(self, events: AsyncIterator[TriggerEvent]) -> AsyncIterator[TriggerEvent]:
         """The waiter's events, with whatever else runs while it waits (nothing here; job logs for jobs)."""
         return events
+
+    async def stop(self, client: Any) -> None:
+        """Ask Glue to stop the run."""
+        raise NotImplementedError
+
+    async def on_kill(self) -> None:
+        """The user stopped the deferred task (mark failed / success, clear): stop its Glue run."""
+        try:
+            async with await self.hook().get_async_conn() as client:
+                await self.stop(client)
+        except Exception:
+            self.log.exception("Could not stop the Glue run; it may still be running (a new try stops it)")
 
 
 def _says_what_happened(event: TriggerEvent, subject: str) -> TriggerEvent:
@@ -96,29 +118,7 @@ async def _cancellable_here(events: AsyncIterator[TriggerEvent]) -> AsyncIterato
         yield event
 
 
-class _StopOnKill:
-    """``on_kill``: stop the Glue run through the hook's async client, logging a stop Glue declines."""
-
-    if TYPE_CHECKING:  # provided by AwsBaseWaiterTrigger
-
-        def hook(self) -> Any: ...
-
-        log: Any
-
-    async def stop(self, client: Any) -> None:
-        """Ask Glue to stop the run."""
-        raise NotImplementedError
-
-    async def on_kill(self) -> None:
-        """The user stopped the deferred task (mark failed / success, clear): stop its Glue run."""
-        try:
-            async with await self.hook().get_async_conn() as client:
-                await self.stop(client)
-        except Exception:
-            self.log.exception("Could not stop the Glue run; it may still be running (a new try stops it)")
-
-
-class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
+class GlueJobRunEndedTrigger(GlueRunEndedTrigger):
     """Wait until job run ``run_id`` of ``job_name`` is in a Glue end state.
 
     :param logs: CloudWatch log groups whose stream of this run is copied into the task log while waiting,
@@ -188,7 +188,7 @@ class GlueJobRunEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaite
             self.log.warning("Glue declined to stop job %s run %s: %s", self.job_name, self.run_id, error)
 
 
-class GlueCrawlEndedTrigger(_StopOnKill, _FirstCheckAfterOneDelay, AwsBaseWaiterTrigger):
+class GlueCrawlEndedTrigger(GlueRunEndedTrigger):
     """Wait until crawler ``crawler_name`` is READY again (its crawl has ended)."""
 
     aws_hook_class = GlueWorkflowCrawlerHook
