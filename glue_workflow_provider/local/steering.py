@@ -163,8 +163,8 @@ def install() -> None:
     def batch_stop_job_run(self: Any) -> Any:
         from moto.core.responses import ActionResult
 
-        name = self.parameters.get("JobName")
-        run_ids = self.parameters.get("JobRunIds") or []
+        name = self._get_param("JobName")
+        run_ids = self._get_param("JobRunIds") or []
         job = self.glue_backend.get_job(name)
         stopped = []
         for run in job.job_runs:
@@ -178,7 +178,7 @@ def install() -> None:
     def get_job_run(self: Any) -> Any:
         from moto.glue.exceptions import GlueClientError
 
-        job = self.glue_backend.get_job(self.parameters.get("JobName"))
+        job = self.glue_backend.get_job(self._get_param("JobName"))
         failures = int(job.backend.get_tags(job.arn).get(GET_FAILURES_TAG, "0"))
         if failures > 0:
             job.backend.tag_resource(job.arn, {GET_FAILURES_TAG: str(failures - 1)})
@@ -194,7 +194,7 @@ def install() -> None:
     def start_job_run_response(self: Any) -> Any:
         """Start the run, then act as the job for the puts it is tagged with (through the shipped module)."""
         result = original_start_job_run(self)
-        job = self.glue_backend.get_job(self.parameters.get("JobName"))
+        job = self.glue_backend.get_job(self._get_param("JobName"))
         puts = job.backend.get_tags(job.arn).get(PUTS_TAG)
         if puts:
             _emulate_puts(json.loads(puts), job.job_runs[-1].arguments or {}, f"http://{self.headers['Host']}")
