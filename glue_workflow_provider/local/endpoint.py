@@ -84,10 +84,15 @@ class LocalGlueEndpoint:
             if self.process.poll() is not None:
                 break
         self.stop()
-        where = self.log_path or "the error output above"
-        raise RuntimeError(
-            f"the local Glue endpoint did not start: see {where} (is the 'local' extra, moto[server], installed?)"
-        )
+        raise RuntimeError(f"the local Glue endpoint did not start: {self._why()} (is the 'local' extra, moto[server], "
+                           "installed?)")
+
+    def _why(self) -> str:
+        """The last line the server logged (its error), and where the rest is."""
+        if self.log_path is None:
+            return "see the error output above"
+        lines = self.log_path.read_text(encoding="utf-8").strip().splitlines() if self.log_path.exists() else []
+        return f"{lines[-1] if lines else 'it logged nothing'}; see {self.log_path}"
 
     def stop(self) -> None:
         """Stop the server process."""

@@ -149,7 +149,7 @@ def install() -> None:
             return data
         last = ended[-1]
         data["LastCrawl"] = {"LogGroup": last.log_group, "LogStream": last.log_stream, "MessagePrefix": last.message_prefix,
-                             "StartTime": glue_time(last.start_time), "Status": last.status}
+                             "StartTime": _glue_time(last.start_time), "Status": last.status}
         if last.status == "FAILED":
             data["LastCrawl"]["ErrorMessage"] = "FAILED (steered by the local Glue endpoint)"
         return data
@@ -212,7 +212,7 @@ _CURRENT = threading.local()
 _END_LOCK = threading.Lock()
 
 
-def glue_time(value: datetime | str) -> float:
+def _glue_time(value: datetime | str) -> float:
     """A time as Glue sends it, epoch seconds, from moto's UTC datetime (an ISO string in moto 5.1, whose Glue
     responses write their own JSON), so that it serializes alike under every moto."""
     moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
@@ -235,7 +235,7 @@ def _as_glue_reports(data: dict[str, Any], run: Any) -> dict[str, Any]:
     arguments, settings, trigger and previous run."""
     data.update(Id=run.job_run_id, Attempt=0, PredecessorRuns=[], LogGroupName=run_logs.LOG_GROUP_PREFIX)
     for key in ("StartedOn", "LastModifiedOn", "CompletedOn"):
-        data[key] = glue_time(data[key])
+        data[key] = _glue_time(data[key])
     for key in ("TriggerName", "ErrorMessage", *(["PreviousRunId"] if data.get("PreviousRunId") == "01" else [])):
         data.pop(key, None)
     for key, value in {"Arguments": run.arguments or None, **run.settings}.items():
