@@ -120,7 +120,9 @@ class Demo(AirflowApi):
             shutil.rmtree(self.home)
         prepare_home(self.home)
         (self.home / "passwords.json").write_text(json.dumps({USER: PASSWORD}))
-        self.endpoint = PinnedEndpoint(running_seconds=self.running_seconds, port=port_near(self.port + 1)).start()
+        self.endpoint = PinnedEndpoint(
+            running_seconds=self.running_seconds, port=port_near(self.port + 1), log_path=self.home / "logs" / "glue-endpoint.log"
+        ).start()
         self.log_port = free_port(tuple(f"127.0.0.{i + 1}" for i in range(len(self.workers) + 1)))
         self.deploy_definitions()
         env = self.environment()

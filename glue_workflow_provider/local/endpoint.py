@@ -12,7 +12,8 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Self
 
 from glue_workflow_provider.local.glue_server import (
     OUTCOME_TAG,
@@ -42,16 +43,32 @@ class LocalGlueEndpoint:
     """A running local Glue endpoint (a child process), and a boto3 client for it."""
 
     running_seconds: float = 2.0
+    #: Where the server process writes its log (errors with tracebacks); None: this process's stderr.
+    log_path: Path | None = None
     process: subprocess.Popen[str] | None = None
     url: str = ""
     _clients: dict[str, Any] = field(default_factory=dict)
 
-    def start(self) -> LocalGlueEndpoint:
-        """Start the server process and wait until it listens."""
-        command = [sys.executable, "-m", "glue_workflow_provider.local.glue_server", "--port", "0"]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_child_env()
-        )
+    def start(self) -> Self:
+        """Start the server process on a free port and wait until it listens."""
+        return self.start_on(0)
+
+    def start_on(self, port: int) -> Self:
+        """Start the server process on ``port`` (0: any free port) and wait until it listens; its log (errors,
+        each with its traceback, such as a request it answered with HTTP 500) goes to ``log_path`` when set,
+        else to this process's stderr."""
+        command = [sys.executable, "-m", "glue_workflow_provider.local.glue_server", "--port", str(port)]
+        log = None
+        if self.log_path is not None:
+            self.log_path.parent.mkdir(parents=True, exist_ok=True)
+            log = self.log_path.open("a", encoding="utf-8")
+        try:
+            self.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=log, text=True, env=_child_env()
+            )
+        finally:
+            if log is not None:
+                log.close()  # the child holds its own copy
         self.url = f"http://127.0.0.1:{self._read_port()}"
         return self
 
@@ -67,7 +84,15 @@ class LocalGlueEndpoint:
             if self.process.poll() is not None:
                 break
         self.stop()
-        raise RuntimeError("the local Glue endpoint did not start (is the 'local' extra, moto[server], installed?)")
+        raise RuntimeError(f"the local Glue endpoint did not start: {self._why()} (is the 'local' extra, moto[server], "
+                           "installed?)")
+
+    def _why(self) -> str:
+        """The last line the server logged (its error), and where the rest is."""
+        if self.log_path is None:
+            return "see the error output above"
+        lines = self.log_path.read_text(encoding="utf-8").strip().splitlines() if self.log_path.exists() else []
+        return f"{lines[-1] if lines else 'it logged nothing'}; see {self.log_path}"
 
     def stop(self) -> None:
         """Stop the server process."""

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import sys
 import time
 from typing import Any
 
-from glue_workflow_provider.local import state_events
+from glue_workflow_provider.local import moto_hooks, state_events
 from glue_workflow_provider.local.steering import (
     DEFAULT_RUNNING_SECONDS,
     FAULTS_TAG,
@@ -44,6 +46,7 @@ __all__ = [
     "serve",
 ]
 ACCOUNT, REGION = "123456789012", "us-east-1"
+_LOG = logging.getLogger("glue_workflow_provider.local.glue_server")  # run as __main__
 _FAULT_STATUS = {"500": (500, "InternalServiceException"), "503": (503, "ServiceUnavailableException")}
 
 
@@ -81,10 +84,11 @@ def _next_fault(action: str, name: str) -> str | None:
     return str(queue[0])
 
 
-def _error_response(start_response: Any, code: str) -> list[bytes]:
+def _error_response(start_response: Any, code: str, message: str = "") -> list[bytes]:
     status, kind = _FAULT_STATUS.get(code, (400, code))
-    body = json.dumps({"__type": kind, "message": f"{kind} steered by the local Glue endpoint"}).encode()
-    start_response(f"{status} Steered", [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body)))])
+    body = json.dumps({"__type": kind, "message": message or f"{kind} steered by the local Glue endpoint"}).encode()
+    headers = [("Content-Type", "application/x-amz-json-1.1"), ("Content-Length", str(len(body)))]
+    start_response(f"{status} {'Error' if message else 'Steered'}", headers)
     return [body]
 
 
@@ -103,6 +107,17 @@ def _with_fault(fault: str | None, app: Any, environ: dict[str, Any], start_resp
     return _error_response(start_response, fault)
 
 
+def _log_errors_only() -> None:
+    """Log errors, each with its traceback, to stderr (the endpoint's log): the request that failed (logged
+    before its 500 is answered), and whatever werkzeug logs. Werkzeug's line per request (INFO) would bury
+    them, so it is off."""
+    logging.basicConfig(
+        level=logging.WARNING, stream=sys.stderr,
+        format=f"%(asctime)s local Glue endpoint (moto {moto_hooks.moto_version()}) %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
 def serve(port: int) -> None:
     """Serve on 127.0.0.1 until killed, counting the requests it answers; a daemon thread beside the request
     threads sends the runs' EventBridge state-change events (local/state_events.py).
@@ -119,13 +134,10 @@ def serve(port: int) -> None:
     import threading
     from collections import Counter
 
-    from moto.moto_server.werkzeug_app import (
-        DomainDispatcherApplication,
-        MotoRequestHandler,
-        create_backend_app,
-    )
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from werkzeug.serving import make_server
 
+    _log_errors_only()
     install()
     state_events.start()
     counts: dict[str, Counter[str]] = {
@@ -164,9 +176,13 @@ def serve(port: int) -> None:
                 if name:
                     counts["airflow_by_name"][f"{action} {name}"] += 1
             fault = _next_fault(action, name) if name else None
-        return _with_fault(fault, moto_app, environ, start_response)
+        try:
+            return _with_fault(fault, moto_app, environ, start_response)
+        except Exception:  # noqa: BLE001 - any failure is answered as Glue would, and logged first
+            _LOG.exception("%s %s failed; answered HTTP 500", action, name)
+            return _error_response(start_response, "500", f"the local Glue endpoint failed: see its log ({action})")
 
-    server = make_server("127.0.0.1", port, counting_app, True, request_handler=MotoRequestHandler)
+    server = make_server("127.0.0.1", port, counting_app, True, request_handler=moto_hooks.request_handler())
     print(f"PORT {server.server_address[1]}", flush=True)
     try:
         server.serve_forever()

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 from dataclasses import dataclass
 
@@ -70,14 +69,7 @@ class PinnedEndpoint(LocalGlueEndpoint):
 
     def start(self) -> PinnedEndpoint:
         """Start the server process on ``self.port`` and wait until it listens."""
-        from glue_workflow_provider.local.endpoint import _child_env
-
-        command = [sys.executable, "-m", "glue_workflow_provider.local.glue_server", "--port", str(self.port)]
-        self.process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=_child_env()
-        )
-        self.url = f"http://127.0.0.1:{self._read_port()}"
-        return self
+        return self.start_on(self.port)
 
 
 def log_server_command(host: str, port: int) -> list[str]:

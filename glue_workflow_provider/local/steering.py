@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
+from datetime import UTC, datetime
 from typing import Any
 
-from glue_workflow_provider.local import run_logs
+from glue_workflow_provider.local import moto_hooks, run_logs
 from glue_workflow_provider.model.states import SUCCEEDED, NodeType, is_end_state
 
 OUTCOME_TAG = "glue-airflow:outcome"
@@ -38,6 +40,12 @@ RELEASE_TAG = "glue-airflow:release"
 #: event); absent, each is sent as soon as the change is seen.
 STATE_EVENTS_TAG = "glue-airflow:state-events"
 DEFAULT_RUNNING_SECONDS = 2.0
+#: The run settings StartJobRun takes, with the job's attribute moto keeps each in.
+RUN_SETTINGS = {
+    "Timeout": "timeout", "WorkerType": "worker_type", "NumberOfWorkers": "number_of_workers",
+    "MaxCapacity": "max_capacity", "SecurityConfiguration": "security_configuration",
+    "NotificationProperty": "notification_property",
+}
 
 
 def _steering(backend: Any, arn: str) -> tuple[str, float, float]:
@@ -57,17 +65,21 @@ def _running(resource: Any, started: float, seconds: float, started_at: float) -
 
 
 def install() -> None:
-    """Replace moto's Glue job-run and crawl models with ones that end in the steered state."""
+    """Replace moto's Glue job-run and crawl models with ones that end in the steered state (refusing a moto
+    that lacks what they patch, local/moto_hooks.py)."""
+    moto_hooks.check_hooks()
     from moto.glue import models, responses
 
     class SteeredJobRun(models.FakeJobRun):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            job = _CURRENT["job"]
+            job, request = _CURRENT.job, _CURRENT.request
+            self.job_run_id = f"jr_{uuid.uuid4().hex}{uuid.uuid4().hex}"  # Glue's form; moto 5.1 says "01" for all
+            self.arguments, self.settings = _run_arguments(job, request), _run_settings(job, request)
             self.outcome, self.running_seconds, self.started = _steering(job.backend, job.arn)
             self.job, self.started_at, self.stopped = job, time.time(), False
             self.end_logged = False
-            continuous = run_logs.continuous_logging(self.arguments, _CURRENT.get("defaults"))
+            continuous = run_logs.continuous_logging(self.arguments, job.default_arguments)
             run_logs.write(self.job_run_id, run_logs.started_lines(self.job_name, self.job_run_id, continuous))
 
         @property
@@ -83,8 +95,7 @@ def install() -> None:
             pass
 
         def as_dict(self) -> dict[str, Any]:
-            data = super().as_dict()
-            data["LogGroupName"] = run_logs.LOG_GROUP_PREFIX  # as Glue reports it (moto says "test/log")
+            data = _as_glue_reports(super().as_dict(), self)
             if data["JobRunState"] != SUCCEEDED and is_end_state(NodeType.JOB, data["JobRunState"]):
                 data["ErrorMessage"] = f"{data['JobRunState']} (steered by the local Glue endpoint)"
             if data["JobRunState"] != "RUNNING":
@@ -98,25 +109,10 @@ def install() -> None:
             if first:
                 run_logs.write(self.job_run_id, run_logs.ended_lines(self.job_name, self.job_run_id, state))
 
-    original_start = models.FakeJob.start_job_run
-
-    def start_job_run(self: Any, **kwargs: Any) -> str:
-        """As Glue: the run keeps its own arguments, minus keys the job marks non-overridable."""
-        arguments = dict(kwargs.get("arguments") or {})
-        for key in self.non_overridable_arguments or {}:
-            arguments.pop(key, None)
-        saved_defaults, saved_fixed = self.default_arguments, self.non_overridable_arguments
-        self.default_arguments, self.non_overridable_arguments = {}, {}
-        _CURRENT["job"], _CURRENT["defaults"] = self, saved_defaults
-        try:
-            return original_start(self, **{**kwargs, "arguments": arguments})
-        finally:
-            self.default_arguments, self.non_overridable_arguments = saved_defaults, saved_fixed
-
     class SteeredCrawl(models.FakeCrawl):
         def __init__(self, crawler_name: str) -> None:
             super().__init__(crawler_name)
-            crawler = _CURRENT["crawler"]
+            crawler = _CURRENT.crawler
             self.outcome, self.running_seconds, self.started = _steering(crawler.backend, crawler.arn)
             self.crawler, self.started_at, self.cancelled = crawler, time.time(), False
 
@@ -136,7 +132,7 @@ def install() -> None:
     original_start_crawler = models.FakeCrawler.start_crawler
 
     def start_crawler(self: Any) -> None:
-        _CURRENT["crawler"] = self
+        _CURRENT.crawler = self
         original_start_crawler(self)
 
     def crawler_status(self: Any) -> str:
@@ -152,8 +148,8 @@ def install() -> None:
             data.pop("LastCrawl", None)
             return data
         last = ended[-1]
-        data["LastCrawl"] = {"LogGroup": last.log_group, "LogStream": last.log_stream,
-                             "MessagePrefix": last.message_prefix, "StartTime": last.start_time, "Status": last.status}
+        data["LastCrawl"] = {"LogGroup": last.log_group, "LogStream": last.log_stream, "MessagePrefix": last.message_prefix,
+                             "StartTime": _glue_time(last.start_time), "Status": last.status}
         if last.status == "FAILED":
             data["LastCrawl"]["ErrorMessage"] = "FAILED (steered by the local Glue endpoint)"
         return data
@@ -163,8 +159,8 @@ def install() -> None:
     def batch_stop_job_run(self: Any) -> Any:
         from moto.core.responses import ActionResult
 
-        name = self.parameters.get("JobName")
-        run_ids = self.parameters.get("JobRunIds") or []
+        name = self._get_param("JobName")
+        run_ids = self._get_param("JobRunIds") or []
         job = self.glue_backend.get_job(name)
         stopped = []
         for run in job.job_runs:
@@ -178,7 +174,7 @@ def install() -> None:
     def get_job_run(self: Any) -> Any:
         from moto.glue.exceptions import GlueClientError
 
-        job = self.glue_backend.get_job(self.parameters.get("JobName"))
+        job = self.glue_backend.get_job(self._get_param("JobName"))
         failures = int(job.backend.get_tags(job.arn).get(GET_FAILURES_TAG, "0"))
         if failures > 0:
             job.backend.tag_resource(job.arn, {GET_FAILURES_TAG: str(failures - 1)})
@@ -192,9 +188,11 @@ def install() -> None:
     original_start_job_run = responses.GlueResponse.start_job_run
 
     def start_job_run_response(self: Any) -> Any:
-        """Start the run, then act as the job for the puts it is tagged with (through the shipped module)."""
+        """Start the run (SteeredJobRun takes its arguments and settings from this request, as moto 5.1 passes
+        none on), then act as the job for the puts it is tagged with (through the shipped module)."""
+        job = self.glue_backend.get_job(self._get_param("JobName"))
+        _CURRENT.job, _CURRENT.request = job, {key: self._get_param(key) for key in ("Arguments", *RUN_SETTINGS)}
         result = original_start_job_run(self)
-        job = self.glue_backend.get_job(self.parameters.get("JobName"))
         puts = job.backend.get_tags(job.arn).get(PUTS_TAG)
         if puts:
             _emulate_puts(json.loads(puts), job.job_runs[-1].arguments or {}, f"http://{self.headers['Host']}")
@@ -202,7 +200,6 @@ def install() -> None:
 
     responses.GlueResponse.start_job_run = start_job_run_response
     models.FakeJobRun = SteeredJobRun
-    models.FakeJob.start_job_run = start_job_run
     models.FakeCrawl = SteeredCrawl
     models.FakeCrawler.start_crawler = start_crawler
     models.FakeCrawler.status = property(crawler_status)
@@ -210,8 +207,43 @@ def install() -> None:
     responses.GlueResponse.batch_stop_job_run = batch_stop_job_run
 
 
-_CURRENT: dict[str, Any] = {}
+#: The job (and its StartJobRun request) or crawler being started by this request thread, for the run's model.
+_CURRENT = threading.local()
 _END_LOCK = threading.Lock()
+
+
+def _glue_time(value: datetime | str) -> float:
+    """A time as Glue sends it, epoch seconds, from moto's UTC datetime (an ISO string in moto 5.1, whose Glue
+    responses write their own JSON), so that it serializes alike under every moto."""
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _run_arguments(job: Any, request: dict[str, Any]) -> dict[str, str]:
+    """As Glue: the run keeps its own arguments, minus keys the job marks non-overridable."""
+    fixed = job.non_overridable_arguments or {}
+    return {key: value for key, value in (request.get("Arguments") or {}).items() if key not in fixed}
+
+
+def _run_settings(job: Any, request: dict[str, Any]) -> dict[str, Any]:
+    """The settings a run ran with, as Glue reports them: the request's, else the job's (None: not reported)."""
+    return {key: request.get(key) or getattr(job, attribute, None) for key, attribute in RUN_SETTINGS.items()}
+
+
+def _as_glue_reports(data: dict[str, Any], run: Any) -> dict[str, Any]:
+    """moto's view of a job run (``data``), made what Glue reports on every moto: moto 5.1 reports made-up
+    arguments, settings, trigger and previous run."""
+    data.update(Id=run.job_run_id, Attempt=0, PredecessorRuns=[], LogGroupName=run_logs.LOG_GROUP_PREFIX)
+    for key in ("StartedOn", "LastModifiedOn", "CompletedOn"):
+        data[key] = _glue_time(data[key])
+    for key in ("TriggerName", "ErrorMessage", *(["PreviousRunId"] if data.get("PreviousRunId") == "01" else [])):
+        data.pop(key, None)
+    for key, value in {"Arguments": run.arguments or None, **run.settings}.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
 
 
 def _emulate_puts(values: dict[str, str], arguments: dict[str, str], endpoint_url: str) -> None:
