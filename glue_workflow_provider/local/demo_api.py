@@ -119,5 +119,7 @@ class AirflowApi:
     def xcom(self, dag_id: str, run_id: str, task_id: str, key: str) -> Any:
         """The deserialized XCom ``key`` of one task, or None when it has none."""
         path = f"{run_path(dag_id, run_id)}/taskInstances/{urllib.parse.quote(task_id, safe='')}/xcomEntries/{key}"
-        reply = found(lambda: self.request("GET", f"{path}?deserialize=true"))
-        return None if reply is None else reply["value"]
+        from glue_workflow_provider.runtime.workflow_view.airflow_rest import decoded
+
+        reply = found(lambda: self.request("GET", path))  # not ?deserialize=true: Airflow 3.0 refuses it by default
+        return None if reply is None else decoded(reply["value"])

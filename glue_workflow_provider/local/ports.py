@@ -79,6 +79,14 @@ def log_server_command(host: str, port: int) -> list[str]:
 
 def serve_logs(host: str, port: int) -> None:
     """Airflow's log server application (the one ``airflow scheduler`` starts), on one address."""
+    from glue_workflow_provider.version_compat import AIRFLOW_V_3_1_PLUS
+
+    if not AIRFLOW_V_3_1_PLUS:  # 3.0's log server is a Flask application
+        from airflow.utils.serve_logs import create_app
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, create_app(), threaded=True)  # type: ignore[no-untyped-call]
+        return
     import uvicorn
 
     uvicorn.run(
