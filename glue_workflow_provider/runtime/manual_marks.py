@@ -69,6 +69,28 @@ class ManualMarkListener:
             _best_effort(task_instance, failed=False)
 
 
+    @hookimpl
+    def on_dag_run_failed(self, dag_run: Any, msg: str) -> None:
+        """Stop the runs of the DAG run's nodes that started and never recorded an end (a DAG run marked failed,
+        or timed out). Airflow 3.3's triggerer stops deferred ones through the triggers' ``on_kill``; older ones
+        never call it, so this is what stops them there. A run that failed on its own has none: no Glue call."""
+        run = SimpleNamespace(dag_id=dag_run.dag_id, run_id=dag_run.run_id)
+        threading.Thread(target=_stop_unended, args=(run,), name=f"glue-airflow-run-{run.run_id}", daemon=True).start()
+
+
+def _stop_unended(run: Any) -> None:
+    """Stop each started node run of ``run`` whose task recorded no Glue end state (best effort, logged)."""
+    try:
+        with metadata_session() as session:
+            started, ended = _xcom(session, run, GLUE_RUN_KEY), _xcom(session, run, GLUE_STATE_KEY)
+            unended = sorted(set(started) - set(ended))
+            dag: Any = _dag_of(run.dag_id, session) if unended else None
+            for task_id in unended if dag is not None else ():
+                _stop_if_running(dag.task_dict[task_id], started[task_id])
+    except Exception:
+        log.exception("Could not stop the Glue runs of %s %s", run.dag_id, run.run_id)
+
+
 def _best_effort(ti: Any, *, failed: bool) -> None:
     """Act in a thread of its own, after the API call's transaction has committed (the listener runs inside it,
     and on SQLite a second writer would wait for it until timing out)."""
@@ -130,23 +152,29 @@ def _stop_if_running(task: Any, glue_run_id: str | None) -> None:
     """Stop the node's Glue run through its own operator (its connection and region) unless it has ended."""
     run = task.run_from_glue_run_id(glue_run_id)
     if run is not None and task.end_state(run) is None:
-        log.info("Stopping Glue %s '%s': its task was marked by hand", task.node_type.value.lower(), task.glue_name)
+        log.info("Stopping Glue %s '%s': its task was stopped by hand", task.node_type.value.lower(), task.glue_name)
         task.stop(run)
 
 
 def _task_of(ti: Any, session: Any) -> Any:
     """The node operator of ``ti``, from the DAG file the DAG processor parsed (None if not found)."""
+    dag = _dag_of(ti.dag_id, session)
+    task = dag.task_dict.get(ti.task_id) if dag is not None else None
+    return task if isinstance(getattr(task, "runtime", None), WorkflowRuntime) else None
+
+
+def _dag_of(dag_id: str, session: Any) -> Any:
+    """DAG ``dag_id`` as its file builds it (the loader and the plan cache; no AWS call), or None."""
     from sqlalchemy import select
 
     DagModel = orm_models()[2]
-    fileloc = session.scalar(select(DagModel.fileloc).where(DagModel.dag_id == ti.dag_id))
+    fileloc = session.scalar(select(DagModel.fileloc).where(DagModel.dag_id == dag_id))
     if not fileloc:
         return None
     for value in runpy.run_path(fileloc).values():
-        task = getattr(value, "task_dict", {}).get(ti.task_id) if getattr(value, "dag_id", None) == ti.dag_id else None
-        if task is not None and isinstance(getattr(task, "runtime", None), WorkflowRuntime):
-            return task
-    log.warning("DAG %s was not found in %s; nothing skipped", ti.dag_id, fileloc)
+        if getattr(value, "dag_id", None) == dag_id and hasattr(value, "task_dict"):
+            return value
+    log.warning("DAG %s was not found in %s; nothing skipped", dag_id, fileloc)
     return None
 
 

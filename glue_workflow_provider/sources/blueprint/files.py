@@ -2,7 +2,7 @@
 process that runs it.
 
 The service runs a layout in the folder *above* the one holding ``blueprint.cfg``
-(glue-semantics.md §7.1), so the AWS samples write ``open("compaction/compaction.py")``.
+(docs/semantics.md#blueprint-package), so the AWS samples write ``open("compaction/compaction.py")``.
 People who tried their layout from inside the blueprint folder write
 ``open("compaction.py")`` or ``open("jobs/etl.py")`` instead. Such a path that does not
 exist from the working directory but does from the blueprint folder is opened there, and
