@@ -13,7 +13,8 @@ from typing import Any
 
 from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.local.glue_server import OUTCOME_TAG, RUNNING_SECONDS_TAG
-from tests.system.operating import Stack, free_port
+from glue_workflow_provider.local.ports import free_port
+from tests.system.operating import Stack
 
 REPO = Path(__file__).resolve().parents[2]
 VAULT_DAG, STOP_DAG, WAKE_DAG = "mon-vault", "mon-stop", "mon-wake"

@@ -8,7 +8,6 @@ through Airflow's REST API and by killing processes by their PID, and count Glue
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from glue_workflow_provider.local.glue_server import (
     GET_FAILURES_TAG,
     RUNNING_SECONDS_TAG,
 )
+from glue_workflow_provider.local.ports import free_port
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 LONG = "300"  # seconds a run stays RUNNING until a test shortens it (or stops it)
@@ -86,12 +86,6 @@ Airflow: {poll_interval: 2}
     "Triggers: [{Name: s, Type: ON_DEMAND, Actions: [{JobName: bad-id-job}]}]\n",
     "broken.yaml": "Workflow: {Name: op-broken}\nTriggers: [{Name: s, Type: SCHEDULED, Schedule: 'cron(bad)'}]\n",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

@@ -8,7 +8,6 @@ exactly one asset event whose ``aws:eventIds`` are the three EventBridge ids.
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.request
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import pytest
 
 from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
+from glue_workflow_provider.local.ports import free_port
 from glue_workflow_provider.runtime.events import asset_event_run_properties
 from tests.integration.test_events import eventbridge_event
 
@@ -26,12 +26,6 @@ DAG_ID = "event-orders"
 QUEUE_NAME = "event-orders"  # the fixture's queue URL names it; the endpoint resolves it by name
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _in_flight(sqs: Any, url: str) -> tuple[int, int]:
@@ -51,7 +45,7 @@ def test_event_batches_start_runs_on_a_real_scheduler_and_triggerer(tmp_path: Pa
     dags = tmp_path / "dags"
     (dags / "workflows").mkdir(parents=True)
     (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
-    demo = Demo(dags, tmp_path / "home", port=_free_port(), running_seconds=1)
+    demo = Demo(dags, tmp_path / "home", port=free_port(), running_seconds=1)
     with running(demo):
         assert demo.endpoint is not None
         sqs = demo.endpoint.client("sqs")

@@ -3,7 +3,6 @@ running at the same time (Glue's rule; dag.test() runs tasks one by one, so this
 
 from __future__ import annotations
 
-import socket
 import urllib.parse
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import yaml
 
 from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.local.demo import Demo, running
+from glue_workflow_provider.local.ports import free_port
 from glue_workflow_provider.sources.definition_file import load_data
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
@@ -31,18 +31,12 @@ DOCUMENT = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_a_put_is_seen_by_the_successor_and_not_by_a_concurrent_sibling(tmp_path: Path) -> None:
     dags = tmp_path / "dags"
     (dags / "workflows").mkdir(parents=True)
     (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
     (dags / "workflows" / "concurrent.yaml").write_text(yaml.safe_dump(DOCUMENT))
-    demo = Demo(dags, tmp_path / "home", port=_free_port(), running_seconds=6)
+    demo = Demo(dags, tmp_path / "home", port=free_port(), running_seconds=6)
     with running(demo):
         assert demo.endpoint is not None
         demo.endpoint.steer(load_data(DOCUMENT).require(), puts={"producer": {"batch": "17"}})

@@ -16,7 +16,8 @@ from typing import Any
 
 from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.local.glue_server import OUTCOME_TAG
-from tests.system.operating import ACCOUNT, REGION, free_port
+from glue_workflow_provider.local.ports import free_port
+from tests.system.operating import ACCOUNT, REGION
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 EXAMPLE = REPOSITORY / "dags" / "workflows" / "data_vault_load.yaml"
