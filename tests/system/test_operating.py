@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import signal
 import urllib.error
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,15 +18,15 @@ from tests.system.operating import (
     outage,
     run_state,
     shorten,
-    start_stack,
 )
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    yield from start_stack(tmp_path_factory.mktemp("operating"))
+def stack(airflow_stack: Stack) -> Stack:
+    """The shared stack, whose jobs and crawls stay RUNNING operating.LONG seconds unless shortened."""
+    return airflow_stack
 
 
 def _started(stack: Stack, dag_id: str, task_id: str, deferred: bool = True) -> str:
