@@ -1,8 +1,11 @@
 """The one running Airflow (API server, scheduler, DAG processor, triggerer, LocalExecutor) and local Glue endpoint
 that the system modules able to share it use: operating, monitoring, the UI, run properties and events.
 
-Each module keeps DAGs (and Glue jobs) of its own, all written into one dags folder before the start (the events
-module adds its file later, once its queue exists), so one start serves them all. A job or crawl stays RUNNING
+Each module keeps DAGs (and Glue jobs) of its own, all written before the start (the events module adds its file
+later, once its queue exists), so one start serves them all: module M's definitions in ``workflows/M/workflows``
+beside a loader file of its own (``module_folder``), so a task's parse and a manual mark's rebuild read only its
+module's definitions, as on a stack of its own, while the demo creates every definition's jobs (it reads
+``workflows`` with its subfolders). A job or crawl stays RUNNING
 ``operating.LONG`` seconds unless a module tags its nodes otherwise (``run_for``), which each module does for
 its own. The stack starts at its first user and stops after its last (``tests/system/conftest.py`` keeps the
 users together and ends it), so it never runs beside the modules that start a stack of their own.
@@ -39,16 +42,20 @@ CONCURRENT_PUTS = {
 }
 
 
-def definitions() -> dict[str, str]:
-    """Every sharing module's definition files, by file name (the names differ from module to module)."""
-    made = {
-        **operating.DEFINITIONS,
-        **monitoring_stack.definitions(),
-        **ui_support.definitions(),
-        "concurrent.yaml": yaml.safe_dump(CONCURRENT_PUTS),
+def definitions() -> dict[str, dict[str, str]]:
+    """Every sharing module's definition files: module -> file name -> text."""
+    return {
+        "operating": operating.DEFINITIONS,
+        "monitoring": monitoring_stack.definitions(),
+        "ui": ui_support.definitions(),
+        "run_properties": {"concurrent.yaml": yaml.safe_dump(CONCURRENT_PUTS)},
+        "events": {},
     }
-    assert len(made) == len(operating.DEFINITIONS) + len(monitoring_stack.definitions()) + 2, "a file name is taken twice"
-    return made
+
+
+def module_folder(dags: Path, module: str) -> Path:
+    """The folder of ``module``'s loader file (its definitions are in its ``workflows`` subfolder)."""
+    return dags / "workflows" / module
 
 
 def start_shared(tmp: Path) -> Generator[Stack, None, None]:
@@ -56,10 +63,12 @@ def start_shared(tmp: Path) -> Generator[Stack, None, None]:
     from glue_workflow_provider.local.demo import Demo, running
 
     dags = tmp / "dags"
-    (dags / "workflows").mkdir(parents=True)
-    (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
-    for name, text in definitions().items():
-        (dags / "workflows" / name).write_text(text)
+    for module, files in definitions().items():
+        folder = module_folder(dags, module)
+        (folder / "workflows").mkdir(parents=True)
+        (folder / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
+        for name, text in files.items():
+            (folder / "workflows" / name).write_text(text)
     demo = Demo(
         dags,
         tmp / "home",

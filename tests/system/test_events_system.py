@@ -18,7 +18,7 @@ import pytest
 from glue_workflow_provider.runtime.events import asset_event_run_properties
 from tests.integration.test_events import eventbridge_event
 from tests.system.operating import Stack
-from tests.system.shared_stack import run_for
+from tests.system.shared_stack import module_folder, run_for
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURE = REPO / "tests" / "fixtures" / "event_orders.yaml"
@@ -50,7 +50,8 @@ def test_event_batches_start_runs_on_a_real_scheduler_and_triggerer(airflow_stac
     demo.endpoint.deploy(definition)
     demo.endpoint.steer(definition)
     run_for(airflow_stack, FIXTURE.read_text(), 1)
-    (demo.dags_folder / "workflows" / FIXTURE.name).write_text(FIXTURE.read_text())  # the queue exists first
+    folder = module_folder(demo.dags_folder, "events") / "workflows"
+    (folder / FIXTURE.name).write_text(FIXTURE.read_text())  # the queue exists first
     demo.wait_for(f"DAG {DAG_ID} to be parsed", lambda: _found(lambda: demo.request("GET", f"/api/v2/dags/{DAG_ID}")))
 
     sqs.send_message(QueueUrl=url, MessageBody=eventbridge_event("order-1"))
