@@ -26,6 +26,42 @@ for _key in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
     os.environ.pop(_key, None)
 
 
+#: Fixtures that run Airflow against the local endpoint: the dag.test runner and every running stack. A test
+#: using one (directly or through another fixture) is marked ``airflow`` and ``endpoint`` by the hook below,
+#: so ``-m "not airflow"`` runs no DAG at all, whether or not its module remembered the markers.
+AIRFLOW_FIXTURES = frozenset({"runner", "airflow_stack", "batch", "story"})
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--shard", default=None, metavar="I/N",
+        help="run only every N-th collected test, starting at the I-th (1 <= I <= N); scripts/test runs N at once",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if AIRFLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.airflow)
+            item.add_marker(pytest.mark.endpoint)
+    shard = config.getoption("--shard")
+    if shard:
+        index, count = _shard(shard)
+        kept, other = [], []
+        for position, item in enumerate(items):
+            (kept if position % count == index - 1 else other).append(item)
+        config.hook.pytest_deselected(items=other)
+        items[:] = kept
+
+
+def _shard(text: str) -> tuple[int, int]:
+    """``I/N`` as (I, N), or a usage error saying what is expected."""
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count)):
+        raise pytest.UsageError(f"--shard {text}: expected I/N with 1 <= I <= N, e.g. --shard 1/2")
+    return int(index), int(count)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     shutil.rmtree(_HOME, ignore_errors=True)
 

@@ -4,7 +4,11 @@ the reference simulator.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from glue_workflow_provider.jobside.glue_airflow_run_properties import LOCATION_ARG
 from glue_workflow_provider.model.states import END_STATES, SUCCEEDED, NodeType
@@ -48,6 +52,28 @@ def behaviours(definition: Definition) -> list[dict[str, str]]:
 
     explore({})
     return found
+
+
+def behaviour_id(outcomes: Mapping[str, str]) -> str:
+    """A test id naming a behaviour by the nodes that do not succeed (``all-succeeded`` when none)."""
+    failing = [f"{node}={state}" for node, state in sorted(outcomes.items()) if state != SUCCEEDED]
+    return ",".join(failing) or "all-succeeded"
+
+
+def behaviour_cases(
+    paths: list[Path], choose: Callable[[Definition, list[dict[str, str]]], list[dict[str, str]]] | None = None
+) -> list[Any]:
+    """One pytest case per (definition file, distinct behaviour), ``choose`` picking among a file's behaviours
+    (all of them by default): each behaviour a test of its own, computed at collection (the simulator only)."""
+    from glue_workflow_provider.sources.definition_file import read_definition
+
+    cases = []
+    for path in paths:
+        definition = read_definition(path)
+        found = behaviours(definition)
+        for outcomes in choose(definition, found) if choose else found:
+            cases.append(pytest.param(path, outcomes, id=f"{path.stem}:{behaviour_id(outcomes)}"))
+    return cases
 
 
 def distinct_puts(definition: Definition) -> dict[str, dict[str, str]]:

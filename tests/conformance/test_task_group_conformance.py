@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import runpy
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import yaml
 from glue_workflow_provider.model.workflow import Definition
 from glue_workflow_provider.semantics.simulator import simulate
 from glue_workflow_provider.sources.definition_file import read_definition
-from tests.conformance.differential import assert_conforms, behaviours, distinct_puts
+from tests.conformance.differential import assert_conforms, behaviour_cases, distinct_puts
 
 REPO = Path(__file__).resolve().parents[2]
 #: The shipped examples (as tests/conformance/test_examples.py) and the fixture whose trigger needs all_done.
@@ -115,23 +115,40 @@ def covering(definition: Definition, found: list[dict[str, str]]) -> list[dict[s
     return chosen
 
 
-@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
-def test_behaviours_inside_a_group_match_the_simulator(runner, path: Path) -> None:
+@pytest.fixture(scope="module")
+def wrappers(runner: Any) -> Iterator[dict[Path, Any]]:
+    """The current case's wrapper DAG, written and parsed once for all its behaviours (the cases' behaviours
+    run one case after another), replaced by the next case's and removed at the end."""
+    made: dict[Path, Any] = {}
+    yield made
+    for path in made:
+        remove_wrapper(runner, f"embedded__{path.stem}")
+
+
+def wrapper_for(runner: Any, wrappers: dict[Path, Any], path: Path) -> Any:
+    """``path``'s wrapper DAG from ``wrappers``, written (in place of another case's) when not there yet."""
+    if path not in wrappers:
+        for previous in list(wrappers):
+            remove_wrapper(runner, f"embedded__{previous.stem}")
+            del wrappers[previous]
+        wrappers[path] = wrapper_dag(runner, path, f"embedded__{path.stem}")
+    return wrappers[path]
+
+
+@pytest.mark.parametrize(("path", "outcomes"), behaviour_cases(CASES, covering))
+def test_behaviours_inside_a_group_match_the_simulator(
+    runner, wrappers: dict[Path, Any], path: Path, outcomes: dict[str, str]
+) -> None:
     definition = read_definition(path)
-    dag_id = f"embedded__{path.stem}"
-    dag = wrapper_dag(runner, path, dag_id)
+    dag = wrapper_for(runner, wrappers, path)
     puts = distinct_puts(definition)
     conf = {"started_with": "conf"}
-    try:
-        for outcomes in covering(definition, behaviours(definition)):
-            dag_run = runner.run_dag(dag, definition, outcomes, {GROUP: conf}, puts=puts)
-            report = group_report(runner, dag, definition, dag_run, GROUP, conf)
-            assert_conforms(definition, outcomes, report, conf, puts)
-            expected = simulate(definition, outcomes, conf=conf, puts=puts).state
-            states = task_states(dag_run)
-            label = f"{path.name} outcomes={outcomes}: {states}"
-            assert states["before"] == "success", label
-            assert states[f"{GROUP}.workflow_end"] == ("success" if expected == "success" else "failed"), label
-            assert states["after"] == ("success" if expected == "success" else "upstream_failed"), label
-    finally:
-        remove_wrapper(runner, dag_id)
+    dag_run = runner.run_dag(dag, definition, outcomes, {GROUP: conf}, puts=puts)
+    report = group_report(runner, dag, definition, dag_run, GROUP, conf)
+    assert_conforms(definition, outcomes, report, conf, puts)
+    expected = simulate(definition, outcomes, conf=conf, puts=puts).state
+    states = task_states(dag_run)
+    label = f"{path.name} outcomes={outcomes}: {states}"
+    assert states["before"] == "success", label
+    assert states[f"{GROUP}.workflow_end"] == ("success" if expected == "success" else "failed"), label
+    assert states["after"] == ("success" if expected == "success" else "upstream_failed"), label

@@ -1,5 +1,5 @@
 """Each way a trigger compiles (all_success, all_failed, all_done, one_success, gates, deactivated), run for
-real over every distinct behaviour and compared with the simulator."""
+real over every distinct behaviour (one test each) and compared with the simulator."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from glue_workflow_provider.compile.planner import plan_workflow
 from glue_workflow_provider.sources.definition_file import read_definition
-from tests.conformance.differential import assert_conforms, behaviours
+from tests.conformance.differential import assert_conforms, behaviour_cases
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -31,9 +31,6 @@ def test_fixture_compiles_to_the_expected_rules(name: str) -> None:
     assert {node: rules[node] for node in RULES[name]} == RULES[name]
 
 
-@pytest.mark.parametrize("name", sorted(RULES))
-def test_every_behaviour_matches_the_simulator(runner, name: str) -> None:
-    path = FIXTURES / f"{name}.yaml"
-    definition = read_definition(path)
-    for outcomes in behaviours(definition):
-        assert_conforms(definition, outcomes, runner.run(path, outcomes))
+@pytest.mark.parametrize(("path", "outcomes"), behaviour_cases([FIXTURES / f"{name}.yaml" for name in sorted(RULES)]))
+def test_every_behaviour_matches_the_simulator(runner, path: Path, outcomes: dict[str, str]) -> None:
+    assert_conforms(read_definition(path), outcomes, runner.run(path, outcomes))

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glue_workflow_provider.local.ports import free_port
 from tests.system.distributed_support import MARKER_LOADER
-from tests.system.operating import Stack, free_port
+from tests.system.operating import Stack
 
 BUNDLE = "glue-git"
 DAG_ID = "bundle-flow"

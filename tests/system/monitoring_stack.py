@@ -1,4 +1,4 @@
-"""One running Airflow and the local Glue endpoint for the monitoring tests: two workflows whose nodes end as
+"""The monitoring tests' workflows on the shared stack (shared_stack.py): two whose nodes end as
 forced at the endpoint (a handled TIMEOUT in data_vault_load; a STOPPED job beside a CANCELLED crawl), and
 one whose waits wake on Glue's state-change events (mon-wake)."""
 
@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 
-from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
-from glue_workflow_provider.local.glue_server import OUTCOME_TAG, RUNNING_SECONDS_TAG
-from tests.system.operating import Stack, free_port
+from glue_workflow_provider.local.glue_server import OUTCOME_TAG
+from tests.system.operating import Stack
 
 REPO = Path(__file__).resolve().parents[2]
 VAULT_DAG, STOP_DAG, WAKE_DAG = "mon-vault", "mon-stop", "mon-wake"
@@ -76,27 +74,19 @@ def task_ids(dag: str) -> dict[str, str]:
     return plan.node_task_ids()
 
 
-def start(tmp: Path) -> Iterator[Stack]:
-    """The stack, with every job and crawl RUNNING 2 seconds and ending as forced."""
-    from glue_workflow_provider.local.demo import Demo, running
+def prepare(stack: Stack) -> Stack:
+    """On the shared stack: every job and crawl of these workflows RUNNING 2 seconds and ending as forced,
+    mon-wake's RUNNING WAKE_RUN_SECONDS."""
+    from tests.system.shared_stack import run_for
 
-    dags = tmp / "dags"
-    (dags / "workflows").mkdir(parents=True)
-    (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
-    for name, text in definitions().items():
-        (dags / "workflows" / name).write_text(text)
-    demo = Demo(dags, tmp / "home", port=free_port(), running_seconds=2.0)
-    with running(demo):
-        demo.login()
-        stack = Stack(demo)
-        for outcomes in (VAULT_OUTCOMES, STOP_OUTCOMES):
-            for name, state in outcomes.items():
-                kind = "crawler" if name.endswith("crawler") else "job"
-                stack.tag(kind, name, {OUTCOME_TAG: state, RUNNING_SECONDS_TAG: "2"})
-        for job in (*WAKE_JOBS, WAKE_AFTER):
-            stack.tag("job", job, {RUNNING_SECONDS_TAG: str(WAKE_RUN_SECONDS)})
-        stack.tag("crawler", WAKE_CRAWLER, {RUNNING_SECONDS_TAG: str(WAKE_RUN_SECONDS)})
-        yield stack
+    texts = definitions()
+    run_for(stack, texts["vault.yaml"], 2)
+    run_for(stack, texts["stop.yaml"], 2)
+    run_for(stack, texts["wake.yaml"], WAKE_RUN_SECONDS)
+    for outcomes in (VAULT_OUTCOMES, STOP_OUTCOMES):
+        for name, state in outcomes.items():
+            stack.tag("crawler" if name.endswith("crawler") else "job", name, {OUTCOME_TAG: state})
+    return stack
 
 
 def cli(*argv: str) -> tuple[int, str]:

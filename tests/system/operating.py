@@ -1,5 +1,5 @@
-"""One running Airflow (the demo's components: API server, scheduler, DAG processor, triggerer, LocalExecutor)
-and the local Glue endpoint, shared by the tests in which Airflow itself stops, clears, retries and parses.
+"""The operating scenarios' DAGs and the REST calls and endpoint counts system tests make on a running stack
+(the shared one of shared_stack.py, where Airflow itself stops, clears, retries and parses).
 
 Every scenario has a DAG of its own (so counts taken at the endpoint are per scenario); the tests act only
 through Airflow's REST API and by killing processes by their PID, and count Glue calls at the endpoint.
@@ -8,15 +8,12 @@ through Airflow's REST API and by killing processes by their PID, and count Glue
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.local.glue_server import (
     FAULTS_TAG,
     GET_FAILURES_TAG,
@@ -88,12 +85,6 @@ Airflow: {poll_interval: 2}
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Stack:
     """The running demo, with the REST calls and endpoint counts the tests use."""
@@ -151,31 +142,6 @@ class Stack:
 
     def eventually(self, what: str, probe: Callable[[], Any], timeout: float = 120) -> Any:
         return self.demo.wait_for(what, probe, timeout=timeout)
-
-
-def start_stack(tmp: Path) -> Iterator[Stack]:
-    """Start the stack on a dags folder holding DEFINITIONS (jobs stay RUNNING for LONG seconds)."""
-    from glue_workflow_provider.local.demo import Demo, running
-
-    dags = tmp / "dags"
-    (dags / "workflows").mkdir(parents=True)
-    (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
-    for name, text in DEFINITIONS.items():
-        (dags / "workflows" / name).write_text(text)
-    demo = Demo(
-        dags,
-        tmp / "home",
-        port=free_port(),
-        running_seconds=float(LONG),
-        extra_env={
-            # a killed task is noticed within seconds, not Airflow's default five minutes
-            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "15",
-            "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
-        },
-    )
-    with running(demo):
-        demo.login()
-        yield Stack(demo)
 
 
 def shorten(stack: Stack, kind: str, name: str, seconds: float = 2) -> None:

@@ -4,22 +4,17 @@ the local Glue endpoint, and the seed example triggered through the REST API unt
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from glue_workflow_provider.local.ports import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_demo_runs_the_seed_example_on_a_real_scheduler(tmp_path: Path) -> None:
@@ -27,7 +22,7 @@ def test_demo_runs_the_seed_example_on_a_real_scheduler(tmp_path: Path) -> None:
     command = [
         sys.executable, "-m", "glue_workflow_provider.local.demo", "--once",
         "--dags-folder", str(REPO / "dags"), "--home", str(tmp_path / "home"),
-        "--port", str(_free_port()), "--running-seconds", "10",  # long enough to be RUNNING at the first check
+        "--port", str(free_port()), "--running-seconds", "10",  # long enough to be RUNNING at the first check
     ]
     result = subprocess.run(command, capture_output=True, text=True, timeout=900, env=env)
     assert result.returncode == 0, result.stdout + result.stderr[-3000:]

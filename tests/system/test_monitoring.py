@@ -7,7 +7,6 @@ then the task instance notes, the DAG run notes, the extra links, the rendered f
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,7 +24,7 @@ from tests.system.monitoring_stack import (
     cli,
     cli_json,
     definitions,
-    start,
+    prepare,
     task_ids,
 )
 from tests.system.operating import Stack
@@ -34,8 +33,8 @@ pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    yield from start(tmp_path_factory.mktemp("monitoring"))
+def stack(airflow_stack: Stack) -> Stack:
+    return prepare(airflow_stack)
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.system.operating import Stack
 from tests.system.ui_support import ARTIFACTS, DAG_ID, UiStack, chromium, eventually, log_in, screenshot, start_ui_stack
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint, pytest.mark.slow]
@@ -27,8 +28,8 @@ VIEW = "/glue-workflow"
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[UiStack]:
-    yield from start_ui_stack(tmp_path_factory.mktemp("ui"))
+def stack(airflow_stack: Stack) -> UiStack:
+    return start_ui_stack(airflow_stack)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""A running Airflow (the demo's components) on the shipped ``data_vault_load`` example, and headless Chromium.
+"""The shipped ``data_vault_load`` example run on the shared stack (shared_stack.py), and headless Chromium.
 
 Chromium and its WebDriver are Debian's (``scripts/apt/ui.txt``); Selenium is given both paths, so nothing
 is downloaded when the tests run. Screenshots go to ``tests/system/artifacts/`` (git-ignored).
@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
 from glue_workflow_provider.local.glue_server import OUTCOME_TAG
-from tests.system.operating import ACCOUNT, REGION, free_port
+from tests.system.operating import Stack
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 EXAMPLE = REPOSITORY / "dags" / "workflows" / "data_vault_load.yaml"
@@ -40,24 +39,21 @@ class UiStack:
         return f"/dags/{DAG_ID}/runs/{urllib.parse.quote(run_id or self.run_id, safe='')}"
 
 
-def start_ui_stack(tmp: Path) -> Iterator[UiStack]:
-    """Start Airflow on a dags folder holding the shipped example; run it once with load-hubs ending TIMEOUT."""
-    from glue_workflow_provider.local.demo import Demo, running
+def definitions() -> dict[str, str]:
+    """The shipped example, polled every 2 s instead of 10 (its Glue part unchanged)."""
+    return {EXAMPLE.name: EXAMPLE.read_text() + "Airflow: {poll_interval: 2}\n"}
 
-    dags = tmp / "dags"
-    (dags / "workflows").mkdir(parents=True)
-    (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
-    # the shipped definition, polled every 2 s instead of 10 (its Glue part unchanged)
-    (dags / "workflows" / EXAMPLE.name).write_text(EXAMPLE.read_text() + "Airflow: {poll_interval: 2}\n")
-    demo = Demo(dags, tmp / "home", port=free_port(), running_seconds=2.0)
-    with running(demo):
-        demo.login()
-        arn = f"arn:aws:glue:{REGION}:{ACCOUNT}:job/load-hubs"
-        demo.endpoint.client().tag_resource(ResourceArn=arn, TagsToAdd={OUTCOME_TAG: "TIMEOUT"})
-        stack = UiStack(demo)
-        stack.run_id = demo.trigger(DAG_ID)
-        demo.wait_for_run(DAG_ID, stack.run_id)
-        yield stack
+
+def start_ui_stack(stack: Stack) -> UiStack:
+    """On the shared stack: run the shipped example once, every node RUNNING 2 s and load-hubs ending TIMEOUT."""
+    from tests.system.shared_stack import run_for
+
+    run_for(stack, definitions()[EXAMPLE.name], 2)
+    stack.tag("job", "load-hubs", {OUTCOME_TAG: "TIMEOUT"})
+    made = UiStack(stack.demo)
+    made.run_id = stack.trigger(DAG_ID)
+    stack.wait_run(DAG_ID, made.run_id)
+    return made
 
 
 @contextmanager
