@@ -8,7 +8,7 @@ the Airflow that brought what it guards; docs/airflow-versions.md says what the 
 | --- | --- |
 | ``AIRFLOW_V_3_1_PLUS`` | the secrets masker in ``airflow.sdk._shared``; a new lineage for a task cleared while running |
 | ``AIRFLOW_V_3_2_PLUS`` | ``airflow.sdk.exceptions`` holding the task exceptions; ``DAG(allowed_run_types=...)`` |
-| ``AIRFLOW_V_3_3_PLUS`` | ``ExceptionRetryPolicy``; ``task_state_store`` (AIP-103); ``BaseTrigger.on_kill`` |
+| ``AIRFLOW_V_3_3_PLUS`` | ``ExceptionRetryPolicy``; ``task_state_store``; ``BaseTrigger.on_kill``; ``TaskGroup.doc_md`` |
 
 Importing this module imports ``airflow`` (its version); the model, sources and semantics never import it.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from glue_workflow_provider.version_compat import AIRFLOW_V_3_2_PLUS
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_1_PLUS, AIRFLOW_V_3_2_PLUS
 
 
 def dag_serialization() -> Any:
@@ -74,3 +74,29 @@ def deferred_tasks(dag_id: str) -> list[str]:
             rows = select(TaskInstance.task_id).where(TaskInstance.dag_id == dag_id, TaskInstance.run_id == latest,
                                                       TaskInstance.next_method.is_not(None))
         return sorted(session.scalars(rows))
+
+
+def import_string(path: str) -> Any:
+    """Airflow's ``import_string`` (moved to ``airflow.sdk._shared`` in 3.1)."""
+    if AIRFLOW_V_3_1_PLUS:
+        from airflow.sdk._shared.module_loading import import_string as found
+    else:
+        from airflow.utils.module_loading import import_string as found  # type: ignore[no-redef]
+    return found(path)
+
+
+def redact(text: str) -> Any:
+    """Airflow's log masker applied to ``text`` (moved to ``airflow.sdk._shared`` in 3.1)."""
+    if AIRFLOW_V_3_1_PLUS:
+        from airflow.sdk._shared.secrets_masker.secrets_masker import redact as masker
+    else:
+        from airflow.sdk.execution_time.secrets_masker import redact as masker  # type: ignore[no-redef]
+    return masker(text)
+
+
+def next_run_info(dag: Any, last: Any) -> Any:
+    """The scheduler's next DagRunInfo of a serialized ``dag`` after the automated run ``last`` (a DagRunInfo or
+    None); before 3.2 the scheduler passes the last run's data interval instead."""
+    if AIRFLOW_V_3_2_PLUS:
+        return dag.next_dagrun_info(last_automated_run_info=last)
+    return dag.next_dagrun_info(last.data_interval if last is not None else None)

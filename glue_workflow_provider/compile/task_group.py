@@ -31,6 +31,7 @@ from glue_workflow_provider.compile.plan import DagPlan, TaskKind, TaskPlan, Ups
 from glue_workflow_provider.compile.schedule import ScheduleKind
 from glue_workflow_provider.exceptions import CompileError, DefinitionError
 from glue_workflow_provider.sources.definition_file import load_definition
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS
 
 START_TASK_ID = "workflow_start"
 END_TASK_ID = "workflow_end"
@@ -67,7 +68,7 @@ class GlueWorkflowTaskGroup(TaskGroup):
             self.group_display_name = plan.display_name
         if not self.tooltip:
             self.tooltip = plan.description or f"Glue workflow {plan.workflow_name}"
-        if self.doc_md is None:
+        if AIRFLOW_V_3_3_PLUS and self.doc_md is None:  # a task group's docs are Airflow 3.3's
             self.doc_md = plan.doc_md
         self.definition_path = path
         self.plan = group_plan(plan)

@@ -134,10 +134,10 @@ def test_the_eventbridge_event_ids_become_the_aws_event_ids_run_property(runner)
 
 
 def test_the_trigger_survives_the_triggerer_serialization_round_trip() -> None:
-    from airflow.sdk._shared.module_loading import import_string
     from airflow.serialization.encoders import encode_trigger
 
     from glue_workflow_provider.runtime.triggers.events.sqs import GlueEventBatchTrigger
+    from tests.airflow_compat import import_string
 
     trigger = GlueEventBatchTrigger(
         queue_url="https://sqs.us-east-1.amazonaws.com/123456789012/q", batch_size=5, batch_window=30,

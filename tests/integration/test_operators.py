@@ -181,7 +181,7 @@ def _trigger_classes() -> list[type]:
 
 
 def test_every_trigger_survives_the_triggerer_serialization_round_trip() -> None:
-    from airflow.sdk._shared.module_loading import import_string
+    from tests.airflow_compat import import_string
 
     samples = {
         "GlueJobRunEndedTrigger": {

@@ -233,9 +233,8 @@ def test_a_python_task_reads_and_puts_like_a_job(runner, tmp_path: Path) -> None
 
 
 def test_secret_looking_values_are_masked_in_logs() -> None:
-    from airflow.sdk._shared.secrets_masker.secrets_masker import redact
-
     from glue_workflow_provider.runtime.run_properties import mask_sensitive
+    from tests.airflow_compat import redact
 
     mask_sensitive({"db_password": "s3cr3t-value", "region": "eu-west-1"})
     assert redact("connecting with s3cr3t-value") == "connecting with ***"

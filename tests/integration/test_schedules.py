@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
+from tests.airflow_compat import next_run_info
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures"
@@ -113,14 +114,14 @@ def test_the_scheduler_path_gives_the_next_fire_time_after_the_last_run() -> Non
     from pendulum import instance
 
     dag = scheduler_dag("cron(0 10 ? * 6#3 *)")
-    info = dag.next_dagrun_info(last_automated_run_info=DagRunInfo.exact(instance(at(2031, 3, 21, 10, 0))))
+    info = next_run_info(dag, DagRunInfo.exact(instance(at(2031, 3, 21, 10, 0))))
     assert info is not None and info.run_after == at(2031, 4, 18, 10, 0)
 
 
 def test_enabling_the_dag_never_runs_a_fire_time_that_has_passed() -> None:
     dag = scheduler_dag("cron(15 12 * * ? *)")
     before = datetime.now(UTC)
-    info = dag.next_dagrun_info(last_automated_run_info=None)
+    info = next_run_info(dag, None)
     assert info is not None
     assert before < info.run_after <= before + timedelta(days=1)
     assert (info.run_after.hour, info.run_after.minute) == (12, 15)
@@ -132,7 +133,7 @@ def test_after_an_outage_the_latest_missed_fire_time_runs_once() -> None:
 
     dag = scheduler_dag("cron(15 12 * * ? *)")
     last = DagRunInfo.exact(instance(at(2025, 1, 1, 12, 15)))
-    info = dag.next_dagrun_info(last_automated_run_info=last)
+    info = next_run_info(dag, last)
     now = datetime.now(UTC)
     assert info is not None
     assert now - timedelta(days=1) < info.run_after <= now
