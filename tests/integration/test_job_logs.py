@@ -37,6 +37,8 @@ def info_logs() -> Iterator[None]:
             tables.append(importlib.import_module(module_name).PER_LOGGER_LEVELS)
         except ImportError:
             continue
+    if not tables:  # Airflow 3.0: the loggers' own levels decide
+        tables.append(_StdlibLevels())
     saved = [{name: levels.get(name) for name in LOGGERS} for levels in tables]
     for levels in tables:
         levels.update(dict.fromkeys(LOGGERS, logging.INFO))
@@ -49,6 +51,23 @@ def info_logs() -> Iterator[None]:
                     levels.pop(name, None)
                 else:
                     levels[name] = level
+
+
+class _StdlibLevels:
+    """The per-logger level table's get, update and pop, on the standard library's loggers."""
+
+    def get(self, name: str) -> int | None:
+        return logging.getLogger(name).level or None
+
+    def update(self, levels: dict[str, int]) -> None:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+    def pop(self, name: str, default: object = None) -> None:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+
+    def __setitem__(self, name: str, level: int) -> None:
+        logging.getLogger(name).setLevel(level)
 
 
 def _definition(

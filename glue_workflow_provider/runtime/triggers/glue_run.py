@@ -31,7 +31,7 @@ from glue_workflow_provider.runtime.triggers.state_change_wait import StateChang
 from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_ended
 
 
-class GlueRunEndedTrigger(AwsBaseWaiterTrigger):
+class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
     """The one base of the waiting triggers: what they share, with an explicit ``run()``.
 
     - ``run()``: the first check comes after one ``waiter_delay``, not at once. The operator checks the run
@@ -118,7 +118,7 @@ async def _cancellable_here(events: AsyncIterator[TriggerEvent]) -> AsyncIterato
         yield event
 
 
-class GlueJobRunEndedTrigger(GlueRunEndedTrigger):
+class GlueJobRunEndedTrigger(_GlueRunEndedTrigger):
     """Wait until job run ``run_id`` of ``job_name`` is in a Glue end state.
 
     :param logs: CloudWatch log groups whose stream of this run is copied into the task log while waiting,
@@ -188,7 +188,7 @@ class GlueJobRunEndedTrigger(GlueRunEndedTrigger):
             self.log.warning("Glue declined to stop job %s run %s: %s", self.job_name, self.run_id, error)
 
 
-class GlueCrawlEndedTrigger(GlueRunEndedTrigger):
+class GlueCrawlEndedTrigger(_GlueRunEndedTrigger):
     """Wait until crawler ``crawler_name`` is READY again (its crawl has ended)."""
 
     aws_hook_class = GlueWorkflowCrawlerHook

@@ -7,7 +7,7 @@ otherwise only every ``poll_interval`` of the queue settings: the fallback for a
 (Glue's delivery is best effort; a rule can be missing). The state is always Glue's answer, never the event's.
 
 The first check still comes no earlier than one ``waiter_delay`` after deferring, as without a queue
-(glue_run.py, ``_FirstCheckAfterOneDelay``): a trigger that fires within seconds of the deferral can lose
+(glue_run.py, ``_GlueRunEndedTrigger.run``): a trigger that fires within seconds of the deferral can lose
 to an Airflow 3.3 scheduler race.
 """
 
