@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ MWAA = REPO.parent / "shared" / "mwaa"
 IMAGES = sorted(path.name.split("-")[1] for path in MWAA.glob("airflow-*-essential-constraints.txt")) or ["absent"]
 PYTHONS = ("3.11", "3.12")
 #: "" is the package alone. Every extra resolves on every image (the git extra's floor is providers-git
-#: 0.0.6, MWAA 3.0.6's pin; tests/packaging/test_git_bundle.py shows that version serves our bundles).
+#: 0.0.6, MWAA 3.0.6's pin; tests/packaging/test_git_bundle_floor.py shows that version serves our bundles).
 EXTRAS = ("", "local", "celery", "git")
 PINNED = ("apache-airflow", "apache-airflow-providers-amazon")
 PIN = re.compile(r"^(?P<name>[A-Za-z0-9._-]+)==(?P<version>\S+)", re.M)
@@ -34,8 +35,6 @@ def _pins(text: str) -> dict[str, str]:
 
 
 def _constraints(image: str) -> list[Path]:
-    if not MWAA.is_dir():
-        pytest.skip("../shared/mwaa is not present")
     return [MWAA / f"airflow-{image}-constraints.txt", MWAA / f"airflow-{image}-essential-constraints.txt"]
 
 
@@ -48,15 +47,30 @@ def resolve(wheel: Path, extra: str, constraints: list[Path], python: str, folde
     return subprocess.run(command, cwd=folder, capture_output=True, text=True, timeout=600, check=False)
 
 
+@pytest.fixture(scope="session")
+def resolutions(
+    artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[str, str, str], subprocess.CompletedProcess[str]]:
+    """Every (image, python, extra) resolved at once, a few at a time: each waits mostly on the index."""
+    if not MWAA.is_dir():
+        pytest.skip("../shared/mwaa is not present")
+    cases = [(image, python, extra) for image in IMAGES for python in PYTHONS for extra in EXTRAS]
+    folders = [tmp_path_factory.mktemp("resolve") for _ in cases]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        done = pool.map(lambda case, folder: resolve(artefacts.wheel, case[2], _constraints(case[0]), case[1], folder),
+                        cases, folders)
+        return dict(zip(cases, done, strict=True))
+
+
 @pytest.mark.network
 @pytest.mark.parametrize("extra", EXTRAS, ids=lambda extra: extra or "package")
 @pytest.mark.parametrize("python", PYTHONS, ids=lambda python: f"py{python}")
 @pytest.mark.parametrize("image", IMAGES)
 def test_the_wheel_resolves_under_the_mwaa_image_constraints(
-    artefacts: Artefacts, image: str, python: str, extra: str, tmp_path: Path
+    resolutions: dict[tuple[str, str, str], subprocess.CompletedProcess[str]], image: str, python: str, extra: str
 ) -> None:
     constraints = _constraints(image)
-    completed = resolve(artefacts.wheel, extra, constraints, python, tmp_path)
+    completed = resolutions[image, python, extra]
     assert completed.returncode == 0, f"MWAA {image}, Python {python}, extra {extra or '-'}:\n{completed.stderr}"
     resolved = _pins(completed.stdout)
     required = {**_pins(constraints[0].read_text(encoding="utf-8")), **_pins(constraints[1].read_text(encoding="utf-8"))}
