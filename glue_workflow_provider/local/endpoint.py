@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import select
+import selectors
 import subprocess
 import sys
 import time
@@ -75,14 +75,15 @@ class LocalGlueEndpoint:
     def _read_port(self) -> int:
         assert self.process is not None and self.process.stdout is not None
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
-            if ready:
-                line = self.process.stdout.readline()
-                if line.startswith("PORT "):
-                    return int(line.split()[1])
-            if self.process.poll() is not None:
-                break
+        with selectors.DefaultSelector() as selector:  # not select.select: a descriptor past 1024 is refused there
+            selector.register(self.process.stdout, selectors.EVENT_READ)
+            while time.monotonic() < deadline:
+                if selector.select(0.5):
+                    line = self.process.stdout.readline()
+                    if line.startswith("PORT "):
+                        return int(line.split()[1])
+                if self.process.poll() is not None:
+                    break
         self.stop()
         raise RuntimeError(f"the local Glue endpoint did not start: {self._why()} (is the 'local' extra, moto[server], "
                            "installed?)")
