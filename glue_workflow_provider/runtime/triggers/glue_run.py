@@ -14,12 +14,13 @@ which stops the Glue run here, best effort, as the operator's ``on_kill`` does f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import datetime
 from typing import Any
 
 from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
 from airflow.triggers.base import TriggerEvent
+from asgiref.sync import sync_to_async
 
 from glue_workflow_provider.runtime.hooks import (
     GlueWorkflowCrawlerHook,
@@ -49,12 +50,15 @@ class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
     state_changes: StateChangeSettings | None
 
     def hook(self) -> Any:
-        """The Glue hook of this trigger's connection."""
-        return self.aws_hook_class(aws_conn_id=self.aws_conn_id, region_name=self.region_name, verify=self.verify,
-                                   config=self.botocore_config)
+        """The Glue hook of this trigger's connection (one per trigger: it keeps the connection it read)."""
+        if getattr(self, "_hook", None) is None:
+            self._hook = self.aws_hook_class(aws_conn_id=self.aws_conn_id, region_name=self.region_name,
+                                             verify=self.verify, config=self.botocore_config)
+        return self._hook
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         await asyncio.sleep(self.waiter_delay)
+        await _to_the_end(sync_to_async(lambda: self.hook().conn_config)())
         async for event in _cancellable_here(self.waiting(self.checks())):
             yield _says_what_happened(event, self.status_message)
 
@@ -96,6 +100,21 @@ def _says_what_happened(event: TriggerEvent, subject: str) -> TriggerEvent:
     if payload is None or payload.get("status") != "success":
         return event
     return TriggerEvent({**payload, "status": "ended", "message": f"{subject} in an end state"})  # type: ignore[no-untyped-call]
+
+
+async def _to_the_end(awaitable: Awaitable[Any]) -> Any:
+    """``awaitable``, finished even when this trigger is cancelled meanwhile (the cancel is raised after it).
+
+    Reading the connection asks the triggerer's supervisor over one socket; a request cancelled between its
+    question and its answer leaves that answer for the next request, and Airflow 3.0's trigger runner then
+    dies ("Response read out of order"). So the connection is read once, at the start, to the end.
+    """
+    task = asyncio.ensure_future(awaitable)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
 
 
 async def _cancellable_here(events: AsyncIterator[TriggerEvent]) -> AsyncIterator[TriggerEvent]:
@@ -175,8 +194,6 @@ class GlueJobRunEndedTrigger(_GlueRunEndedTrigger):
         """A CloudWatch Logs client. The hook's ``logs_hook`` reads the connection (its region) synchronously:
         done on the triggerer's event loop that read waits for the loop itself, which deadlocks the triggerer,
         so it runs in a thread, as the provider's own ``get_async_conn`` does."""
-        from asgiref.sync import sync_to_async
-
         logs_hook = await sync_to_async(lambda: self.hook().logs_hook)()
         return await logs_hook.get_async_conn()
 
