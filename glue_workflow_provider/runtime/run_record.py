@@ -22,7 +22,7 @@ than the one before the intent) before it starts anything.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS, CLEARED_RUNNING_KEEPS_LINEAGE
@@ -97,10 +97,9 @@ class VariableRecordStore:
 
     def get(self, key: str) -> Any:
         """The stored value of ``key`` (None when there is none; a first try has none, so it asks nothing)."""
-        from airflow.sdk import Variable
-
         if self.first_try:  # every clear and retry raises try_number: no earlier try wrote anything
             return None
+        from airflow.sdk import Variable
 
         return Variable.get(f"{self.prefix}.{key}", default=None, deserialize_json=True)
 
@@ -142,7 +141,7 @@ def release_on_kill(store: Any) -> None:
     any new lineage does) instead of reattaching to the run the kill stopped."""
     if not CLEARED_RUNNING_KEEPS_LINEAGE or (record := load_record(store)) is None:
         return
-    save_record(store, RunRecord(RELEASED, record.token, record.intent, record.seen, record.run))
+    save_record(store, replace(record, lineage=RELEASED))
 
 
 def load_record(store: Any) -> RunRecord | None:
