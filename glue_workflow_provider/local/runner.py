@@ -99,9 +99,9 @@ class LocalRunner:
 
     def close(self) -> None:
         """Stop the endpoint and remove a temporary home (once the runs' notes are written into it)."""
-        from glue_workflow_provider.runtime.notes import wait_for_notes
+        from glue_workflow_provider.runtime.after_commit import wait_for_pending
 
-        wait_for_notes()
+        wait_for_pending()
         if self.endpoint is not None:
             self.endpoint.stop()
             self.endpoint = None

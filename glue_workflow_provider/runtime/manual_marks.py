@@ -22,14 +22,13 @@ from __future__ import annotations
 
 import logging
 import runpy
-import threading
-import time
 from types import SimpleNamespace
 from typing import Any
 
 from airflow.listeners import hookimpl
 
 from glue_workflow_provider.model.states import NO_GLUE_STATE
+from glue_workflow_provider.runtime.after_commit import in_background
 from glue_workflow_provider.runtime.airflow_internals import (
     MANUAL_MARK_TEXT,
     metadata_session,
@@ -49,8 +48,6 @@ log = logging.getLogger(__name__)
 NODE_OPERATORS = frozenset({"GlueWorkflowJobOperator", "GlueWorkflowCrawlerOperator"})
 #: States of a task the scheduler has not run yet, or has marked upstream_failed because of the mark.
 NOT_RUN = (None, "scheduled", "upstream_failed")
-#: Tries of the database writes (SQLite answers "database is locked" while another writer holds it).
-ATTEMPTS = 10
 
 
 class ManualMarkListener:
@@ -75,42 +72,31 @@ class ManualMarkListener:
         or timed out). Airflow 3.3's triggerer stops deferred ones through the triggers' ``on_kill``; older ones
         never call it, so this is what stops them there. A run that failed on its own has none: no Glue call."""
         run = SimpleNamespace(dag_id=dag_run.dag_id, run_id=dag_run.run_id)
-        threading.Thread(target=_stop_unended, args=(run,), name=f"glue-airflow-run-{run.run_id}", daemon=True).start()
+        in_background(f"glue-airflow-run-{run.run_id}", f"stop the Glue runs of {run.dag_id} {run.run_id}",
+                      lambda: _stop_unended(run))
 
 
 def _stop_unended(run: Any) -> None:
-    """Stop each started node run of ``run`` whose task recorded no Glue end state (best effort, logged)."""
-    try:
-        with metadata_session() as session:
-            started, ended = _xcom(session, run, GLUE_RUN_KEY), _xcom(session, run, GLUE_STATE_KEY)
-            unended = sorted(set(started) - set(ended))
-            dag: Any = _dag_of(run.dag_id, session) if unended else None
-            for task_id in unended if dag is not None else ():
-                _stop_if_running(dag.task_dict[task_id], started[task_id])
-    except Exception:
-        log.exception("Could not stop the Glue runs of %s %s", run.dag_id, run.run_id)
+    """Stop each started node run of ``run`` whose task recorded no Glue end state."""
+    with metadata_session() as session:
+        started, ended = _xcom(session, run, GLUE_RUN_KEY), _xcom(session, run, GLUE_STATE_KEY)
+        unended = sorted(set(started) - set(ended))
+        dag: Any = _dag_of(run.dag_id, session) if unended else None
+        for task_id in unended if dag is not None else ():
+            _stop_if_running(dag.task_dict[task_id], started[task_id])
 
 
 def _best_effort(ti: Any, *, failed: bool) -> None:
     """Act in a thread of its own, after the API call's transaction has committed (the listener runs inside it,
     and on SQLite a second writer would wait for it until timing out)."""
     mark = SimpleNamespace(dag_id=ti.dag_id, run_id=ti.run_id, task_id=ti.task_id)
-    threading.Thread(target=_act, args=(mark, failed), name=f"glue-airflow-mark-{ti.task_id}", daemon=True).start()
+    in_background(f"glue-airflow-mark-{ti.task_id}", f"act on the manual mark of {ti.task_id}", lambda: _act(mark, failed))
 
 
 def _act(ti: Any, failed: bool) -> None:
-    for attempt in range(ATTEMPTS):
-        time.sleep(0.2 * (attempt + 1))
-        try:
-            skipped = after_manual_mark(ti, failed=failed)
-        except Exception as exc:
-            if "locked" in str(exc) and attempt + 1 < ATTEMPTS:
-                continue
-            log.exception("Could not act on the manual mark of %s", ti.task_id)
-            return
-        if skipped:
-            log.info("%s marked failed: skipped %s, which can no longer run", ti.task_id, ", ".join(skipped))
-        return
+    skipped = after_manual_mark(ti, failed=failed)
+    if skipped:
+        log.info("%s marked failed: skipped %s, which can no longer run", ti.task_id, ", ".join(skipped))
 
 
 def after_manual_mark(ti: Any, *, failed: bool) -> list[str]:

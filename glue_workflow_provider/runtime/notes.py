@@ -11,15 +11,12 @@ a note that cannot be written is logged, never fails anything.
 
 from __future__ import annotations
 
-import atexit
 import logging
-import threading
-import time
-from types import SimpleNamespace
 from typing import Any
 
 from airflow.listeners import hookimpl
 
+from glue_workflow_provider.runtime.after_commit import in_background
 from glue_workflow_provider.runtime.airflow_internals import metadata_session, note_models, orm_models
 
 log = logging.getLogger(__name__)
@@ -28,11 +25,6 @@ log = logging.getLogger(__name__)
 NOTE_KEY = "glue_note"
 #: XCom key of the run summary, left by the node task that saw the run complete.
 SUMMARY_KEY = "glue_run_summary"
-#: Tries of the writes (SQLite answers "database is locked" while the scheduler's transaction is open).
-ATTEMPTS = 10
-#: Writes not finished yet; a process that ends (a ``dag.test()`` run) waits for them, see wait_for_notes.
-_pending: set[threading.Thread] = set()
-_pending_lock = threading.Lock()
 
 
 class RunNotesListener:
@@ -51,45 +43,12 @@ class RunNotesListener:
 
 def _in_background(dag_run: Any) -> None:
     """Write after the caller's transaction has committed (the listener runs inside it)."""
-    run = SimpleNamespace(dag_id=dag_run.dag_id, run_id=dag_run.run_id)
-    thread = threading.Thread(target=_write, args=(run,), name=f"glue-airflow-notes-{run.run_id}", daemon=True)
-    with _pending_lock:
-        _pending.add(thread)
-    thread.start()
-
-
-@atexit.register
-def wait_for_notes(timeout: float = 15.0) -> None:
-    """Let the notes being written finish (at most ``timeout`` seconds): a process whose DAG run just ended
-    (``dag.test()``, ``glue-airflow run``) would otherwise exit, or remove its home, under the writing thread.
-    Registered at exit when the module is imported: the plugin imports it after Airflow's settings register
-    their engine disposal, and exit hooks run last registered first."""
-    deadline = time.monotonic() + timeout
-    with _pending_lock:
-        threads = list(_pending)
-    for thread in threads:
-        thread.join(max(0.0, deadline - time.monotonic()))
-
-
-def _write(run: Any) -> None:
-    try:
-        _write_with_retries(run)
-    finally:
-        with _pending_lock:
-            _pending.discard(threading.current_thread())
-
-
-def _write_with_retries(run: Any) -> None:
-    for attempt in range(ATTEMPTS):
-        time.sleep(0.2 * (attempt + 1))
-        try:
-            write_notes(run.dag_id, run.run_id)
-            return
-        except Exception as exc:
-            if "locked" in str(exc) and attempt + 1 < ATTEMPTS:
-                continue
-            log.exception("Could not write the Glue notes of DAG run %s of %s", run.run_id, run.dag_id)
-            return
+    dag_id, run_id = dag_run.dag_id, dag_run.run_id
+    in_background(
+        f"glue-airflow-notes-{run_id}",
+        f"write the Glue notes of DAG run {run_id} of {dag_id}",
+        lambda: write_notes(dag_id, run_id),
+    )
 
 
 def write_notes(dag_id: str, run_id: str) -> int:

@@ -1,5 +1,6 @@
 """The provider's Airflow plugin: its timetables (for the scheduler and the UI), its listeners (manual marks,
-notes), and the Glue workflow view (a FastAPI app in the API server, shown in the UI as external views)."""
+notes, the run records' clean-up below Airflow 3.3), and the Glue workflow view (a FastAPI app in the API
+server, shown in the UI as external views)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from airflow.plugins_manager import AirflowPlugin
 
 from glue_workflow_provider.runtime.manual_marks import ManualMarkListener
 from glue_workflow_provider.runtime.notes import RunNotesListener
+from glue_workflow_provider.runtime.record_cleanup import cleanup_listeners
 from glue_workflow_provider.runtime.timetables import GlueCronTimetable, NeverTimetable
 from glue_workflow_provider.runtime.workflow_view.app import URL_PREFIX, create_app
 
@@ -25,6 +27,6 @@ class GlueWorkflowPlugin(AirflowPlugin):
 
     name = "glue_workflow"
     timetables = [GlueCronTimetable, NeverTimetable]
-    listeners = [ManualMarkListener(), RunNotesListener()]
+    listeners = [ManualMarkListener(), RunNotesListener(), *cleanup_listeners()]
     fastapi_apps = [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "Glue workflow view"}]
     external_views = WORKFLOW_VIEWS

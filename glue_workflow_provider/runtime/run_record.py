@@ -10,8 +10,10 @@ rises when any task is cleared, so it cannot be a task's own lineage).
 
 On Airflow 3.3 the record lives in the task's ``task_state_store`` (AIP-103). Older Airflow has none, so the
 record lives in one Airflow Variable per task instance (``VariableRecordStore``), written and read through the
-execution API as the store would be, and deleted once the node's run has ended: the same record, the same
-rules, on every supported version (docs/airflow-versions.md).
+execution API as the store would be, and deleted when the DAG run ends (runtime/record_cleanup.py): the same
+record, the same rules, on every supported version (docs/airflow-versions.md). Not sooner: a try that saw its
+run end may still be failed by the scheduler after it (a stale executor event, docs/airflow-versions.md), and
+the retry must then find the ended run and reattach to it, not start another.
 
 The record is written twice per start: an *intent* before the start call (so a worker killed between the
 call and the record is noticed) and the run reference after it. A retry that finds only the intent looks
@@ -92,7 +94,7 @@ class VariableRecordStore:
 
     def __init__(self, ti: Any) -> None:
         self.task = f"{ti.dag_id}/{ti.run_id}/{ti.task_id}/{getattr(ti, 'map_index', -1)}"
-        self.prefix = VARIABLE_PREFIX + hashlib.sha256(self.task.encode()).hexdigest()[:40]
+        self.prefix = variable_prefix(ti.dag_id, ti.run_id, ti.task_id, getattr(ti, "map_index", -1))
         self.first_try = int(getattr(ti, "try_number", 0) or 0) <= 1
 
     def get(self, key: str) -> Any:
@@ -107,14 +109,20 @@ class VariableRecordStore:
         """Store ``value`` under ``key``."""
         from airflow.sdk import Variable
 
-        description = f"glue-airflow: the Glue run of task {self.task} (removed when the run has ended)"
+        description = f"glue-airflow: the Glue run of task {self.task} (removed when its DAG run has ended)"
         Variable.set(f"{self.prefix}.{key}", value, description=description, serialize_json=True)
 
-    def delete(self, key: str) -> None:
-        """Remove ``key`` (its run has ended: no later try or clear needs it)."""
-        from airflow.sdk import Variable
 
-        Variable.delete(f"{self.prefix}.{key}")
+
+def variable_prefix(dag_id: str, run_id: str, task_id: str, map_index: int) -> str:
+    """The prefix of the Variables of one task instance's record: a digest (keys are at most 250 characters)."""
+    task = f"{dag_id}/{run_id}/{task_id}/{map_index}"
+    return VARIABLE_PREFIX + hashlib.sha256(task.encode()).hexdigest()[:40]
+
+
+def record_variable_key(dag_id: str, run_id: str, task_id: str, map_index: int) -> str:
+    """The Variable holding the record of one task instance below Airflow 3.3."""
+    return f"{variable_prefix(dag_id, run_id, task_id, map_index)}.{RUN_STORE_KEY}"
 
 
 def record_store(context: Any) -> Any:
@@ -122,13 +130,6 @@ def record_store(context: Any) -> Any:
     if AIRFLOW_V_3_3_PLUS:
         return context.get("task_state_store")
     return VariableRecordStore(context["ti"])
-
-
-def forget_record(store: Any) -> None:
-    """The run has ended: drop a Variable-held record (``task_state_store`` keeps its own until Airflow's
-    clean-up, as before)."""
-    if isinstance(store, VariableRecordStore):
-        store.delete(RUN_STORE_KEY)
 
 
 #: The lineage of a released record: no try's (a try's lineage is its ``max_tries``, never negative).

@@ -249,15 +249,15 @@ def test_run_json_reports_puts_per_node(runner, tmp_path: Path) -> None:
 
 
 def test_a_local_run_leaves_its_glue_notes_written_before_the_process_goes_on(runner, tmp_path: Path) -> None:
-    """The notes listener writes in a thread; wait_for_notes (called by LocalRunner.close and at exit) lets it
+    """The notes listener writes in a thread; wait_for_pending (called by LocalRunner.close and at exit) lets it
     finish, so a dag.test() process neither exits nor removes its home under it."""
     from sqlalchemy import select
 
+    from glue_workflow_provider.runtime.after_commit import wait_for_pending
     from glue_workflow_provider.runtime.airflow_internals import metadata_session, note_models
-    from glue_workflow_provider.runtime.notes import wait_for_notes
 
     runner.run(_write(tmp_path, FLOW), puts={"extract": {"batch": "8"}})
-    wait_for_notes()
+    wait_for_pending()
     task_instance, dag_run = note_models()
     with metadata_session() as session:
         run = session.scalars(select(dag_run).where(dag_run.dag_id == "props-flow").order_by(dag_run.id.desc())).first()

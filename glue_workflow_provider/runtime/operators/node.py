@@ -286,7 +286,6 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         ti.xcom_push(key=GLUE_STATE_KEY, value=state)
         settled = self.runtime.prune(ti, self.task_id) if self.runtime is not None else None
         self.report_end(context, run, state, settled)
-        records.forget_record(records.record_store(context))  # last: a retry after a crash before it reattaches to the ended run
         if state == SUCCEEDED:
             self.log.info("Glue %s '%s' SUCCEEDED (%s)", self._kind, self.glue_name, self.describe(run))
             return self.result(run)

@@ -1,0 +1,72 @@
+"""Removing the run records a DAG run's node tasks kept in Variables (Airflow before 3.3), once the DAG run ends.
+
+Below Airflow 3.3 a node task's run record is an Airflow Variable (runtime/run_record.py). The task cannot
+remove it when its Glue run ends: Airflow (up to 3.3.1, apache/airflow#66374, #67287, #72716) may still fail a
+try that saw its run end, when the executor's stale "success" of the process that deferred arrives after the
+resumed try started; the retry must then find the record, reattach to the ended run and end as it did, not
+start the job again. So the records stay until the DAG run ends, and this listener removes them then, in the
+scheduler (or the API server, for a run marked by hand). A record left by a DAG run that never ends (deleted
+while running) is named in its Variable's description, so it can be told and removed by hand.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from airflow.listeners import hookimpl
+
+from glue_workflow_provider.runtime.after_commit import in_background
+from glue_workflow_provider.runtime.airflow_internals import metadata_session, orm_models
+from glue_workflow_provider.runtime.run_record import record_variable_key
+from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS
+
+log = logging.getLogger(__name__)
+
+
+class RunRecordCleanup:
+    """Registered by the provider's plugin below Airflow 3.3 (3.3's ``task_state_store`` cleans up its own)."""
+
+    @hookimpl
+    def on_dag_run_success(self, dag_run: Any, msg: str) -> None:
+        """The DAG run succeeded: no try of its tasks will reattach to anything."""
+        _in_background(dag_run)
+
+    @hookimpl
+    def on_dag_run_failed(self, dag_run: Any, msg: str) -> None:
+        """The DAG run failed: no try of its tasks will reattach to anything (a clear starts a new lineage)."""
+        _in_background(dag_run)
+
+
+def cleanup_listeners() -> list[Any]:
+    """The listener where the records are Variables, none where Airflow keeps them."""
+    return [] if AIRFLOW_V_3_3_PLUS else [RunRecordCleanup()]
+
+
+def _in_background(dag_run: Any) -> None:
+    dag_id, run_id = dag_run.dag_id, dag_run.run_id
+    in_background(
+        f"glue-airflow-records-{run_id}",
+        f"remove the Glue run records of DAG run {run_id} of {dag_id}",
+        lambda: forget_run_records(dag_id, run_id),
+    )
+
+
+def forget_run_records(dag_id: str, run_id: str) -> int:
+    """Delete the record Variables of every task instance of a DAG run; returns how many there were."""
+    from airflow.models.variable import Variable
+    from sqlalchemy import delete, select
+
+    TaskInstance = orm_models()[0]
+    with metadata_session() as session:
+        rows = session.execute(
+            select(TaskInstance.task_id, TaskInstance.map_index).where(
+                TaskInstance.dag_id == dag_id, TaskInstance.run_id == run_id
+            )
+        ).all()
+        keys = [record_variable_key(dag_id, run_id, task_id, map_index) for task_id, map_index in rows]
+        result = session.execute(delete(Variable).where(Variable.key.in_(keys)).execution_options(synchronize_session=False))
+    removed = int(getattr(result, "rowcount", 0) or 0)
+    if removed:
+        log.info("Removed the %d Glue run records of DAG run %s of %s", removed, run_id, dag_id)
+    return removed
