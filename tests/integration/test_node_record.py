@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from glue_workflow_provider.cli.airflow_api import AirflowApi, run_path
+from glue_workflow_provider.runtime.node_record.rest import run_path as rest_run_path
 from tests.integration.rest_server import RestServer, airflow_rest_api
 
 FLOW = {
@@ -51,7 +52,8 @@ def cleared_then_skipped(runner, tmp_path: Path) -> Iterator[tuple[Path, str, Re
         body = {"dry_run": False, "only_failed": False, "dag_run_id": run_id, "task_ids": ["cleanup"]}
         api.call("POST", "/api/v2/dags/record-flow/clearTaskInstances", body)
         api.call("PATCH", f"{run_path('record-flow', run_id)}/taskInstances/cleanup", {"new_state": "skipped"})
-        assert api.xcom("record-flow", run_id, "cleanup", "glue_state") == "SUCCEEDED"  # the earlier try's record
+        entry = api.fetch(f"{rest_run_path('record-flow', run_id)}/taskInstances/cleanup/xcomEntries/glue_state", {})
+        assert entry["value"] == "SUCCEEDED"  # the earlier try's record is still there
         yield path, run_id, server
 
 
@@ -77,6 +79,7 @@ def test_status_the_demo_report_and_the_view_show_no_state_for_a_task_cleared_an
     from glue_workflow_provider.cli.status_command import read_report
     from glue_workflow_provider.local import demo_api
     from glue_workflow_provider.local.rest_report import rest_report
+    from glue_workflow_provider.runtime.node_record.rest import rest_records
     from glue_workflow_provider.runtime.workflow_view.airflow_rest import AirflowRest
     from glue_workflow_provider.runtime.workflow_view.run_view import XCOM_KEYS, run_view
 
@@ -91,8 +94,8 @@ def test_status_the_demo_report_and_the_view_show_no_state_for_a_task_cleared_an
     demo = rest_report(Demo(), runner.endpoint, plan, definition, run_id)
     with AirflowRest(server.url, server.token) as rest:
         run = rest.run(plan.dag_id, run_id)
-        xcoms = rest.xcoms(plan.dag_id, run_id, XCOM_KEYS, set(plan.node_task_ids().values()))
-        view = run_view(plan, run, rest.task_instances(plan.dag_id, run_id), xcoms)
+        tis = rest.task_instances(plan.dag_id, run_id)
+        view = run_view(plan, run, tis, rest_records(rest.fetch, plan.dag_id, run_id, tis, XCOM_KEYS))
     for report in (status, demo):
         assert report.nodes["cleanup"].airflow_state == "skipped"
         assert report.nodes["cleanup"].glue_state is None, "an earlier try's glue_state"
