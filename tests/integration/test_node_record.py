@@ -103,3 +103,58 @@ def test_status_the_demo_report_and_the_view_show_no_state_for_a_task_cleared_an
         assert report.run_properties == {}, "a put of an earlier try"
     assert view.states()["cleanup"] == "NEVER RAN"
     assert view.states()["extract"] == "FAILED"
+
+
+GATED = {
+    "Workflow": {"Name": "gated-record-flow"},
+    "Triggers": [
+        {"Name": "start", "Type": "ON_DEMAND", "Actions": [{"JobName": "a"}, {"JobName": "b"}]},
+        {
+            "Name": "both",
+            "Type": "CONDITIONAL",
+            "Predicate": {"Logical": "AND", "Conditions": [
+                {"JobName": "a", "State": "SUCCEEDED"}, {"JobName": "b", "State": "SUCCEEDED"}]},
+            "Actions": [{"JobName": "c"}],
+        },
+        {
+            "Name": "a-failed",
+            "Type": "CONDITIONAL",
+            "Predicate": {"Conditions": [{"JobName": "a", "State": "FAILED"}]},
+            "Actions": [{"JobName": "c"}],
+        },
+    ],
+}
+
+
+def test_the_operator_names_airflow_records_are_the_ones_the_record_knows(runner, tmp_path: Path) -> None:
+    """Gates and the outcome task record nothing, and are known by the operator name Airflow records for them
+    (their class's, not ``EmptyOperator``): no reader asks for their XCom."""
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.session import create_session
+
+    from glue_workflow_provider.compile.plan import TaskKind
+    from glue_workflow_provider.runtime.node_record.orm import records
+    from glue_workflow_provider.runtime.node_record.record import (
+        GATE_OPERATORS, NODE_OPERATORS, PUT_KEY, REPORT_KEYS, is_current, may_have_put,
+    )
+    from glue_workflow_provider.runtime.operators import gate
+
+    path = tmp_path / "gated.yaml"
+    path.write_text(yaml.safe_dump(GATED))
+    plan, _definition = _plan(path)
+    gates = {task.task_id for task in plan.tasks if task.kind in (TaskKind.TRIGGER_GATE, TaskKind.CONDITION_GATE)}
+    assert gates, "the definition compiles to a DAG with a gate"
+    assert runner.run(path).nodes["c"].glue_state == "SUCCEEDED"
+    with create_session() as session:
+        run = session.query(DagRun).filter(DagRun.dag_id == plan.dag_id).order_by(DagRun.id.desc()).first()
+        recorded = records(session, plan.dag_id, run.run_id, REPORT_KEYS)
+    operators = {task_id: record.operator for task_id, record in recorded.items()}
+    assert {operators[task_id] for task_id in gates} == {gate.GlueTriggerGateOperator.__name__}
+    assert operators["workflow_outcome"] == gate.GlueWorkflowOutcomeOperator.__name__
+    assert set(operators.values()) <= GATE_OPERATORS | set(NODE_OPERATORS)
+    held = [task_id for task_id in gates if recorded[task_id].airflow_state == "success"]
+    assert held, "a gate held (the scheduler resolved it: success, as a task that may have recorded)"
+    for task_id in gates:
+        assert not may_have_put(recorded[task_id].airflow_state, operators[task_id])
+        assert not is_current(PUT_KEY, "success", operators[task_id])
+    assert may_have_put(recorded["c"].airflow_state, operators["c"])
