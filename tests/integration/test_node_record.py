@@ -135,7 +135,12 @@ def test_the_operator_names_airflow_records_are_the_ones_the_record_knows(runner
     from glue_workflow_provider.compile.plan import TaskKind
     from glue_workflow_provider.runtime.node_record.orm import records
     from glue_workflow_provider.runtime.node_record.record import (
-        GATE_OPERATORS, NODE_OPERATORS, PUT_KEY, REPORT_KEYS, is_current, may_have_put,
+        GATE_OPERATORS,
+        NODE_OPERATORS,
+        PUT_KEY,
+        REPORT_KEYS,
+        is_current,
+        may_have_put,
     )
     from glue_workflow_provider.runtime.operators import gate
 
