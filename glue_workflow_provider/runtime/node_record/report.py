@@ -5,7 +5,8 @@ Each reader says only what it alone knows: a node's Glue name, the arguments its
 it began (``status`` from the task instance, the demo and the runner from the local endpoint), and the run
 properties at the start. The rest is read from the records here, once: a node's Glue state and the properties
 it saw are its current try's; the order follows when the nodes that ended began; the final properties are those
-left by the last node to end (the start properties if none did) with every current put replayed over them.
+left by the last of the reported nodes to end (the start properties if none did; a DAG may hold other workflows'
+groups) with every current put replayed over them.
 """
 
 from __future__ import annotations
@@ -40,10 +41,11 @@ def run_report(
     start: Mapping[str, str],
     records: Iterable[NodeRecord],
 ) -> RunReport:
-    """The report of a run in Airflow state ``state`` from its nodes (in the order the report lists them) and the
-    records of all its tasks (any task may put run properties)."""
+    """The report of a run in Airflow state ``state`` from its nodes (in the order the report lists them; the
+    properties left by the last of them to end) and the records of all its tasks (any task may put)."""
     reports: dict[str, NodeReport] = {}
     began: dict[str, Any] = {}
+    nodes = list(nodes)
     for node in nodes:
         arguments, when = facts(node) if node.record.ended else (None, None)
         if when is not None:
@@ -58,8 +60,7 @@ def run_report(
         )
     order = {name: i + 1 for i, name in enumerate(sorted(began, key=lambda n: (began[n], n)))}
     reports = {name: replace(report, order=order.get(name)) for name, report in reports.items()}
-    records = list(records)
-    ended = [(r.end, r.task_id, r.after) for r in records if r.ended and r.end and r.after is not None]
+    ended = [(r.end, r.task_id, r.after) for r in (node.record for node in nodes) if r.ended and r.end and r.after is not None]
     snapshot = max(ended)[2] if ended else start
     puts = [r.put for r in records if r.put is not None]
     return RunReport(dag_id, state, reports, final_properties(snapshot or {}, puts))
