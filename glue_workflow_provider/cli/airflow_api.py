@@ -11,9 +11,11 @@ import os
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from typing import Any
 
 from glue_workflow_provider.exceptions import SourceError
+from glue_workflow_provider.runtime.node_record.rest import run_path as rest_run_path
 
 DEFAULT_API_URL = "http://localhost:8080"
 
@@ -60,23 +62,16 @@ class AirflowApi:
         suffix = f"?{urllib.parse.urlencode(query)}" if query else ""
         return self.call("GET", path + suffix)
 
-    def xcom(self, dag_id: str, run_id: str, task_id: str, key: str) -> Any:
-        """The value of one XCom entry, or None when the task has none under ``key``."""
-        path = f"{run_path(dag_id, run_id)}/taskInstances/{task_id}/xcomEntries/{urllib.parse.quote(key, safe='')}"
+    def fetch(self, path: str, params: Mapping[str, Any]) -> Any:
+        """GET ``path`` under ``/api/v2``; None when the API answers 404 (runtime/node_record/rest.py reads this way)."""
         try:
-            value = self.get(path).get("value")
+            return self.get(f"/api/v2{path}", **params)
         except SourceError as exc:
             if "HTTP 404" in str(exc):
                 return None
             raise
-        if isinstance(value, str) and value[:1] in ("{", "["):
-            try:
-                return json.loads(value)  # a backend that keeps the serialised text
-            except ValueError:
-                return value
-        return value
 
 
 def run_path(dag_id: str, run_id: str) -> str:
     """The REST path of a DAG run."""
-    return f"/api/v2/dags/{urllib.parse.quote(dag_id, safe='')}/dagRuns/{urllib.parse.quote(run_id, safe='')}"
+    return f"/api/v2{rest_run_path(dag_id, run_id)}"

@@ -2,9 +2,9 @@
 
 The report is built with the same RunReport/NodeReport as ``simulate`` and ``run`` (semantics/report.py), so
 the three ``--json`` shapes cannot drift. Node tasks are recognised by their operator; a node's Glue name is
-its task's display name, its end state the XCom ``glue_state``, its run properties the XCom it saw, its
-arguments those the run was started with (the task's rendered ``glue_run``, secret-looking values masked);
-``order`` follows the node tasks' start times.
+its task's display name, its end state and the run properties it saw are what its current try recorded
+(runtime/node_record), its arguments those the run was started with (the task's rendered ``glue_run``,
+secret-looking values masked); ``order`` follows the node tasks' start times.
 """
 
 from __future__ import annotations
@@ -15,16 +15,12 @@ from typing import Any
 
 from glue_workflow_provider.cli.airflow_api import DEFAULT_API_URL, AirflowApi, run_path
 from glue_workflow_provider.exceptions import SourceError
-from glue_workflow_provider.runtime.task_states import may_have_put
-from glue_workflow_provider.semantics.report import NodeReport, RunReport
-from glue_workflow_provider.semantics.run_properties import final_properties, recorded_put
+from glue_workflow_provider.runtime.node_record.record import REPORT_KEYS
+from glue_workflow_provider.runtime.node_record.report import ReportedNode, run_report
+from glue_workflow_provider.runtime.node_record.rest import rest_records
+from glue_workflow_provider.semantics.report import RunReport
 
 NAME = "status"
-#: Node operators and the Glue type of their nodes.
-NODE_TYPES = {"GlueWorkflowJobOperator": "JOB", "GlueWorkflowCrawlerOperator": "CRAWLER"}
-#: XCom keys the node tasks write (runtime/node_state.py, runtime/run_properties.py).
-GLUE_STATE_KEY, SEEN_KEY, AFTER_KEY = "glue_state", "run_properties", "run_properties_after"
-PUT_KEY = "run_properties_put"
 
 EPILOG = """\
 Credentials: --username/--password, or AIRFLOW_USERNAME/AIRFLOW_PASSWORD (exchanged for a token at
@@ -76,44 +72,26 @@ def latest_run_id(api: AirflowApi, dag_id: str) -> str:
 
 
 def read_report(api: AirflowApi, dag_id: str, run_id: str | None = None) -> RunReport:
-    """The run's report, from the DAG run, its task instances and the node tasks' XCom."""
+    """The run's report, from the DAG run, its task instances and their records (runtime/node_record)."""
     run_id = run_id or latest_run_id(api, dag_id)
     dag_run = api.get(run_path(dag_id, run_id))
     tis = api.get(f"{run_path(dag_id, run_id)}/taskInstances", limit=1000).get("task_instances") or []
-    nodes: dict[str, NodeReport] = {}
-    started: dict[str, str] = {}
-    last_after: tuple[str, Any] | None = None
-    for ti in (ti for ti in tis if ti.get("operator") in NODE_TYPES):
-        name = str(ti.get("task_display_name") or ti["task_id"])
-        state = api.xcom(dag_id, run_id, ti["task_id"], GLUE_STATE_KEY)
-        seen = api.xcom(dag_id, run_id, ti["task_id"], SEEN_KEY) if state is not None else None
-        if state is not None and ti.get("start_date"):
-            started[name] = str(ti["start_date"])
-            after = api.xcom(dag_id, run_id, ti["task_id"], AFTER_KEY)
-            if isinstance(after, dict) and (last_after is None or str(ti.get("end_date")) > last_after[0]):
-                last_after = (str(ti.get("end_date")), after)
-        nodes[name] = NodeReport(
-            type=NODE_TYPES[ti["operator"]],
-            glue_state=state if isinstance(state, str) else None,
-            airflow_state=str(ti.get("state") or "none"),
-            order=None,
-            arguments=_arguments(api, dag_id, run_id, ti) if state is not None else None,
-            run_properties=seen if isinstance(seen, dict) else None,
-        )
-    order = {name: i + 1 for i, name in enumerate(sorted(started, key=lambda n: (started[n], n)))}
-    nodes = {name: _ordered(node, order.get(name)) for name, node in sorted(nodes.items())}
-    snapshot = last_after[1] if last_after is not None else dict(dag_run.get("conf") or {})
-    puts = (
-        recorded_put(ti["task_id"], api.xcom(dag_id, run_id, ti["task_id"], PUT_KEY))
-        for ti in tis
-        if may_have_put(ti.get("state"), ti.get("operator"))
+    records = rest_records(api.fetch, dag_id, run_id, tis, REPORT_KEYS)
+    by_task = {str(ti["task_id"]): ti for ti in tis}
+    nodes = sorted(
+        (ReportedNode(str(by_task[task_id].get("task_display_name") or task_id), node_type, record)
+         for task_id, record in records.items() if (node_type := record.node_type) is not None),
+        key=lambda node: node.name,
     )
-    return RunReport(dag_id, str(dag_run.get("state")), nodes, final_properties(snapshot, [p for p in puts if p]))
+    return run_report(
+        dag_id, str(dag_run.get("state")), nodes, lambda node: (_arguments(by_task[node.record.task_id]), node.record.start),
+        dict(dag_run.get("conf") or {}), records.values(),
+    )
 
 
-def _arguments(api: AirflowApi, dag_id: str, run_id: str, ti: dict[str, Any]) -> dict[str, str] | None:
+def _arguments(ti: dict[str, Any]) -> dict[str, str] | None:
     """The arguments the job run was started with, as the task rendered them (None for crawlers)."""
-    if NODE_TYPES[ti["operator"]] != "JOB":
+    if ti.get("operator") != "GlueWorkflowJobOperator":
         return None
     rendered = ti.get("rendered_fields") or {}
     glue_run = rendered.get("glue_run")
@@ -124,9 +102,3 @@ def _arguments(api: AirflowApi, dag_id: str, run_id: str, ti: dict[str, Any]) ->
             glue_run = None
     arguments = glue_run.get("arguments") if isinstance(glue_run, dict) else None
     return dict(arguments) if isinstance(arguments, dict) else None
-
-
-def _ordered(node: NodeReport, order: int | None) -> NodeReport:
-    from dataclasses import replace
-
-    return replace(node, order=order)

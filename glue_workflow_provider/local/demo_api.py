@@ -11,7 +11,10 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Mapping
 from typing import Any
+
+from glue_workflow_provider.runtime.node_record.rest import run_path as rest_run_path
 
 USER, PASSWORD = "admin", "admin"
 WAIT_SECONDS = 300
@@ -29,7 +32,7 @@ def found(call: Any) -> Any:
 
 def run_path(dag_id: str, run_id: str) -> str:
     """The REST path of one DAG run."""
-    return f"/api/v2/dags/{urllib.parse.quote(dag_id, safe='')}/dagRuns/{urllib.parse.quote(run_id, safe='')}"
+    return f"/api/v2{rest_run_path(dag_id, run_id)}"
 
 
 class AirflowApi:
@@ -116,10 +119,8 @@ class AirflowApi:
         items = self.task_instances(dag_id, run_id)
         return sorted((item.get("task_display_name") or item["task_id"], str(item["state"])) for item in items)
 
-    def xcom(self, dag_id: str, run_id: str, task_id: str, key: str) -> Any:
-        """The deserialized XCom ``key`` of one task, or None when it has none."""
-        path = f"{run_path(dag_id, run_id)}/taskInstances/{urllib.parse.quote(task_id, safe='')}/xcomEntries/{key}"
-        from glue_workflow_provider.runtime.workflow_view.airflow_rest import decoded
-
-        reply = found(lambda: self.request("GET", path))  # not ?deserialize=true: Airflow 3.0 refuses it by default
-        return None if reply is None else decoded(reply["value"])
+    def fetch(self, path: str, params: Mapping[str, Any]) -> Any:
+        """GET ``path`` under ``/api/v2``; None when the API answers 404 (runtime/node_record/rest.py reads this way).
+        Values are read as stored, not with ``?deserialize=true``: Airflow 3.0 refuses it by default."""
+        query = f"?{urllib.parse.urlencode(dict(params))}" if params else ""
+        return found(lambda: self.request("GET", f"/api/v2{path}{query}"))

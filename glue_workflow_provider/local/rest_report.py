@@ -1,63 +1,53 @@
-"""The dynamic view of a DAG run of a running Airflow, read through its REST API and the local endpoint, in
-the ``run --json`` shape (``semantics/report.py``): what the demo prints and what the system tests compare
-with the simulator.
+"""The report of a local DAG run (``run --json`` shape, semantics/report.py) from its tasks' records and the local
+endpoint: what ``glue-airflow run`` and the demo print, and what the system tests compare with the simulator.
 
-Each node's Glue end state, run id and the run properties it saw are the XComs its task recorded; the order
-in which nodes started and each job run's arguments are what the endpoint recorded for that run id.
+The records come through Airflow's REST API (``rest_report``: the demo, a running stack) or the metadata
+database (``LocalRunner``, which has no API server); each node's Glue state and the run properties it saw are
+what its current try recorded (runtime/node_record), and the order in which nodes began and each job run's
+arguments are what the endpoint recorded for the run id the node recorded.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.local.demo_api import AirflowApi, run_path
 from glue_workflow_provider.local.endpoint import LocalGlueEndpoint
 from glue_workflow_provider.model.workflow import Definition
-from glue_workflow_provider.semantics.report import NodeReport, RunReport
-from glue_workflow_provider.semantics.run_properties import PropertyLedger, final_properties, recorded_put
+from glue_workflow_provider.runtime.node_record.record import REPORT_KEYS, NodeRecord
+from glue_workflow_provider.runtime.node_record.report import ReportedNode, run_report
+from glue_workflow_provider.runtime.node_record.rest import rest_records
+from glue_workflow_provider.semantics.report import RunReport
+from glue_workflow_provider.semantics.run_properties import PropertyLedger
 
 
 def rest_report(
     api: AirflowApi, endpoint: LocalGlueEndpoint, plan: DagPlan, definition: Definition, run_id: str
 ) -> RunReport:
-    """The report of run ``run_id`` of ``plan``'s DAG."""
-    from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY, GLUE_STATE_KEY
-    from glue_workflow_provider.runtime.run_properties import AFTER_KEY, PUT_KEY, SEEN_KEY
-    from glue_workflow_provider.runtime.task_states import may_have_put
-
-    dag_id = plan.dag_id
-    run = api.request("GET", run_path(dag_id, run_id))
-    instances = {ti["task_id"]: ti for ti in api.task_instances(dag_id, run_id)}
-    started: dict[str, datetime] = {}
-    nodes: dict[str, NodeReport] = {}
-    ended: list[tuple[str, str]] = []
-    for name, task_id in plan.node_task_ids().items():
-        kind = plan.task(task_id).kind.value
-        ti = instances.get(task_id, {})
-        state = api.xcom(dag_id, run_id, task_id, GLUE_STATE_KEY) if ti.get("start_date") else None
-        arguments, began = None, None
-        if state is not None:
-            arguments, began = endpoint.glue_run(kind, name, api.xcom(dag_id, run_id, task_id, GLUE_RUN_KEY))
-            if ti.get("end_date"):
-                ended.append((str(ti["end_date"]), task_id))
-        if began is not None:
-            started[name] = began
-        seen = api.xcom(dag_id, run_id, task_id, SEEN_KEY) if state is not None else None
-        nodes[name] = NodeReport(kind, state, str(ti.get("state") or "none"), None, arguments, seen)
-    order = {name: i + 1 for i, name in enumerate(sorted(started, key=lambda n: started[n]))}
-    nodes = {name: _ordered(node, order.get(name)) for name, node in nodes.items()}
-    snapshot = api.xcom(dag_id, run_id, max(ended)[1], AFTER_KEY) if ended else None
-    if not isinstance(snapshot, dict):
-        conf = {str(k): str(v) for k, v in (run.get("conf") or {}).items()}
-        snapshot = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
-    puts = (recorded_put(task_id, api.xcom(dag_id, run_id, task_id, PUT_KEY)) for task_id, ti in instances.items()
-            if may_have_put(ti.get("state"), ti.get("operator")))
-    return RunReport(dag_id, str(run["state"]), nodes, final_properties(snapshot, [put for put in puts if put]))
+    """The report of run ``run_id`` of ``plan``'s DAG, read through Airflow's REST API."""
+    run = api.request("GET", run_path(plan.dag_id, run_id))
+    records = rest_records(api.fetch, plan.dag_id, run_id, api.task_instances(plan.dag_id, run_id), REPORT_KEYS)
+    conf = {str(k): str(v) for k, v in (run.get("conf") or {}).items()}
+    return endpoint_report(endpoint, plan, definition, str(run["state"]), records, conf)
 
 
-def _ordered(node: NodeReport, order: int | None) -> NodeReport:
-    from dataclasses import replace
-
-    return replace(node, order=order)
-
+def endpoint_report(
+    endpoint: LocalGlueEndpoint,
+    plan: DagPlan,
+    definition: Definition,
+    state: str,
+    records: Mapping[str, NodeRecord],
+    conf: Mapping[str, Any],
+) -> RunReport:
+    """The report of a DAG run in Airflow state ``state`` from its tasks' ``records`` (by task id) and the endpoint."""
+    nodes = (
+        ReportedNode(name, plan.task(task_id).kind.value, records.get(task_id) or NodeRecord(task_id))
+        for name, task_id in plan.node_task_ids().items()
+    )
+    start = PropertyLedger.start(definition.workflow.default_run_properties, {str(k): str(v) for k, v in conf.items()})
+    return run_report(
+        plan.dag_id, state, nodes, lambda node: endpoint.glue_run(node.type, node.name, node.record.glue_run_id),
+        start.visible(), records.values(),
+    )

@@ -27,10 +27,10 @@ from glue_workflow_provider.local.endpoint import (
     REGION,
     LocalGlueEndpoint,
 )
+from glue_workflow_provider.local.rest_report import endpoint_report
 from glue_workflow_provider.model.states import END_STATES, NodeType
 from glue_workflow_provider.model.workflow import Definition
-from glue_workflow_provider.semantics.report import NodeReport, RunReport
-from glue_workflow_provider.semantics.run_properties import PropertyLedger, final_properties, recorded_put
+from glue_workflow_provider.semantics.report import RunReport
 from glue_workflow_provider.sources.definition_file import load_definition
 
 
@@ -196,63 +196,14 @@ class LocalRunner:
         shutil.copyfile(path, folder / path.name)
 
     def _report(self, plan: DagPlan, definition: Definition, dag_run: Any, conf: Mapping[str, str]) -> RunReport:
-        from glue_workflow_provider.runtime.node_state import (
-            GLUE_RUN_KEY,
-            GLUE_STATE_KEY,
-        )
-        from glue_workflow_provider.runtime.run_properties import AFTER_KEY, PUT_KEY, SEEN_KEY
-        from glue_workflow_provider.runtime.task_states import may_have_put
+        from glue_workflow_provider.runtime.airflow_internals import metadata_session
+        from glue_workflow_provider.runtime.node_record.orm import records
+        from glue_workflow_provider.runtime.node_record.record import REPORT_KEYS
 
-        instances = {ti.task_id: ti for ti in dag_run.get_task_instances()}
-        xcoms = _xcoms(dag_run, (GLUE_STATE_KEY, GLUE_RUN_KEY, SEEN_KEY, AFTER_KEY, PUT_KEY))
-        started: dict[str, tuple[datetime, str]] = {}
-        nodes: dict[str, NodeReport] = {}
         assert self.endpoint is not None
-        for name, task_id in plan.node_task_ids().items():
-            task = plan.task(task_id)
-            state = xcoms.get((task_id, GLUE_STATE_KEY))
-            arguments, began = self.endpoint.glue_run(task.kind.value, name, xcoms.get((task_id, GLUE_RUN_KEY)))
-            if state is not None and began is not None:
-                started[name] = (began, name)
-            ti = instances.get(task_id)
-            nodes[name] = NodeReport(
-                type=task.kind.value,
-                glue_state=state,
-                airflow_state=str(ti.state) if ti is not None and ti.state is not None else "none",
-                order=None,
-                arguments=arguments,
-                run_properties=xcoms.get((task_id, SEEN_KEY)) if state is not None else None,
-            )
-        order = {name: i + 1 for i, name in enumerate(sorted(started, key=lambda n: started[n]))}
-        nodes = {name: _with_order(report, order.get(name)) for name, report in nodes.items()}
-        start = PropertyLedger.start(definition.workflow.default_run_properties, conf).visible()
-        snapshot = _last_snapshot(plan, instances, xcoms, AFTER_KEY)
-        puts = [recorded_put(task_id, value) for (task_id, key), value in xcoms.items()
-                if key == PUT_KEY and task_id in instances
-                and may_have_put(instances[task_id].state, instances[task_id].operator)]
-        final = final_properties(start if snapshot is None else snapshot, [put for put in puts if put])
-        return RunReport(plan.dag_id, str(dag_run.state), nodes, final)
-
-
-
-def _last_snapshot(
-    plan: DagPlan, instances: Mapping[str, Any], xcoms: Mapping[tuple[str, str], Any], key: str
-) -> dict[str, str] | None:
-    """The run properties recorded after the last node to end (None when no node ended)."""
-    ended = [
-        (instances[task_id].end_date, task_id)
-        for task_id in plan.node_task_ids().values()
-        if (task_id, key) in xcoms and task_id in instances and instances[task_id].end_date is not None
-    ]
-    if not ended:
-        return None
-    return dict(xcoms[(max(ended)[1], key)])
-
-
-def _with_order(report: NodeReport, order: int | None) -> NodeReport:
-    from dataclasses import replace
-
-    return replace(report, order=order)
+        with metadata_session() as session:
+            recorded = records(session, dag_run.dag_id, dag_run.run_id, REPORT_KEYS)
+        return endpoint_report(self.endpoint, plan, definition, str(dag_run.state), recorded, conf)
 
 
 def _with_poll_interval(plan: DagPlan, seconds: int) -> DagPlan:
@@ -268,24 +219,3 @@ def _build(plan: DagPlan, definition: Definition, home: Path | None) -> Any:
     if home is not None:
         dag.fileloc = str(home / "dags" / "glue_workflows.py")
     return dag
-
-
-def _xcoms(dag_run: Any, keys: tuple[str, ...]) -> dict[tuple[str, str], Any]:
-    """The run's XComs for ``keys``, by (task id, key)."""
-    from sqlalchemy import select
-
-    from glue_workflow_provider.runtime.airflow_internals import (
-        metadata_session,
-        orm_models,
-    )
-
-    XComModel = orm_models()[1]  # noqa: N806 - the ORM class, by its Airflow name
-    with metadata_session() as session:
-        rows = session.scalars(
-            select(XComModel).where(
-                XComModel.dag_id == dag_run.dag_id,
-                XComModel.run_id == dag_run.run_id,
-                XComModel.key.in_(keys),
-            )
-        ).all()
-        return {(row.task_id, row.key): XComModel.deserialize_value(row) for row in rows}

@@ -34,18 +34,14 @@ from glue_workflow_provider.runtime.airflow_internals import (
     metadata_session,
     orm_models,
 )
-from glue_workflow_provider.runtime.node_state import (
-    GLUE_RUN_KEY,
-    GLUE_STATE_KEY,
-    WorkflowRuntime,
-    ended_states,
-)
+from glue_workflow_provider.runtime.node_record.orm import recorded_values, records
+from glue_workflow_provider.runtime.node_record.record import GLUE_RUN_KEY, GLUE_STATE_KEY, NODE_OPERATORS
+from glue_workflow_provider.runtime.node_state import WorkflowRuntime, ended_states
 from glue_workflow_provider.runtime.pruning import tasks_to_skip
 from glue_workflow_provider.semantics.progress import settle
 
 log = logging.getLogger(__name__)
 
-NODE_OPERATORS = frozenset({"GlueWorkflowJobOperator", "GlueWorkflowCrawlerOperator"})
 #: States of a task the scheduler has not run yet, or has marked upstream_failed because of the mark.
 NOT_RUN = (None, "scheduled", "upstream_failed")
 
@@ -77,10 +73,15 @@ class ManualMarkListener:
 
 
 def _stop_unended(run: Any) -> None:
-    """Stop each started node run of ``run`` whose task recorded no Glue end state."""
+    """Stop each started node run of ``run`` whose task recorded no Glue end state.
+
+    Every recorded run id counts here, whichever try recorded it (the tasks were just set failed or skipped, so
+    their states no longer say which try is current): a run that has ended is left alone (``_stop_if_running``
+    asks Glue first)."""
     with metadata_session() as session:
-        started, ended = _xcom(session, run, GLUE_RUN_KEY), _xcom(session, run, GLUE_STATE_KEY)
-        unended = sorted(set(started) - set(ended))
+        values = recorded_values(session, run.dag_id, run.run_id, (GLUE_RUN_KEY, GLUE_STATE_KEY))
+        started = {task_id: str(v[GLUE_RUN_KEY]) for task_id, v in values.items() if v.get(GLUE_RUN_KEY)}
+        unended = sorted(task_id for task_id in started if not values[task_id].get(GLUE_STATE_KEY))
         dag: Any = _dag_of(run.dag_id, session) if unended else None
         for task_id in unended if dag is not None else ():
             _stop_if_running(dag.task_dict[task_id], started[task_id])
@@ -102,25 +103,21 @@ def _act(ti: Any, failed: bool) -> None:
 def after_manual_mark(ti: Any, *, failed: bool) -> list[str]:
     """Stop ``ti``'s Glue run if it has not ended; when marked failed, skip the tasks of its DAG run that can
     no longer run. Returns the skipped task ids."""
-    from sqlalchemy import select, update
+    from sqlalchemy import update
 
     TaskInstance = orm_models()[0]
     with metadata_session() as session:
         task = _task_of(ti, session)
         if task is None:
             return []
-        _stop_if_running(task, _xcom(session, ti, GLUE_RUN_KEY).get(ti.task_id))
+        recorded = records(session, ti.dag_id, ti.run_id, (GLUE_RUN_KEY, GLUE_STATE_KEY))
+        marked = recorded.get(ti.task_id)
+        _stop_if_running(task, marked.glue_run_id if marked is not None else None)
         if not failed:
             return []
         runtime: WorkflowRuntime = task.runtime
-        rows = session.execute(
-            select(TaskInstance.task_id, TaskInstance.state).where(
-                TaskInstance.dag_id == ti.dag_id, TaskInstance.run_id == ti.run_id
-            )
-        ).all()
-        states = {task_id: (str(state.value if hasattr(state, "value") else state) if state else None) for task_id, state in rows}
-        recorded = _xcom(session, ti, GLUE_STATE_KEY)
-        ended = ended_states(runtime.plan, states, recorded.get)
+        states = {task_id: record.airflow_state for task_id, record in recorded.items()}
+        ended = ended_states(runtime.plan, states, lambda task_id: recorded[task_id].glue_state)
         ended[_node_of(runtime, ti.task_id)] = NO_GLUE_STATE
         settled = settle(runtime.plan.triggers, ended)
         skip = [t for t in tasks_to_skip(runtime.plan, settled) if states.get(t) in NOT_RUN]
@@ -162,17 +159,6 @@ def _dag_of(dag_id: str, session: Any) -> Any:
             return value
     log.warning("DAG %s was not found in %s; nothing skipped", dag_id, fileloc)
     return None
-
-
-def _xcom(session: Any, ti: Any, key: str) -> dict[str, str]:
-    """XCom ``key`` of every task of ``ti``'s DAG run, by task id."""
-    from sqlalchemy import select
-
-    XComModel = orm_models()[1]
-    rows = session.scalars(
-        select(XComModel).where(XComModel.dag_id == ti.dag_id, XComModel.run_id == ti.run_id, XComModel.key == key)
-    ).all()
-    return {row.task_id: str(XComModel.deserialize_value(row)) for row in rows}
 
 
 def _node_of(runtime: WorkflowRuntime, task_id: str) -> str:

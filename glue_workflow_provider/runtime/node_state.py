@@ -17,20 +17,14 @@ from typing import Any
 from glue_workflow_provider.compile.plan import DagPlan, StartPlan
 from glue_workflow_provider.model.states import NO_GLUE_STATE, SUCCEEDED
 from glue_workflow_provider.runtime.airflow_internals import skip_tasks
+from glue_workflow_provider.runtime.node_record.execution_api import pulled
+from glue_workflow_provider.runtime.node_record.record import GLUE_STATE_KEY, is_current
 from glue_workflow_provider.runtime.pruning import tasks_to_skip
-from glue_workflow_provider.runtime.task_states import MAY_HAVE_RECORDED, task_states
+from glue_workflow_provider.runtime.task_states import task_states
 from glue_workflow_provider.semantics.predicates import trigger_fires
 from glue_workflow_provider.semantics.progress import Settled, settle
 
 log = logging.getLogger(__name__)
-
-#: XCom key holding a node's exact Glue end state (SUCCEEDED, FAILED, TIMEOUT, STOPPED, ERROR, ...; never NO_GLUE_STATE).
-GLUE_STATE_KEY = "glue_state"
-#: XCom key holding the Glue run id (job run id, or crawl start time for a crawler).
-GLUE_RUN_KEY = "glue_run_id"
-#: XCom key naming the trigger that started the node.
-STARTED_BY_KEY = "glue_started_by"
-
 
 @dataclass(frozen=True)
 class WorkflowRuntime:
@@ -117,8 +111,9 @@ def ended_states(
     wanted: set[str] | None = None,
 ) -> dict[str, str]:
     """The end state of each node (in ``wanted``) that has ended, from Airflow's task states and, where the
-    task may have recorded one (MAY_HAVE_RECORDED), its recorded Glue state; a failed task that recorded
-    nothing counts as NO_GLUE_STATE. Used by node tasks (execution API) and manual marks (database) alike."""
+    task's current try may have recorded one (runtime/node_record ``is_current``), its recorded Glue state; a
+    failed task that recorded nothing counts as NO_GLUE_STATE. Used by node tasks (execution API) and manual
+    marks (database) alike."""
     states: dict[str, str] = {}
     for name, task_id in plan.node_task_ids().items():
         if wanted is not None and name not in wanted:
@@ -127,7 +122,7 @@ def ended_states(
         if airflow_state == "success":
             states[name] = SUCCEEDED
             continue
-        if airflow_state not in MAY_HAVE_RECORDED:
+        if not is_current(GLUE_STATE_KEY, airflow_state):
             continue
         value = recorded(task_id)
         if value:
@@ -138,7 +133,5 @@ def ended_states(
 
 
 def _recorded(ti: Any, task_id: str) -> str | None:
-    value = ti.xcom_pull(task_ids=task_id, key=GLUE_STATE_KEY)
-    if isinstance(value, list):
-        value = value[0] if value else None
+    value = pulled(ti, task_id, GLUE_STATE_KEY)
     return value if isinstance(value, str) and value else None

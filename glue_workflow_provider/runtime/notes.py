@@ -17,14 +17,11 @@ from typing import Any
 from airflow.listeners import hookimpl
 
 from glue_workflow_provider.runtime.after_commit import in_background
-from glue_workflow_provider.runtime.airflow_internals import metadata_session, note_models, orm_models
+from glue_workflow_provider.runtime.airflow_internals import metadata_session, note_models
+from glue_workflow_provider.runtime.node_record.orm import records
+from glue_workflow_provider.runtime.node_record.record import NOTE_KEY, SUMMARY_KEY
 
 log = logging.getLogger(__name__)
-
-#: XCom key of a node task's note text (its Glue end state and error message).
-NOTE_KEY = "glue_note"
-#: XCom key of the run summary, left by the node task that saw the run complete.
-SUMMARY_KEY = "glue_run_summary"
 
 
 class RunNotesListener:
@@ -52,19 +49,16 @@ def _in_background(dag_run: Any) -> None:
 
 
 def write_notes(dag_id: str, run_id: str) -> int:
-    """Copy the Glue note texts of a DAG run's XCom into its notes (keeping any a user wrote); returns how many."""
+    """Copy the Glue note texts of a DAG run's XCom into its notes (keeping any a user wrote); returns how many.
+    Only what each task's current try recorded counts (a task cleared and then skipped gets no earlier note), and
+    the summary is the one left last."""
     from sqlalchemy import select
 
     TaskInstance, DagRun = note_models()
-    XComModel = orm_models()[1]
     with metadata_session() as session:
-        rows = session.scalars(
-            select(XComModel).where(
-                XComModel.dag_id == dag_id, XComModel.run_id == run_id, XComModel.key.in_((NOTE_KEY, SUMMARY_KEY))
-            )
-        ).all()
-        notes = {row.task_id: str(XComModel.deserialize_value(row)) for row in rows if row.key == NOTE_KEY}
-        summaries = [str(XComModel.deserialize_value(row)) for row in rows if row.key == SUMMARY_KEY]
+        recorded = records(session, dag_id, run_id, (NOTE_KEY, SUMMARY_KEY))
+        notes = {task_id: record.note for task_id, record in recorded.items() if record.note is not None}
+        summaries = [record.summary for record in sorted(recorded.values(), key=lambda r: r.end or "") if record.summary]
         written = 0
         if notes:
             tis = session.scalars(

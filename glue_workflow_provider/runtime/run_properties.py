@@ -7,8 +7,9 @@ recorded by tasks that ended before it started, later puts winning. Concurrent t
 other's puts. Values are strings; keys are 1-255 characters. Inside a GlueWorkflowTaskGroup the values given
 at the start are ``dag_run.conf[group_id]``, and only the group's own tasks' puts count (node_state.group_of).
 
-XCom keys on each task: ``run_properties`` (what it saw), ``run_properties_put`` ({"ended_at", "values"}:
-what it put), ``run_properties_after`` (the run's properties right after it ended, as far as it could read).
+XCom keys on each task (runtime/node_record/record.py): ``run_properties`` (what it saw), ``run_properties_put``
+({"ended_at", "values"}: what it put), ``run_properties_after`` (the run's properties right after it ended, as far
+as it could read).
 A task ending beside another may read before the other's put is committed, so the run's final properties
 are any snapshot with every recorded put replayed in order (semantics ``final_properties``), never the
 last task's snapshot alone.
@@ -35,13 +36,12 @@ from glue_workflow_provider.model.run_properties import key_problem, value_probl
 from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.events import merged_run_properties
 from glue_workflow_provider.runtime.exceptions import GlueRunPropertiesError
+from glue_workflow_provider.runtime.node_record.execution_api import pulled
+from glue_workflow_provider.runtime.node_record.record import PUT_KEY
 from glue_workflow_provider.runtime.node_state import group_of, runtime_of
 from glue_workflow_provider.runtime.task_states import may_have_recorded
 from glue_workflow_provider.semantics.run_properties import Put, apply_puts, recorded_put
 
-SEEN_KEY = "run_properties"
-PUT_KEY = "run_properties_put"
-AFTER_KEY = "run_properties_after"
 #: Fallback for a definition without ``Airflow.run_properties_uri`` (set it on the workers).
 URI_ENV = "GLUE_AIRFLOW_RUN_PROPERTIES_URI"
 
@@ -91,7 +91,7 @@ def start_properties(context: Mapping[str, Any], defaults: Mapping[str, str]) ->
 
 def puts_so_far(ti: Any, task_ids: Iterable[str]) -> list[Put]:
     """(ended_at, task id, values) of every put recorded in this run, oldest first."""
-    found = (recorded_put(task_id, ti.xcom_pull(task_ids=task_id, key=PUT_KEY)) for task_id in task_ids)
+    found = (recorded_put(task_id, pulled(ti, task_id, PUT_KEY)) for task_id in task_ids)
     return sorted(put for put in found if put is not None)
 
 
@@ -208,7 +208,7 @@ def putting_tasks(ti: Any, exclude: str | None = None) -> list[str]:
         if not isinstance(t, EmptyOperator) and t.task_id != exclude and group_of(t) == scope
         and getattr(t, "can_put_run_properties", True)
     ]
-    return may_have_recorded(ti, candidates) if candidates else []
+    return may_have_recorded(ti, candidates, PUT_KEY) if candidates else []
 
 
 def _current_context() -> Mapping[str, Any]:

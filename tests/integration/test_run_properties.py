@@ -18,7 +18,6 @@ import yaml
 
 from glue_workflow_provider.jobside import MODULE_PATH
 from glue_workflow_provider.jobside.glue_airflow_run_properties import LOCATION_ARG
-from glue_workflow_provider.local.runner import _xcoms
 from glue_workflow_provider.sources.definition_file import load_data
 
 pytestmark = [pytest.mark.airflow, pytest.mark.endpoint]
@@ -223,13 +222,21 @@ def test_a_python_task_reads_and_puts_like_a_job(runner, tmp_path: Path) -> None
         bag = DagBag(str(dags))
         assert not bag.import_errors
         dag_run = bag.dags["python-task-flow"].test()
-        xcoms = _xcoms(dag_run, ("run_properties", "run_properties_put"))
+        xcoms = _recorded(dag_run, ("run_properties", "run_properties_put"))
     finally:
         (dags / "python_task_flow.yaml").unlink()
         (dags / "python_task_dag.py").unlink()
     assert str(dag_run.state) == "success"
-    assert xcoms[("enrich", "run_properties_put")]["values"] == {"enriched": "eu-9"}
-    assert xcoms[("load", "run_properties")] == {"region": "eu", "batch": "9", "enriched": "eu-9"}
+    assert xcoms["enrich"]["run_properties_put"]["values"] == {"enriched": "eu-9"}
+    assert xcoms["load"]["run_properties"] == {"region": "eu", "batch": "9", "enriched": "eu-9"}
+
+
+def _recorded(dag_run, keys: tuple[str, ...]) -> dict:
+    from glue_workflow_provider.runtime.airflow_internals import metadata_session
+    from glue_workflow_provider.runtime.node_record.orm import recorded_values
+
+    with metadata_session() as session:
+        return recorded_values(session, dag_run.dag_id, dag_run.run_id, keys)
 
 
 def test_secret_looking_values_are_masked_in_logs() -> None:

@@ -14,7 +14,7 @@ from glue_workflow_provider.runtime.exceptions import (
 )
 from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook
 from glue_workflow_provider.runtime.links import CRAWLER_LINKS, GlueCrawlerDetailsLink, crawler_url
-from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
+from glue_workflow_provider.runtime.node_record.record import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.monitoring import aws_domain
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.operators.state_change_option import WakesOnStateChanges

@@ -15,7 +15,7 @@ from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
 from glue_workflow_provider.runtime.hooks import GlueWorkflowJobHook
 from glue_workflow_provider.runtime.job_logs import JobLogStream, log_groups
 from glue_workflow_provider.runtime.links import JOB_LINKS, job_run_url
-from glue_workflow_provider.runtime.node_state import GLUE_RUN_KEY
+from glue_workflow_provider.runtime.node_record.record import GLUE_RUN_KEY
 from glue_workflow_provider.runtime.operators.monitoring import aws_domain, masked
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.operators.state_change_option import WakesOnStateChanges

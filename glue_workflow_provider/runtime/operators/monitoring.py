@@ -18,8 +18,8 @@ from airflow.providers.amazon.aws.links.base_aws import BaseAwsLink
 
 from glue_workflow_provider.model.states import SUCCEEDED
 from glue_workflow_provider.runtime.airflow_internals import looks_secret
-from glue_workflow_provider.runtime.notes import NOTE_KEY, SUMMARY_KEY
-from glue_workflow_provider.runtime.run_properties import SEEN_KEY
+from glue_workflow_provider.runtime.node_record.execution_api import pulled
+from glue_workflow_provider.runtime.node_record.record import NOTE_KEY, SEEN_KEY, SUMMARY_KEY
 from glue_workflow_provider.runtime.run_summary import node_note, note_error, run_summary
 from glue_workflow_provider.semantics.progress import Settled
 from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS
@@ -77,7 +77,7 @@ class NodeMonitoring:
         ti = context["ti"]
         try:
             ti.xcom_push(key=NOTE_KEY, value=node_note(state, run.get("error"), self.console_link(run)))
-            seen = ti.xcom_pull(task_ids=ti.task_id, key=SEEN_KEY)
+            seen = pulled(ti, ti.task_id, SEEN_KEY)
             self.glue_run = {"glue_state": state, "error": run.get("error"), **self.run_details(run),
                              "run_properties": masked(seen if isinstance(seen, dict) else None)}
         except Exception:
@@ -98,7 +98,7 @@ class NodeMonitoring:
             errors = {}
             for name, task_id in runtime.plan.node_task_ids().items():
                 if settled.ended.get(name, SUCCEEDED) != SUCCEEDED:
-                    error = note_error(ti.xcom_pull(task_ids=task_id, key=NOTE_KEY))
+                    error = note_error(pulled(ti, task_id, NOTE_KEY))
                     if error:
                         errors[name] = error
             ti.xcom_push(key=SUMMARY_KEY, value=run_summary(runtime.plan.triggers, settled.ended, errors))

@@ -25,12 +25,11 @@ from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import NO_GLUE_STATE, SUCCEEDED, NodeType
 from glue_workflow_provider.runtime import run_record as records
 from glue_workflow_provider.runtime.exceptions import GlueNodeEndedError, GlueNodeWaitError
-from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY, WorkflowRuntime
+from glue_workflow_provider.runtime.node_record.record import AFTER_KEY, GLUE_STATE_KEY, SEEN_KEY, STARTED_BY_KEY
+from glue_workflow_provider.runtime.node_state import WorkflowRuntime
 from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring, ended_is_final
 from glue_workflow_provider.runtime.operators.retire import retire
 from glue_workflow_provider.runtime.run_properties import (
-    AFTER_KEY,
-    SEEN_KEY,
     mask_sensitive,
     puts_so_far,
     putting_tasks,

@@ -7,10 +7,8 @@ page's request came in on, or at ``$GLUE_AIRFLOW_VIEW_API_URL`` (for a server th
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -20,7 +18,6 @@ import httpx
 API_URL_ENV = "GLUE_AIRFLOW_VIEW_API_URL"
 TIMEOUT_SECONDS = 30.0
 RUNS_SHOWN = 25
-PARALLEL_READS = 8
 
 
 class AirflowApiError(Exception):
@@ -93,34 +90,9 @@ class AirflowRest:
         reply = self.get(f"/dags/{_q(dag_id)}/dagRuns/{_q(run_id)}/taskInstances", {"limit": 1000})
         return list(reply.get("task_instances", []))
 
-    def xcoms(self, dag_id: str, run_id: str, keys: tuple[str, ...], task_ids: set[str]) -> dict[str, dict[str, Any]]:
-        """``{key: {task_id: value}}`` for the given keys of the given tasks (one listing per key, then the values)."""
-        run = f"/dags/{_q(dag_id)}/dagRuns/{_q(run_id)}/taskInstances"
-        wanted: list[tuple[str, str]] = []
-        for key in keys:
-            listing = self.get(f"{run}/~/xcomEntries", {"xcom_key": key, "limit": 1000})
-            wanted.extend(
-                (key, str(entry["task_id"]))
-                for entry in listing.get("xcom_entries", [])
-                if str(entry["task_id"]) in task_ids and entry.get("map_index", -1) == -1
-            )
-        with ThreadPoolExecutor(max_workers=PARALLEL_READS) as pool:  # one call per value: read them side by side
-            items = pool.map(lambda pair: self.get(f"{run}/{_q(pair[1])}/xcomEntries/{_q(pair[0])}", missing_ok=True), wanted)
-            found: dict[str, dict[str, Any]] = {}
-            for (key, task_id), item in zip(wanted, items, strict=True):
-                if item is not None:
-                    found.setdefault(key, {})[task_id] = decoded(item.get("value"))
-        return found
-
-
-def decoded(value: Any) -> Any:
-    """An XCom value as the task pushed it: the API returns what the database holds, which may still be JSON text."""
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
+    def fetch(self, path: str, params: Mapping[str, Any]) -> Any:
+        """GET ``path`` under ``/api/v2``, None for a 404 (runtime/node_record/rest.py reads records this way)."""
+        return self.get(path, params, missing_ok=True)
 
 
 def _q(part: str) -> str:

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from glue_workflow_provider.compile.plan import DagPlan
+from glue_workflow_provider.runtime.node_record.rest import rest_records
 from glue_workflow_provider.runtime.workflow_view.airflow_rest import AirflowApiError, AirflowRest, own_api_url
 from glue_workflow_provider.runtime.workflow_view.page import Links, index_page, message_page, workflow_page
 from glue_workflow_provider.runtime.workflow_view.plans import plan_of
@@ -65,8 +66,7 @@ def _view(rest: AirflowRest, plan: DagPlan, run_id: str) -> RunView:
     if run is None:
         raise NotShown(404, "No such DAG run", f"DAG {plan.dag_id!r} has no run {run_id!r}.")
     task_instances = rest.task_instances(plan.dag_id, run_id)
-    xcoms = rest.xcoms(plan.dag_id, run_id, XCOM_KEYS, set(plan.node_task_ids().values()))
-    return run_view(plan, run, task_instances, xcoms)
+    return run_view(plan, run, task_instances, rest_records(rest.fetch, plan.dag_id, run_id, task_instances, XCOM_KEYS))
 
 
 def _workflow(request: Request, dag_id: str, run_id: str | None) -> tuple[DagPlan, list[dict[str, Any]], RunView | None]:

@@ -1,8 +1,9 @@
 """A DAG run in Glue's terms: each node's Glue state, times, note and run properties, and the run's outcome.
 
 Pure: built from the compiled plan and what Airflow's REST API returned (the run, its task instances and
-the provider's XComs), so it is tested without Airflow. States come from the records the node tasks wrote
-(XCom ``glue_state``); the outcome and its reason come from the same rule-6 logic the DAG runs with.
+the node tasks' records, runtime/node_record), so it is tested without Airflow. States come from what each
+node task's current try recorded (``glue_state``); the outcome and its reason come from the same rule-6 logic
+the DAG runs with.
 """
 
 from __future__ import annotations
@@ -14,8 +15,7 @@ from typing import Any
 
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.model.states import NO_GLUE_STATE
-from glue_workflow_provider.runtime.node_state import GLUE_STATE_KEY, STARTED_BY_KEY
-from glue_workflow_provider.runtime.run_properties import SEEN_KEY
+from glue_workflow_provider.runtime.node_record.record import GLUE_STATE_KEY, SEEN_KEY, STARTED_BY_KEY, NodeRecord
 from glue_workflow_provider.runtime.run_summary import ended_as
 from glue_workflow_provider.semantics.progress import Settled, listened_states, settle, unhandled_failures
 
@@ -114,11 +114,14 @@ def run_view(
     plan: DagPlan,
     run: Mapping[str, Any],
     task_instances: Sequence[Mapping[str, Any]],
-    xcoms: Mapping[str, Mapping[str, Any]],
+    records: Mapping[str, NodeRecord],
 ) -> RunView:
-    """The view of one run from the REST API's run, its task instances and ``xcoms[key][task_id]``."""
+    """The view of one run from the REST API's run, its task instances and their records (by task id)."""
     by_task = {str(ti["task_id"]): ti for ti in task_instances if ti.get("map_index", -1) in (-1, None)}
-    nodes = tuple(_node(plan, name, by_task.get(task_id, {}), task_id, xcoms) for name, task_id in _node_tasks(plan))
+    nodes = tuple(
+        _node(plan, name, by_task.get(task_id, {}), records.get(task_id) or NodeRecord(task_id))
+        for name, task_id in _node_tasks(plan)
+    )
     ended = {node.name: node.glue_state or NO_GLUE_STATE for node in nodes if node.glue_state or node.airflow_state == "failed"}
     settled = settle(plan.triggers, ended)
     outcome, reason = _outcome(plan, ended, str(run.get("state")))
@@ -142,27 +145,21 @@ def _node_tasks(plan: DagPlan) -> list[tuple[str, str]]:
     return [(name, tasks[name]) for name in plan.triggers.nodes if name in tasks]
 
 
-def _node(plan: DagPlan, name: str, ti: Mapping[str, Any], task_id: str, xcoms: Mapping[str, Mapping[str, Any]]) -> NodeRun:
-    def xcom(key: str) -> Any:
-        return xcoms.get(key, {}).get(task_id)
-
-    properties = xcom(SEEN_KEY)
-    state = xcom(GLUE_STATE_KEY)
-    started_by = xcom(STARTED_BY_KEY)
+def _node(plan: DagPlan, name: str, ti: Mapping[str, Any], record: NodeRecord) -> NodeRun:
     if ti.get("state") in NEVER_STARTED:
         ti = {"state": ti.get("state"), "note": ti.get("note")}  # a skipped task's dates are when it was skipped
     return NodeRun(
         name=name,
         type=plan.triggers.nodes.get(name, "JOB"),
-        task_id=task_id,
-        glue_state=str(state) if state else None,
+        task_id=record.task_id,
+        glue_state=record.glue_state,
         airflow_state=ti.get("state"),
         start=ti.get("start_date"),
         end=ti.get("end_date"),
         duration=_duration(ti),
         note=ti.get("note") or None,
-        started_by=str(started_by) if started_by else None,
-        run_properties={str(k): str(v) for k, v in properties.items()} if isinstance(properties, Mapping) else None,
+        started_by=record.started_by,
+        run_properties=record.seen,
     )
 
 

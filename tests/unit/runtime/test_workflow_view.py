@@ -16,11 +16,12 @@ import pytest
 from glue_workflow_provider.api import check_paths
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.model.states import NO_GLUE_STATE
-from glue_workflow_provider.runtime.workflow_view.airflow_rest import decoded, own_api_url
+from glue_workflow_provider.runtime.node_record.rest import decoded, records_of
+from glue_workflow_provider.runtime.workflow_view.airflow_rest import own_api_url
 from glue_workflow_provider.runtime.workflow_view.layout import BOX_H, layout
 from glue_workflow_provider.runtime.workflow_view.page import Links, index_page, workflow_page
 from glue_workflow_provider.runtime.workflow_view.plans import plans_in
-from glue_workflow_provider.runtime.workflow_view.run_view import NEVER_RAN, NOT_YET, run_view
+from glue_workflow_provider.runtime.workflow_view.run_view import NEVER_RAN, NOT_YET, RunView, run_view
 
 EXAMPLE = Path(__file__).resolve().parents[3] / "dags" / "workflows" / "data_vault_load.yaml"
 LINKS = Links(view="/glue-workflow", airflow="")
@@ -51,8 +52,31 @@ def _handled_timeout(state: str = "success") -> tuple[dict[str, Any], list[dict[
     return run, tis, xcoms
 
 
+def _view(plan: DagPlan, run: dict[str, Any], tis: list[dict[str, Any]], xcoms: dict[str, dict[str, Any]]) -> RunView:
+    """The view of the run from the REST API's answers, ``xcoms[key][task_id]`` as the API lists them."""
+    by_task: dict[str, dict[str, Any]] = {}
+    for key, values in xcoms.items():
+        for task_id, value in values.items():
+            by_task.setdefault(task_id, {})[key] = value
+    return run_view(plan, run, tis, records_of(tis, by_task))
+
+
+def test_only_what_the_current_try_recorded_is_shown(plan: DagPlan) -> None:
+    """A task cleared and then skipped still holds an earlier try's XCom; a deferred task has recorded what it
+    records at its start (who started it, what it saw) and not yet its end state."""
+    run = {"dag_run_id": "r", "state": "running"}
+    tis = [{"task_id": "extract-landing", "state": "deferred"}, {"task_id": "load-hubs", "state": "skipped"}]
+    xcoms = {
+        "glue_state": {"extract-landing": "SUCCEEDED", "load-hubs": "FAILED"},
+        "glue_started_by": {"extract-landing": "start-load", "load-hubs": "landing-succeeded"},
+    }
+    nodes = {node.name: node for node in _view(plan, run, tis, xcoms).nodes}
+    assert (nodes["extract-landing"].glue_state, nodes["extract-landing"].started_by) == (None, "start-load")
+    assert (nodes["load-hubs"].glue_state, nodes["load-hubs"].started_by) == (None, None)
+
+
 def test_a_handled_timeout_reads_as_glue_shows_it(plan: DagPlan) -> None:
-    view = run_view(plan, *_handled_timeout())
+    view = _view(plan, *_handled_timeout())
     assert view.states() == {
         "extract-landing": "SUCCEEDED",
         "load-hubs": "TIMEOUT",
@@ -76,7 +100,7 @@ def test_a_handled_timeout_reads_as_glue_shows_it(plan: DagPlan) -> None:
 def test_an_unhandled_failure_fails_the_run_and_says_why(plan: DagPlan) -> None:
     run, tis, xcoms = _handled_timeout("failed")
     xcoms["glue_state"]["load-hubs"] = "STOPPED"  # no trigger of data_vault_load watches STOPPED
-    view = run_view(plan, run, tis, xcoms)
+    view = _view(plan, run, tis, xcoms)
     assert view.outcome == "FAILED"
     assert view.reason == "load-hubs ended STOPPED, and no trigger watches for that state"
 
@@ -84,7 +108,7 @@ def test_an_unhandled_failure_fails_the_run_and_says_why(plan: DagPlan) -> None:
 def test_a_running_run_shows_what_runs_and_what_has_not_started(plan: DagPlan) -> None:
     run = {"dag_run_id": "r", "state": "running"}
     tis = [{"task_id": "extract-landing", "state": "deferred"}, {"task_id": "load-hubs", "state": None}]
-    view = run_view(plan, run, tis, {})
+    view = _view(plan, run, tis, {})
     assert view.outcome == "RUNNING"
     assert view.states()["extract-landing"] == "RUNNING"
     assert view.states()["load-hubs"] == NOT_YET
@@ -93,7 +117,7 @@ def test_a_running_run_shows_what_runs_and_what_has_not_started(plan: DagPlan) -
 def test_a_node_failed_without_a_glue_state_shows_no_glue_state(plan: DagPlan) -> None:
     run, tis, xcoms = _handled_timeout("failed")
     del xcoms["glue_state"]["load-hubs"]  # marked failed by hand: no Glue end state recorded
-    view = run_view(plan, run, tis, xcoms)
+    view = _view(plan, run, tis, xcoms)
     assert view.states()["load-hubs"] == NO_GLUE_STATE == "NO GLUE STATE"
     assert view.reason.startswith("load-hubs failed without a Glue state")
     assert view.outcome == "FAILED"
@@ -134,7 +158,7 @@ def _shapes(html: str) -> list[dict[str, str | None]]:
 
 def test_the_page_draws_every_node_with_its_state_and_every_trigger_and_no_gate(plan: DagPlan) -> None:
     run, tis, xcoms = _handled_timeout()
-    html = workflow_page(plan, [run], run_view(plan, run, tis, xcoms), LINKS)
+    html = workflow_page(plan, [run], _view(plan, run, tis, xcoms), LINKS)
     shapes = _shapes(html)
     drawn = {s["data-node"]: s.get("data-state") for s in shapes if s["tag"] == "g" and s.get("data-node")}
     assert drawn["load-hubs"] == "TIMEOUT" and drawn["clean-up-job"] == "SUCCEEDED" and drawn["publish-marts"] == NEVER_RAN
