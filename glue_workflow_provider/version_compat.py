@@ -35,12 +35,19 @@ AIRFLOW_V_3_2_PLUS = airflow_version() >= (3, 2, 0)
 AIRFLOW_V_3_3_PLUS = airflow_version() >= (3, 3, 0)
 
 if AIRFLOW_V_3_2_PLUS:
-    from airflow.sdk.exceptions import AirflowException, AirflowFailException, AirflowSkipException, TaskDeferred
+    from airflow.sdk.exceptions import (
+        AirflowException,
+        AirflowFailException,
+        AirflowSkipException,
+        AirflowTaskTerminated,
+        TaskDeferred,
+    )
 else:  # the task runner of 3.0 and 3.1 catches the classes of airflow.exceptions
     from airflow.exceptions import (  # type: ignore[attr-defined,no-redef]
         AirflowException,
         AirflowFailException,
         AirflowSkipException,
+        AirflowTaskTerminated,
         TaskDeferred,
     )
 
@@ -77,6 +84,7 @@ __all__ = [
     "AirflowException",
     "AirflowFailException",
     "AirflowSkipException",
+    "AirflowTaskTerminated",
     "NODE_ENDED_BASE",
     "TaskDeferred",
     "airflow_version",

@@ -38,7 +38,7 @@ from glue_workflow_provider.runtime.run_properties import (
 )
 from glue_workflow_provider.runtime.run_record import Lineage, RunRecord
 from glue_workflow_provider.runtime.run_summary import failure_line
-from glue_workflow_provider.version_compat import AirflowFailException, AirflowSkipException, TaskDeferred
+from glue_workflow_provider.version_compat import AirflowFailException, AirflowSkipException, AirflowTaskTerminated, TaskDeferred
 
 HookT = TypeVar("HookT", bound=AwsGenericHook[Any])
 
@@ -87,6 +87,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         self.deferrable = deferrable
         self.poll_interval = poll_interval
         self._active_run: dict[str, Any] | None = None
+        self._killed = False  # on_kill stopped the run: this try records nothing more
         self._store: Any = None
 
     # -- what each kind of node does ---------------------------------------------------------------------
@@ -190,6 +191,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
 
     def on_kill(self) -> None:
         """Stop the Glue run this task started when the task is killed (stopping a DAG run stops its runs)."""
+        self._killed = True
         if self._active_run is not None:
             self.log.info("Stopping Glue %s '%s' (%s)", self._kind, self.glue_name, self.describe(self._active_run))
             self.stop(self._active_run)
@@ -277,7 +279,10 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         )
 
     def _finish(self, context: Any, run: dict[str, Any], state: str) -> Any:
-        """Record the exact end state, prune what can no longer run, then succeed only on SUCCEEDED."""
+        """Record the exact end state, prune what can no longer run, then succeed only on SUCCEEDED. A killed try
+        (cleared, marked) lives on until its process is ended; what it would record is not its node's end."""
+        if self._killed:
+            raise AirflowTaskTerminated(f"Glue {self._kind} '{self.glue_name}' was stopped: its task was killed")
         self._active_run = None
         ti = context["ti"]
         self.collect_puts(context, run)  # then the properties right after this node (reports replay every put)
