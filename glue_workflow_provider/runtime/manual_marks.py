@@ -38,6 +38,8 @@ from glue_workflow_provider.runtime.node_record.orm import recorded_values, reco
 from glue_workflow_provider.runtime.node_record.record import GLUE_RUN_KEY, GLUE_STATE_KEY, NODE_OPERATORS
 from glue_workflow_provider.runtime.node_state import WorkflowRuntime, ended_states
 from glue_workflow_provider.runtime.pruning import tasks_to_skip
+from glue_workflow_provider.runtime.record_cleanup import forget_run_records, held_records
+from glue_workflow_provider.runtime.run_record import RunRecord
 from glue_workflow_provider.semantics.progress import settle
 
 log = logging.getLogger(__name__)
@@ -65,8 +67,9 @@ class ManualMarkListener:
     @hookimpl
     def on_dag_run_failed(self, dag_run: Any, msg: str) -> None:
         """Stop the runs of the DAG run's nodes that started and never recorded an end (a DAG run marked failed,
-        or timed out). Airflow 3.3's triggerer stops deferred ones through the triggers' ``on_kill``; older ones
-        never call it, so this is what stops them there. A run that failed on its own has none: no Glue call."""
+        or timed out), then remove the run records kept in Variables (runtime/record_cleanup.py). Airflow 3.3's
+        triggerer stops deferred ones through the triggers' ``on_kill``; older ones never call it, so this is
+        what stops them there. A run that failed on its own has none: no Glue call."""
         run = SimpleNamespace(dag_id=dag_run.dag_id, run_id=dag_run.run_id)
         in_background(f"glue-airflow-run-{run.run_id}", f"stop the Glue runs of {run.dag_id} {run.run_id}",
                       lambda: _stop_unended(run))
@@ -82,9 +85,14 @@ def _stop_unended(run: Any) -> None:
         values = recorded_values(session, run.dag_id, run.run_id, (GLUE_RUN_KEY, GLUE_STATE_KEY))
         started = {task_id: str(v[GLUE_RUN_KEY]) for task_id, v in values.items() if v.get(GLUE_RUN_KEY)}
         unended = sorted(task_id for task_id in started if not values[task_id].get(GLUE_STATE_KEY))
-        dag: Any = _dag_of(run.dag_id, session) if unended else None
+        held = {task_id: record for task_id, record in held_records(session, run.dag_id, run.run_id).items()
+                if not any(values.get(task_id, {}).get(key) for key in (GLUE_RUN_KEY, GLUE_STATE_KEY))}
+        dag: Any = _dag_of(run.dag_id, session) if unended or held else None
         for task_id in unended if dag is not None else ():
             _stop_if_running(dag.task_dict[task_id], started[task_id])
+        for task_id, record in held.items() if dag is not None else ():
+            _stop_if_running(dag.task_dict[task_id], None, record)
+    forget_run_records(run.dag_id, run.run_id)
 
 
 def _best_effort(ti: Any, *, failed: bool) -> None:
@@ -131,9 +139,11 @@ def after_manual_mark(ti: Any, *, failed: bool) -> list[str]:
     return sorted(skip)
 
 
-def _stop_if_running(task: Any, glue_run_id: str | None) -> None:
-    """Stop the node's Glue run through its own operator (its connection and region) unless it has ended."""
-    run = task.run_from_glue_run_id(glue_run_id)
+def _stop_if_running(task: Any, glue_run_id: str | None, record: RunRecord | None = None) -> None:
+    """Stop the node's Glue run through its own operator (its connection and region) unless it has ended: the run
+    ``glue_run_id`` names, or the one a run ``record`` holds or its intent started (a worker killed before it
+    recorded the run, on Airflow 3.0, which fails that task without the retry that would find it)."""
+    run = task.run_from_glue_run_id(glue_run_id) if record is None else (record.run or task.find_started(record))
     if run is not None and task.end_state(run) is None:
         log.info("Stopping Glue %s '%s': its task was stopped by hand", task.node_type.value.lower(), task.glue_name)
         task.stop(run)

@@ -150,7 +150,9 @@ def test_marking_a_running_task_failed_stops_its_run_without_deferral(stack: Sta
 
 def test_a_worker_killed_between_start_job_run_and_the_record_reattaches(stack: Stack) -> None:
     """StartJobRun's answer is held for 8 s after the run started; the task process is killed meanwhile."""
-    shorten(stack, "job", "cr-job", seconds=6)
+    from glue_workflow_provider.version_compat import AIRFLOW_V_3_1_PLUS
+
+    shorten(stack, "job", "cr-job", seconds=6 if AIRFLOW_V_3_1_PLUS else 60)  # on 3.0 it is stopped (below)
     faults(stack, "job", "cr-job", {"StartJobRun": ["delay:8"]})
     run_id = stack.trigger("op-crash")
     stack.eventually("the job run to exist", lambda: stack.runs_of("cr-job"))
@@ -158,6 +160,11 @@ def test_a_worker_killed_between_start_job_run_and_the_record_reattaches(stack: 
     assert ti["pid"], ti
     os.kill(int(ti["pid"]), signal.SIGKILL)  # the process holding the StartJobRun call, before it could record
     run = stack.wait_run("op-crash", run_id)
+    if not AIRFLOW_V_3_1_PLUS:  # 3.0 fails a killed task without its retries (apache/airflow#55753)
+        assert run["state"] == "failed"
+        stack.eventually("the orphaned run to stop", lambda: run_state(stack.runs_of("cr-job")[0]) == "STOPPED")
+        assert stack.calls("StartJobRun", "cr-job") == 1, "the listener found the run by its --GLUE_AIRFLOW_TASK argument"
+        return
     assert run["state"] == "success"
     assert stack.calls("StartJobRun", "cr-job") == 1, "the retry found the run by its --GLUE_AIRFLOW_TASK argument"
     assert stack.ti("op-crash", run_id, "cr-job")["try_number"] == 2
