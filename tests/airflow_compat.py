@@ -100,3 +100,13 @@ def next_run_info(dag: Any, last: Any) -> Any:
     if AIRFLOW_V_3_2_PLUS:
         return dag.next_dagrun_info(last_automated_run_info=last)
     return dag.next_dagrun_info(last.data_interval if last is not None else None)
+
+
+def encode_trigger(trigger: Any) -> dict[str, Any]:
+    """How a DAG stores a watcher's trigger: ``airflow.serialization.encoders.encode_trigger`` from 3.1,
+    ``serialized_objects._encode_trigger`` before (the same classpath and kwargs)."""
+    try:
+        from airflow.serialization.encoders import encode_trigger as encode
+    except ModuleNotFoundError:
+        from airflow.serialization.serialized_objects import _encode_trigger as encode  # type: ignore[attr-defined]
+    return dict(encode(trigger))
