@@ -130,8 +130,13 @@ def test_streamed_lines_reach_the_task_log(runner, tmp_path: Path, capfd, info_l
     assert report.nodes[job].glue_state == "TIMEOUT"  # states as without streaming
     assert report.nodes[crawler].glue_state == "SUCCEEDED"  # crawlers run as before (nothing streamed)
     run_id = _run_id(runner, job)
+    from glue_workflow_provider.version_compat import AIRFLOW_V_3_1_PLUS
+
+    # Airflow 3.0's dag.test prints each record of the task's logger twice (formatted and raw), the trigger's once:
+    # there a line may show twice; the 3.1+ legs prove the stream itself writes each line once.
+    copies = {1} if AIRFLOW_V_3_1_PLUS else {1, 2}
     for line in _expected(job, run_id, "TIMEOUT"):
-        assert output.count(line) == 1, f"{line!r} streamed {output.count(line)} times"
+        assert output.count(line) in copies, f"{line!r} streamed {output.count(line)} times"
     for group in ("output", "error", "logs-v2"):
         assert f"Glue Job Run /aws-glue/jobs/{group} Logs:" in output  # the amazon provider's verbose format
     assert _deferred(f"wf-{job}") == (sorted([job, crawler]) if deferrable else [])
