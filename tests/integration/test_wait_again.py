@@ -79,6 +79,8 @@ def test_a_crawl_never_seen_fails_after_the_limit_instead_of_waiting_forever(run
     assert (report.state, node.airflow_state, node.glue_state) == ("failed", "failed", None)
     assert report.nodes["unseen-crawler-next"].airflow_state == "skipped"  # no Glue end state: never started
     assert runner.endpoint.job_runs("unseen-crawler-next") == []
+    crawler = runner.endpoint.client().get_crawler(Name="unseen-crawler")["Crawler"]
+    assert crawler["State"] == "READY" and "LastCrawl" not in crawler  # what the waiter saw: READY, no crawl of ours
     assert len(warnings) == REDEFER_LIMIT, warnings
     assert all(TRIGGER_SAW_READY in line for line in warnings), warnings
     assert f"its trigger said the run ended {REDEFER_LIMIT + 1} times" in output
