@@ -47,6 +47,24 @@ def _prepared(runner, tmp_path: Path, crawler: str, held: str) -> Path:
     return path
 
 
+def test_the_endpoint_holds_last_crawl_back_for_the_answers_asked(runner, tmp_path: Path) -> None:
+    """The steering itself: READY at once, ``LastCrawl`` the crawl before for two answers, then the new crawl."""
+    from glue_workflow_provider.local.steering import OUTCOME_TAG, RUNNING_SECONDS_TAG
+
+    _prepared(runner, tmp_path, "held-crawler", "0")
+    glue = runner.endpoint.client()
+    arn = "arn:aws:glue:us-east-1:123456789012:crawler/held-crawler"
+    glue.tag_resource(ResourceArn=arn, TagsToAdd={OUTCOME_TAG: "FAILED", RUNNING_SECONDS_TAG: "0"})
+    glue.start_crawler(Name="held-crawler")
+    first = glue.get_crawler(Name="held-crawler")["Crawler"]["LastCrawl"]
+    glue.tag_resource(ResourceArn=arn, TagsToAdd={LAST_CRAWL_HELD_TAG: "2", OUTCOME_TAG: "SUCCEEDED"})
+    glue.start_crawler(Name="held-crawler")
+    answers = [glue.get_crawler(Name="held-crawler")["Crawler"] for _ in range(3)]
+    assert [answer["State"] for answer in answers] == ["READY"] * 3
+    assert [answer["LastCrawl"]["Status"] for answer in answers] == ["FAILED", "FAILED", "SUCCEEDED"]
+    assert answers[0]["LastCrawl"]["StartTime"] == first["StartTime"] != answers[2]["LastCrawl"]["StartTime"]
+
+
 def _warnings(output: str) -> list[str]:
     return [line for line in output.splitlines() if WARNING in line]
 
