@@ -11,6 +11,7 @@ models; ``glue-airflow:state-events`` loses or delays them).
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 import uuid
@@ -39,6 +40,10 @@ RELEASE_TAG = "glue-airflow:release"
 #: (local/state_events.py): ``off`` sends none (a lost event), ``delay:S`` sends each S seconds late (a late
 #: event); absent, each is sent as soon as the change is seen.
 STATE_EVENTS_TAG = "glue-airflow:state-events"
+#: After each crawl of the tagged crawler ends, the next N answers about the crawler (GetCrawler, GetCrawlers)
+#: show it READY with ``LastCrawl`` still the crawl before (``forever``: every answer), as an eventually
+#: consistent Glue could: a waiter sees READY while the crawl it waits for is not the last one yet.
+LAST_CRAWL_HELD_TAG = "glue-airflow:last-crawl-held"
 DEFAULT_RUNNING_SECONDS = 2.0
 #: The run settings StartJobRun takes, with the job's attribute moto keeps each in.
 RUN_SETTINGS = {
@@ -115,6 +120,7 @@ def install() -> None:
             crawler = _CURRENT.crawler
             self.outcome, self.running_seconds, self.started = _steering(crawler.backend, crawler.arn)
             self.crawler, self.started_at, self.cancelled = crawler, time.time(), False
+            self.held = _held_answers(crawler.backend.get_tags(crawler.arn).get(LAST_CRAWL_HELD_TAG))
 
         @property
         def status(self) -> str:
@@ -144,6 +150,8 @@ def install() -> None:
         """As Glue: ``LastCrawl`` is the last crawl that ended (none while the first one runs)."""
         data = original_as_dict(self)
         ended = [crawl for crawl in self.crawls if crawl.status != "RUNNING"]
+        if ended and _held_back(ended[-1]):
+            ended.pop()
         if not ended:
             data.pop("LastCrawl", None)
             return data
@@ -210,6 +218,22 @@ def install() -> None:
 #: The job (and its StartJobRun request) or crawler being started by this request thread, for the run's model.
 _CURRENT = threading.local()
 _END_LOCK = threading.Lock()
+
+
+def _held_answers(tag: str | None) -> float:
+    """How many answers about a crawler show its crawl's predecessor as ``LastCrawl`` (LAST_CRAWL_HELD_TAG)."""
+    if tag is None:
+        return 0
+    return math.inf if tag == "forever" else int(tag)
+
+
+def _held_back(crawl: Any) -> bool:
+    """Whether this answer shows the crawl before ``crawl`` as the last one (counting the answer)."""
+    with _END_LOCK:
+        if crawl.held <= 0:
+            return False
+        crawl.held -= 1
+        return True
 
 
 def _glue_time(value: datetime | str) -> float:

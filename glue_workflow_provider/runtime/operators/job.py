@@ -186,7 +186,7 @@ class GlueWorkflowJobOperator(WakesOnStateChanges, GlueNodeOperator[GlueWorkflow
             run["error"] = job_run["ErrorMessage"]
         run["settings"] = {key: job_run.get(key) for key in REPORTED_SETTINGS if job_run.get(key) is not None}
         run["arguments"] = masked(job_run.get("Arguments") or {})
-        if self.stream_logs and run is self._active_run and not self._resumed:  # only checks of the wait itself
+        if self.stream_logs and run is self.active_run and not self._resumed:  # only checks of the wait itself
             self._forward_logs(run["run_id"], job_run)
         return state if is_end_state(NodeType.JOB, state) else None
 

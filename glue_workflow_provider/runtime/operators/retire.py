@@ -23,14 +23,14 @@ def retire(node: GlueNodeOperator[Any], run: dict[str, Any]) -> None:
     """
     if node.end_state(run) is not None:
         return
-    node.log.info("Stopping Glue %s '%s' (%s), started before this task was cleared", node._kind, node.glue_name,
+    node.log.info("Stopping Glue %s '%s' (%s), started before this task was cleared", node.kind, node.glue_name,
                   node.describe(run))
     node.stop(run)
     deadline = time.monotonic() + RETIRE_SECONDS
     while node.end_state(run) is None:
         if time.monotonic() > deadline:
             raise GlueNodeWaitError(
-                f"Glue {node._kind} '{node.glue_name}' ({node.describe(run)}), started before this task was "
+                f"Glue {node.kind} '{node.glue_name}' ({node.describe(run)}), started before this task was "
                 f"cleared, did not stop within {RETIRE_SECONDS} s; a retry tries again"
             )
         time.sleep(min(node.poll_interval, 5))
