@@ -145,6 +145,12 @@ def test_a_glue_failure_is_never_retried_by_airflow(runner, tmp_path: Path) -> N
 
 
 def test_retry_after_an_outage_reattaches_to_the_same_glue_run(runner, tmp_path: Path) -> None:
+    from glue_workflow_provider.version_compat import AIRFLOW_V_3_1_PLUS
+
+    if not AIRFLOW_V_3_1_PLUS:
+        pytest.skip("Airflow 3.0's dag.test cannot run a retry (its task instance gets a new id, which dag.test does not "
+                    "find); on 3.0 the retry after an outage is tested on a running Airflow: tests/system/"
+                    "test_operating.py::test_clearing_one_task_leaves_anothers_retry_attached_to_its_run")
     document = _one_job("outage-job")
     document["Airflow"] = {"default_args": {"retries": 3, "retry_delay": 0}}
     path = _write(tmp_path, document)

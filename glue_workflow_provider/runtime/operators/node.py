@@ -26,7 +26,7 @@ from glue_workflow_provider.runtime.node_state import WorkflowRuntime
 from glue_workflow_provider.runtime.operators.finish import pruned_on_final_failure
 from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring, ended_is_final
 from glue_workflow_provider.runtime.operators.start import reattach_or_submit, start_plan
-from glue_workflow_provider.runtime.operators.wait import complete, wait
+from glue_workflow_provider.runtime.operators.wait import complete, resumed_by_a_retry, wait
 from glue_workflow_provider.runtime.run_properties import (
     mask_sensitive,
     puts_so_far,
@@ -150,6 +150,8 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None, run: dict[str, Any] | None = None) -> Any:
         """Resume after the trigger: read the exact end state and finish (or wait again, within a limit)."""
+        if resumed_by_a_retry(context, run or (event or {}).get("run")):
+            return self.execute(context)
         with pruned_on_final_failure(self, context):
             return complete(self, context, event, run)
 

@@ -29,6 +29,8 @@ REDEFER_LIMIT = 5
 #: The run reference's count of those re-defers: the reference is what every deferral hands on (a trigger
 #: event carries it back, and ``dag.test`` keeps nothing but the event), and a retry starts from the record's.
 REDEFERRALS = "redeferrals"
+#: The run reference's note of the try that deferred, carried the same way (see resumed_by_a_retry).
+DEFERRED_BY = "deferred_by_try"
 
 
 def wait(node: GlueNodeOperator[Any], context: Any, run: dict[str, Any]) -> Any:
@@ -39,6 +41,7 @@ def wait(node: GlueNodeOperator[Any], context: Any, run: dict[str, Any]) -> Any:
         return finish(node, context, run, state)
     attempts = max(1, math.ceil(node.wait_minutes(run) * 60 / node.poll_interval))
     if node.deferrable:
+        run[DEFERRED_BY] = context["ti"].try_number
         node.defer(trigger=node.ended_trigger(run, attempts), method_name="execute_complete")
     for _ in range(attempts):
         time.sleep(node.poll_interval)
@@ -49,6 +52,14 @@ def wait(node: GlueNodeOperator[Any], context: Any, run: dict[str, Any]) -> Any:
         f"Glue {node.kind} '{node.glue_name}' ({node.describe(run)}) did not end within "
         f"{node.wait_minutes(run)} minutes; a retry reattaches to the same run"
     )
+
+
+def resumed_by_a_retry(context: Any, run: dict[str, Any] | None) -> bool:
+    """Whether this is a retry that Airflow resumed in the method an earlier try deferred to, instead of
+    starting it anew (Airflow 3.0 and 3.1.0, apache/airflow#56704): it then starts over with ``execute``,
+    which reattaches to the run through the record, as any retry does."""
+    deferred_by = (run or {}).get(DEFERRED_BY)
+    return deferred_by is not None and deferred_by != context["ti"].try_number
 
 
 def complete(node: GlueNodeOperator[Any], context: Any, event: dict[str, Any] | None, run: dict[str, Any] | None) -> Any:
