@@ -15,6 +15,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,13 @@ def in_background(name: str, what: str, action: Callable[[], object]) -> None:
     with _pending_lock:
         _pending.add(thread)
     thread.start()
+
+
+def for_dag_run(dag_run: Any, name: str, what: str, action: Callable[[str, str], object]) -> None:
+    """``in_background`` for a DAG-run listener: ``action(dag_id, run_id)`` (the ORM row is not used in the thread,
+    which may outlive its session); ``what`` is said of the DAG run in a failure's log line."""
+    dag_id, run_id = dag_run.dag_id, dag_run.run_id
+    in_background(f"glue-airflow-{name}-{run_id}", f"{what} of DAG run {run_id} of {dag_id}", lambda: action(dag_id, run_id))
 
 
 @atexit.register

@@ -16,7 +16,7 @@ from typing import Any
 
 from airflow.listeners import hookimpl
 
-from glue_workflow_provider.runtime.after_commit import in_background
+from glue_workflow_provider.runtime.after_commit import for_dag_run
 from glue_workflow_provider.runtime.airflow_internals import metadata_session, note_models
 from glue_workflow_provider.runtime.node_record.orm import records
 from glue_workflow_provider.runtime.node_record.record import NOTE_KEY, SUMMARY_KEY
@@ -40,12 +40,7 @@ class RunNotesListener:
 
 def _in_background(dag_run: Any) -> None:
     """Write after the caller's transaction has committed (the listener runs inside it)."""
-    dag_id, run_id = dag_run.dag_id, dag_run.run_id
-    in_background(
-        f"glue-airflow-notes-{run_id}",
-        f"write the Glue notes of DAG run {run_id} of {dag_id}",
-        lambda: write_notes(dag_id, run_id),
-    )
+    for_dag_run(dag_run, "notes", "write the Glue notes", write_notes)
 
 
 def write_notes(dag_id: str, run_id: str) -> int:

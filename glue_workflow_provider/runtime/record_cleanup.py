@@ -21,7 +21,7 @@ from typing import Any
 
 from airflow.listeners import hookimpl
 
-from glue_workflow_provider.runtime.after_commit import in_background
+from glue_workflow_provider.runtime.after_commit import for_dag_run
 from glue_workflow_provider.runtime.airflow_internals import metadata_session, orm_models
 from glue_workflow_provider.runtime.run_record import RunRecord, record_variable_key
 from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS
@@ -45,12 +45,7 @@ def cleanup_listeners() -> list[Any]:
 
 
 def _in_background(dag_run: Any) -> None:
-    dag_id, run_id = dag_run.dag_id, dag_run.run_id
-    in_background(
-        f"glue-airflow-records-{run_id}",
-        f"remove the Glue run records of DAG run {run_id} of {dag_id}",
-        lambda: forget_run_records(dag_id, run_id),
-    )
+    for_dag_run(dag_run, "records", "remove the Glue run records", forget_run_records)
 
 
 def _record_keys(session: Any, dag_id: str, run_id: str) -> dict[str, str]:
