@@ -4,7 +4,8 @@
 - XCom ``glue_run_summary``: the run's statistics and outcome, from the node task that sees the run complete.
 - Template field ``glue_run`` (Rendered Templates): what the run ran with (arguments, secret-looking values
   masked; Timeout; worker settings Glue reports) and the run properties it saw. The field is sent again after
-  the task ran (``overwrite_rtif_after_execution``), when these are known.
+  the task ran (``overwrite_rtif_after_execution``), when these are known: only by the process that saw the
+  run end (the one that deferred has nothing new to send, and would cost an execution-API call).
 
 Nothing here may fail the task: an error is logged and the task goes on.
 """
@@ -61,7 +62,7 @@ class NodeMonitoring:
     """Mixed into the node operator: ``report_end`` publishes the node's end for the UI."""
 
     glue_run: dict[str, Any]
-    overwrite_rtif_after_execution = True
+    overwrite_rtif_after_execution = False  # set by report_end, once glue_run is known
 
     def console_link(self, run: dict[str, Any]) -> str | None:
         """The Glue console page of the run (None when unknown)."""
@@ -80,6 +81,7 @@ class NodeMonitoring:
             seen = pulled(ti, ti.task_id, SEEN_KEY)
             self.glue_run = {"glue_state": state, "error": run.get("error"), **self.run_details(run),
                              "run_properties": masked(seen if isinstance(seen, dict) else None)}
+            self.overwrite_rtif_after_execution = True
         except Exception:
             log.exception("Could not record the note and details of this node (the node's state stands)")
         try:

@@ -152,6 +152,9 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         """Resume after the trigger: read the exact end state and finish (or wait again, within a limit)."""
         if resumed_by_a_retry(context, run or (event or {}).get("run")):
             return self.execute(context)
+        # The process that deferred pushed the links' XComs (Airflow pushes each at a task process's end, reading
+        # the details XCom once per link); this try's links are unchanged, so this process pushes none again.
+        self.operator_extra_links = ()
         with pruned_on_final_failure(self, context):
             return complete(self, context, event, run)
 
