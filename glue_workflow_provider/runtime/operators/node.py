@@ -55,7 +55,10 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
 
     node_type: ClassVar[NodeType]
     template_fields: Sequence[str] = aws_template_fields("glue_run")
-    shallow_copy_attrs: Sequence[str] = ("runtime",)
+    #: Shared, not deep-copied, when Airflow copies the task (Airflow 3.0's dag.test copies the whole DAG for a
+    #: second run): the plan, and the AWS hooks and run-properties channel a run left cached, whose boto
+    #: clients cannot be deep-copied.
+    shallow_copy_attrs: Sequence[str] = ("runtime", "hook", "_logs", "_channel")
     ui_fgcolor = "#ffffff"
 
     def __init__(
