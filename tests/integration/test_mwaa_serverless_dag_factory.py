@@ -38,8 +38,9 @@ def _plan_graph(definition: Path) -> dict[str, set[str]]:
 
 
 def _factory_dag(definition: Path, folder: Path) -> Any:
-    """The one DAG dag-factory builds from the rendered YAML (the file checked against the documented shape)."""
-    from dagfactory import load_yaml_dags
+    """The one DAG dag-factory builds from the rendered YAML (the file checked against the documented shape).
+    dag-factory is a development dependency: a matrix leg, which installs the wheel alone, skips these."""
+    load_yaml_dags = pytest.importorskip("dagfactory").load_yaml_dags
 
     target = folder / f"{definition.stem}.mwaa.yaml"
     assert _cli("render", str(definition), "--format", "mwaa-serverless", "-o", str(target)) == (0, "")
