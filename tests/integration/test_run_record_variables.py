@@ -21,7 +21,8 @@ FLOW = {
 }
 
 
-def _record_variables() -> list[str]:
+def _record_variables(dag_id: str) -> list[str]:
+    """The record Variables of ``dag_id``'s task instances (their description names the task instance)."""
     from airflow.models.variable import Variable
     from sqlalchemy import select
 
@@ -29,7 +30,8 @@ def _record_variables() -> list[str]:
     from glue_workflow_provider.runtime.run_record import VARIABLE_PREFIX
 
     with metadata_session() as session:
-        return list(session.scalars(select(Variable.key).where(Variable.key.startswith(VARIABLE_PREFIX))).all())
+        return list(session.scalars(select(Variable.key).where(
+            Variable.key.startswith(VARIABLE_PREFIX), Variable.description.contains(f" {dag_id}/"))).all())
 
 
 def test_the_run_records_of_a_dag_run_are_removed_when_it_ends_and_not_before(
@@ -41,13 +43,20 @@ def test_the_run_records_of_a_dag_run_are_removed_when_it_ends_and_not_before(
 
     removed: list[int] = []
     real = record_cleanup.forget_run_records  # observed, not replaced: it still removes the Variables
-    monkeypatch.setattr(record_cleanup, "forget_run_records", lambda *run: removed.append(real(*run)) or removed[-1])
+
+    def observed(dag_id: str, run_id: str) -> int:
+        count = real(dag_id, run_id)
+        if dag_id == "wf-records":  # another test's DAG run may end meanwhile
+            removed.append(count)
+        return count
+
+    monkeypatch.setattr(record_cleanup, "forget_run_records", observed)
     path = tmp_path / "workflow.yaml"
     path.write_text(yaml.safe_dump(FLOW))
     report = runner.run(path)
     wait_for_pending()
     assert [report.nodes[n].glue_state for n in ("records-first", "records-second")] == ["SUCCEEDED", "SUCCEEDED"]
-    assert _record_variables() == []
+    assert _record_variables("wf-records") == []
     if AIRFLOW_V_3_3_PLUS:
         assert removed == [], "Airflow 3.3 keeps the records in task_state_store: no Variable, no clean-up"
     else:  # both records were still there when the DAG run ended: neither node removed its own at its end
