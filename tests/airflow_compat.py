@@ -110,3 +110,19 @@ def encode_trigger(trigger: Any) -> dict[str, Any]:
     except ModuleNotFoundError:
         from airflow.serialization.serialized_objects import _encode_trigger as encode  # type: ignore[attr-defined]
     return dict(encode(trigger))
+
+
+def known_to_the_api(dags_folder: Any, dag_id: str) -> None:
+    """Write ``dags_folder``'s DAGs to the metadata DB as the DAG processor does, when ``dag_id`` is not there
+    yet: ``dag.test`` of Airflow 3.0 writes no DAG row, so its REST API answers 404 for a DAG only tested, where a
+    deployment's DAG processor would have written it (3.3's ``dag.test`` syncs its bundle itself)."""
+    from airflow.dag_processing.bundles.manager import DagBundlesManager
+    from airflow.models.dag import DagModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        if session.get(DagModel, dag_id) is not None:
+            return
+    DagBundlesManager().sync_bundles_to_db()
+    bag = dag_bag(dag_folder=str(dags_folder), include_examples=False, bundle_name="dags-folder")
+    sync_bag_to_db(bag, "dags-folder", None)

@@ -11,6 +11,7 @@ import yaml
 
 from glue_workflow_provider.cli.airflow_api import AirflowApi, run_path
 from glue_workflow_provider.runtime.node_record.rest import run_path as rest_run_path
+from tests.airflow_compat import known_to_the_api
 from tests.integration.rest_server import RestServer, airflow_rest_api
 
 FLOW = {
@@ -46,6 +47,7 @@ def cleared_then_skipped(runner, tmp_path: Path) -> Iterator[tuple[Path, str, Re
     path.write_text(yaml.safe_dump(FLOW))
     first = runner.run(path, {"extract": "FAILED"}, puts={"cleanup": {"cleaned": "yes"}})
     assert first.nodes["cleanup"].glue_state == "SUCCEEDED" and first.run_properties == {"cleaned": "yes"}
+    known_to_the_api(runner.home / "dags", "record-flow")
     with airflow_rest_api() as server:
         api = AirflowApi(server.url, server.token)
         run_id = str(api.get("/api/v2/dags/record-flow/dagRuns", order_by="-run_after", limit=1)["dag_runs"][0]["dag_run_id"])

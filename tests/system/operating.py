@@ -12,6 +12,7 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from glue_workflow_provider.local.glue_server import (
@@ -142,6 +143,24 @@ class Stack:
 
     def eventually(self, what: str, probe: Callable[[], Any], timeout: float = 120) -> Any:
         return self.demo.wait_for(what, probe, timeout=timeout)
+
+    def task_logs(self, dag_id: str, run_id: str, task_id: str) -> str:
+        """What the task's tries and their triggers logged (info and above), for an assertion's message: a
+        system test that fails once in many runs must say why from CI's output alone."""
+        folder = Path(self.demo.home) / "logs" / f"dag_id={dag_id}" / f"run_id={run_id}" / f"task_id={task_id}"
+        lines = []
+        for log in sorted(folder.glob("*.log*")):
+            lines.append(f"== {log.name}")
+            for raw in log.read_text(errors="replace").splitlines():
+                try:
+                    entry = json.loads(raw)
+                except ValueError:
+                    lines.append(raw[:300])
+                    continue
+                if entry.get("level") != "debug":
+                    lines.append(f"{str(entry.get('timestamp', ''))[11:23]} {entry.get('level')} "
+                                 f"{str(entry.get('event', ''))[:300]} {entry.get('error_detail') or ''}"[:600])
+        return "\n".join(lines)
 
 
 def shorten(stack: Stack, kind: str, name: str, seconds: float = 2) -> None:

@@ -83,7 +83,7 @@ def test_clearing_a_deferred_job_stops_its_run_and_starts_exactly_one_new_run(st
     faults(stack, "job", "cj-job", {"BatchStopJobRun": ["ThrottlingException", "503"]})  # outlasted
     stack.clear_task("op-clear-job", run_id, "cj-job")
     run = stack.wait_run("op-clear-job", run_id)
-    assert run["state"] == "success"
+    assert run["state"] == "success", stack.task_logs("op-clear-job", run_id, "cj-job")
     assert [run_state(r) for r in stack.runs_of("cj-job")] == ["SUCCEEDED", "STOPPED"]
     assert stack.calls("StartJobRun", "cj-job") == 2
     assert stack.calls("BatchStopJobRun", "cj-job") >= 1
@@ -96,7 +96,7 @@ def test_clearing_a_deferred_crawler_stops_its_crawl_and_crawls_once_more(stack:
     faults(stack, "crawler", "cc-crawler", {"StopCrawler": ["500"], "GetCrawler": ["ThrottlingException"]})
     stack.clear_task("op-clear-crawler", run_id, "cc-crawler")
     run = stack.wait_run("op-clear-crawler", run_id)
-    assert run["state"] == "success"
+    assert run["state"] == "success", stack.task_logs("op-clear-crawler", run_id, "cc-crawler")
     assert stack.calls("StartCrawler", "cc-crawler") == 2
     assert stack.calls("StopCrawler", "cc-crawler") >= 1
     assert stack.crawler("cc-crawler")["LastCrawl"]["Status"] == "SUCCEEDED"
