@@ -4,13 +4,15 @@ server, shown in the UI as external views)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from airflow.plugins_manager import AirflowPlugin
 
 from glue_workflow_provider.runtime.manual_marks import ManualMarkListener
 from glue_workflow_provider.runtime.notes import RunNotesListener
 from glue_workflow_provider.runtime.record_cleanup import cleanup_listeners
 from glue_workflow_provider.runtime.timetables import GlueCronTimetable, NeverTimetable
-from glue_workflow_provider.runtime.workflow_view.app import URL_PREFIX, create_app
+from glue_workflow_provider.runtime.workflow_view import URL_PREFIX
 
 #: The view's links: hrefs are relative to the UI's base URL; the UI fills in {DAG_ID} and {RUN_ID}.
 _VIEW = URL_PREFIX.lstrip("/")
@@ -22,11 +24,26 @@ WORKFLOW_VIEWS = [
 ]
 
 
+class _ViewApps:
+    """``fastapi_apps``, built when first read: only the API server reads them, while every task process imports
+    the plugin (for its listeners), and importing FastAPI and building the app there cost about 0.3 s each."""
+
+    def __init__(self) -> None:
+        self._apps: list[dict[str, Any]] | None = None
+
+    def __get__(self, instance: object, owner: type) -> list[dict[str, Any]]:
+        if self._apps is None:
+            from glue_workflow_provider.runtime.workflow_view.app import create_app
+
+            self._apps = [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "Glue workflow view"}]
+        return self._apps
+
+
 class GlueWorkflowPlugin(AirflowPlugin):
     """Registered through the ``airflow.plugins`` entry point."""
 
     name = "glue_workflow"
     timetables = [GlueCronTimetable, NeverTimetable]
     listeners = [ManualMarkListener(), RunNotesListener(), *cleanup_listeners()]
-    fastapi_apps = [{"app": create_app(), "url_prefix": URL_PREFIX, "name": "Glue workflow view"}]
+    fastapi_apps = _ViewApps()
     external_views = WORKFLOW_VIEWS

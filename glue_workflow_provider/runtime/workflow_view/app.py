@@ -14,12 +14,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.runtime.node_record.rest import rest_records
+from glue_workflow_provider.runtime.workflow_view import URL_PREFIX
 from glue_workflow_provider.runtime.workflow_view.airflow_rest import AirflowApiError, AirflowRest, own_api_url
 from glue_workflow_provider.runtime.workflow_view.page import Links, index_page, message_page, workflow_page
 from glue_workflow_provider.runtime.workflow_view.plans import plan_of
 from glue_workflow_provider.runtime.workflow_view.run_view import XCOM_KEYS, RunView, run_view
 
-URL_PREFIX = "/glue-workflow"
 #: The cookie in which Airflow's UI keeps the signed-in user's token.
 TOKEN_COOKIE = "_token"
 
