@@ -5,6 +5,8 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/runtime.py            # about 15 minutes
     .venv/bin/python benchmarks/runtime.py --quick    # skips the amazon deferrable run and N=16
     .venv/bin/python benchmarks/runtime.py --part scheduler --dags rt-chain,rt-chain-events   # one part
+    .venv/bin/python benchmarks/runtime.py --part scheduler --dags amazon_glue_sync,rt-chain --rounds 4
+        # the two sides interleaved (amazon, ours, amazon, ours ...): hand-off and gap p50 and p95 over all runs
 
 Two parts, each against the local Glue endpoint, which counts every request it answers
 (``GET /_glue_airflow/requests``):
@@ -103,7 +105,7 @@ def _iso(value: str | None) -> datetime | None:
 # -- part 1: a real scheduler ----------------------------------------------------------------------------
 
 
-def real_scheduler(root: Path, running_seconds: float, dag_ids: tuple[str, ...]) -> dict[str, Any]:
+def real_scheduler(root: Path, running_seconds: float, dag_ids: tuple[str, ...], rounds: int = 1) -> dict[str, Any]:
     from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
     from glue_workflow_provider.local.demo import Demo, running
 
@@ -118,10 +120,38 @@ def real_scheduler(root: Path, running_seconds: float, dag_ids: tuple[str, ...])
     with running(demo):
         print("starting Airflow (API server, scheduler, DAG processor, triggerer) ...", flush=True)
         demo.login()
-        for dag_id in dag_ids:
-            results[dag_id] = _one_run(demo, dag_id, running_seconds)
-            print(f"  {dag_id}: {json.dumps(results[dag_id]['summary'])}", flush=True)
-    return results
+        for number in range(rounds):  # the sides interleaved, so that neither meets cold workers alone
+            for dag_id in dag_ids:
+                run = _one_run(demo, dag_id, running_seconds)
+                results.setdefault(dag_id, []).append(run)
+                print(f"  round {number + 1}, {dag_id}: {json.dumps(run['summary'])}", flush=True)
+    return {dag_id: {"summary": _over_runs(runs), "runs": runs} for dag_id, runs in results.items()}
+
+
+def _percentile(values: list[float], share: float) -> float:
+    """The ``share`` quantile (nearest rank) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+
+
+def _over_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One DAG's figures over all its runs: Glue calls per job run (mean), hand-offs and gaps (p50, p95)."""
+    calls: Counter[str] = Counter()
+    others: Counter[str] = Counter()
+    for run in runs:
+        calls.update(run["summary"]["glue_calls_per_job_run"])
+        others.update(run["summary"]["other_requests_per_job_run"])
+    handoffs = [h for run in runs for h in run["handoffs_s"]]
+    gaps = [g for run in runs for g in run["glue_gaps_s"]]
+    late = [n["seen_late_s"] for run in runs for n in run["nodes"].values()]
+    return {
+        "runs": len(runs), "states": sorted({run["summary"]["state"] for run in runs}),
+        "glue_calls_per_job_run": {k: v / len(runs) for k, v in sorted(calls.items())},
+        "other_requests_per_job_run": {k: v / len(runs) for k, v in sorted(others.items())},
+        "handoff_s_median": statistics.median(handoffs), "handoff_s_p95": _percentile(handoffs, 0.95),
+        "glue_gap_s_median": statistics.median(gaps), "glue_gap_s_p95": _percentile(gaps, 0.95),
+        "seen_late_s_median": statistics.median(late),
+    }
 
 
 def _counts(demo: Any, method: str = "GET") -> dict[str, Any]:
@@ -267,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="only one part (execution-api: dag.test counts; scheduler: the real scheduler)")
     parser.add_argument("--dags", default="", help=f"with the scheduler part, only these (comma-separated: {ALL_DAGS})")
     parser.add_argument("--sizes", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="runs of each DAG, interleaved in the order of --dags (e.g. amazon, ours, amazon, ours)")
     args = parser.parse_args(argv)
     if args.part == "execution-api":
         sizes = tuple(int(s) for s in args.sizes.split(","))
@@ -277,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     execution = {} if args.part == "scheduler" else _execution_part("4,8" if args.quick else "4,8,16")
     dag_ids = tuple(args.dags.split(",")) if args.dags else ALL_DAGS[:3] if args.quick else ALL_DAGS
     print(f"\n== a real scheduler, 4-job chain, each run {args.running_seconds:g} s ==", flush=True)
-    scheduler = real_scheduler(root, args.running_seconds, dag_ids)
+    scheduler = real_scheduler(root, args.running_seconds, dag_ids, args.rounds)
     _table(execution, scheduler)
     if args.json:
         args.json.write_text(json.dumps({"execution_api": execution, "scheduler": scheduler}, indent=2, default=str))
@@ -306,12 +338,16 @@ def _table(execution: dict[str, Any], scheduler: dict[str, Any]) -> None:
         if dag_id not in scheduler:
             return "(not run)"
         value = scheduler[dag_id]["summary"][key]
+        if isinstance(value, list):
+            return ", ".join(value)
         return ", ".join(f"{k} {v:g}" for k, v in value.items()) if isinstance(value, dict) else f"{value:.1f} s"
 
     for label, key in (("Glue API calls per job run", "glue_calls_per_job_run"),
                        ("other requests per job run (S3: run-properties channel)", "other_requests_per_job_run"),
                        ("Airflow hand-off (task end -> next task start), median", "handoff_s_median"),
+                       ("Airflow hand-off, p95", "handoff_s_p95"),
                        ("Glue gap (run end -> next run start), median", "glue_gap_s_median"),
+                       ("Glue gap, p95", "glue_gap_s_p95"),
                        ("task end after its Glue run ended, median", "seen_late_s_median")):
         print(f"| {label} | " + " | ".join(cell(c, key) for c in columns) + " |")
     for name, result in execution.items():

@@ -15,6 +15,7 @@ instead of failing somewhere in a running DAG.
 | ``clear_task_instances`` raising ``max_tries`` | a task's try lineage (a clear starts anew, a retry does not) |
 | the triggerer's "user-action" cancel message | ``on_kill`` of a deferred task's trigger |
 | ORM ``TaskInstance.note``, ``DagRun.note`` | Glue states as notes, in the scheduler (no execution-API call sets one) |
+| ``TaskSuccessEvent(xcoms=...)``; the listeners of ``on_task_instance_success`` | ending a task in its trigger |
 """
 
 from __future__ import annotations
@@ -41,6 +42,21 @@ def task_states(dag_id: str, run_id: str) -> dict[str, str | None]:
 
     by_run = RuntimeTaskInstance.get_task_states(dag_id=dag_id, run_ids=[run_id])
     return dict(by_run.get(run_id) or {})
+
+
+def others_listen_for_task_success() -> bool:
+    """Whether a plugin other than this provider listens for task successes (OpenLineage, for one): Airflow calls
+    no listener for a task its trigger ended (and refuses ``end_from_trigger`` beside listeners for that reason)."""
+    from types import ModuleType
+
+    from airflow.listeners.listener import get_listener_manager
+
+    for impl in get_listener_manager().pm.hook.on_task_instance_success.get_hookimpls():
+        plugin = impl.plugin
+        module = plugin.__name__ if isinstance(plugin, ModuleType) else type(plugin).__module__
+        if not module.startswith("glue_workflow_provider."):
+            return True
+    return False
 
 
 def looks_secret(key: str) -> bool:

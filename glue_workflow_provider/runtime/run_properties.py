@@ -100,10 +100,14 @@ def visible(start: Mapping[str, str], puts: list[Put]) -> dict[str, str]:
     return apply_puts(start, puts)
 
 
+def put_value(values: Mapping[str, str], previous: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The XCom ``run_properties_put`` of a put made now (merged over the task's earlier puts in this try)."""
+    return {"ended_at": _now(), "values": {**(previous or {}), **values}}
+
+
 def record_put(ti: Any, values: Mapping[str, str], previous: Mapping[str, str] | None = None) -> None:
     """Record this task's put (merged over its earlier puts in this try)."""
-    merged = {**(previous or {}), **values}
-    ti.xcom_push(key=PUT_KEY, value={"ended_at": _now(), "values": merged})
+    ti.xcom_push(key=PUT_KEY, value=put_value(values, previous))
 
 
 def mask_sensitive(properties: Mapping[str, str]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from glue_workflow_provider.model.states import SUCCEEDED
 from glue_workflow_provider.model.trigger import Trigger
 from glue_workflow_provider.model.workflow import Definition
 
@@ -86,6 +87,24 @@ class TriggerTable:
     def starters(self, node: str) -> tuple[TriggerRow, ...]:
         """The triggers that start ``node``, in definition order."""
         return self._starters.get(node, ())
+
+    def hands_on(self, node: str) -> bool:
+        """Whether ``node`` ending SUCCEEDED decides nothing but what it starts.
+
+        Every condition on ``node`` asks for SUCCEEDED, so its success makes no trigger dead (nothing to skip);
+        and an active trigger watching ``node`` alone starts a node that no other trigger starts, so the run
+        certainly goes on after it (its end never completes the run, so there is no summary to write). Such a
+        node's task may end in the triggerer (runtime/operators/end_in_trigger.py).
+        """
+        watching = [row for row in self.triggers if any(c.node == node for c in row.conditions)]
+        if any(c.state != SUCCEEDED for row in watching for c in row.conditions if c.node == node):
+            return False
+        return any(
+            not row.deactivated
+            and row.watched == ((node, SUCCEEDED),)
+            and any(self.starters(started) == (row,) for started in row.starts)
+            for row in watching
+        )
 
     @property
     def start_triggers(self) -> tuple[TriggerRow, ...]:

@@ -197,6 +197,7 @@ def test_every_trigger_survives_the_triggerer_serialization_round_trip() -> None
         },
         "GlueCrawlEndedTrigger": {
             "crawler_name": "c", "run": {"previous_start": None}, "waiter_delay": 7, "waiter_max_attempts": 9,
+            "succeeded_xcoms": {"glue_state": "SUCCEEDED", "glue_note": "SUCCEEDED"},
             "state_changes": {"queue_url": "https://sqs.us-east-1.amazonaws.com/123456789012/sc", "poll_interval": 60},
         },
         "GlueEventBatchTrigger": {

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from glue_workflow_provider.runtime.airflow_internals import orm_models
-from glue_workflow_provider.runtime.node_record.record import NodeRecord
+from glue_workflow_provider.runtime.node_record.record import NodeRecord, decoded
 
 
 def recorded_values(session: Any, dag_id: str, run_id: str, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -24,7 +24,7 @@ def recorded_values(session: Any, dag_id: str, run_id: str, keys: Iterable[str])
     ).all()
     found: dict[str, dict[str, Any]] = {}
     for row in rows:
-        found.setdefault(row.task_id, {})[row.key] = XComModel.deserialize_value(row)
+        found.setdefault(row.task_id, {})[row.key] = decoded(XComModel.deserialize_value(row))
     return found
 
 

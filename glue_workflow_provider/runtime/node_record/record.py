@@ -13,6 +13,7 @@ have recorded a key (``is_current``), and every reader (execution API, ORM, REST
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -105,7 +106,7 @@ class NodeRecord:
     def of(cls, task_id: str, state: Any, operator: Any, values: Mapping[str, Any], *, start: Any = None,
            end: Any = None) -> NodeRecord:
         """The record of a task from its XCom ``values`` by key, keeping only what its current try recorded."""
-        current = {key: value for key, value in values.items() if is_current(key, state, operator)}
+        current = {key: decoded(value) for key, value in values.items() if is_current(key, state, operator)}
         return cls(
             task_id=task_id,
             airflow_state=airflow_state(state),
@@ -121,6 +122,22 @@ class NodeRecord:
             note=_text(current.get(NOTE_KEY)),
             summary=_text(current.get(SUMMARY_KEY)),
         )
+
+
+def decoded(value: Any) -> Any:
+    """An XCom value as it was recorded. The REST API returns what the database holds, which may still be JSON
+    text; and what a trigger recorded when it ended its task (runtime/triggers/task_end.py) is JSON-encoded once
+    more than a task's own push (Airflow stores it through the ORM's serializer and then its JSON column), in
+    every reader. So a mapping, a list or a quoted string in JSON text is decoded, at most twice; other text,
+    such as a Glue state or a run id, is the value itself (none of this record's values starts with a quote)."""
+    for _ in range(2):
+        if not (isinstance(value, str) and value.lstrip()[:1] in ("{", "[", '"')):
+            break
+        try:
+            value = json.loads(value)
+        except ValueError:
+            break
+    return value
 
 
 def _text(value: Any) -> str | None:

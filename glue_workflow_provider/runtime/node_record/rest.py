@@ -8,13 +8,12 @@ only for the tasks whose current try can have recorded it (``record.is_current``
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
-from glue_workflow_provider.runtime.node_record.record import NodeRecord, is_current
+from glue_workflow_provider.runtime.node_record.record import NodeRecord, decoded, is_current
 
 #: GET a path under /api/v2 with query parameters; the JSON reply, None for a 404.
 Fetch = Callable[[str, Mapping[str, Any]], Any]
@@ -59,14 +58,3 @@ def records_of(task_instances: Iterable[Mapping[str, Any]], values: Mapping[str,
         )
         for ti in task_instances
     }
-
-
-def decoded(value: Any) -> Any:
-    """An XCom value as the task pushed it: the API returns what the database holds, which may still be JSON text
-    (a mapping, a list or a quoted string; other text, such as a Glue state, is the value itself)."""
-    if isinstance(value, str) and value.lstrip()[:1] in ("{", "[", '"'):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value

@@ -16,6 +16,8 @@ end, one step per module, in order:
    not deferrable, poll on the worker. The trigger's event resumes the task in ``execute_complete`` ->
    ``wait.complete``: it reads the exact end state itself; an error event fails the try (a retry
    reattaches); an end the operator cannot see yet waits again, logged, at most ``wait.REDEFER_LIMIT`` times.
+   ``end_in_trigger.py``: a node whose SUCCEEDED end leaves a worker nothing to do hands its trigger the XComs
+   of that end, and the trigger ends the task itself (runtime/triggers/task_end.py): no second task process.
 4. ``finish.py`` ``finish``: XCom ``glue_state`` and the properties after the node, pruning of what can no
    longer run (runtime/node_state.py, runtime/pruning.py), the UI's note and summary (``monitoring.py``
    ``report_end``); the task succeeds only on SUCCEEDED. A try that fails without an end state prunes in

@@ -7,7 +7,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from glue_workflow_provider.compile.plan import StartPlan
-from glue_workflow_provider.model.states import NodeType, is_end_state
+from glue_workflow_provider.model.states import NodeType
 from glue_workflow_provider.runtime.exceptions import (
     GlueNodeNotFoundError,
     GlueNodeWaitError,
@@ -20,11 +20,8 @@ from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.operators.state_change_option import WakesOnStateChanges
 from glue_workflow_provider.runtime.run_record import RunRecord
 from glue_workflow_provider.runtime.start_call import start_once
-from glue_workflow_provider.runtime.triggers.glue_run import (
-    GlueCrawlEndedTrigger,
-    crawl_is_ours,
-    iso_time,
-)
+from glue_workflow_provider.runtime.triggers.crawls import crawl_end_state, crawl_is_ours, iso_time
+from glue_workflow_provider.runtime.triggers.glue_run import GlueCrawlEndedTrigger
 
 #: XCom ``glue_run_id`` of a node whose crawl is the crawler's first (no crawl before it to tell it by).
 FIRST_CRAWL = "first crawl"
@@ -125,24 +122,17 @@ class GlueWorkflowCrawlerOperator(WakesOnStateChanges, GlueNodeOperator[GlueWork
 
     def end_state(self, run: dict[str, Any]) -> str | None:
         """LastCrawl.Status once the crawler is READY again after a crawl newer than the one before ours."""
-        crawler = self._crawler()
-        last = crawler.get("LastCrawl") or {}
-        started = iso_time(last.get("StartTime"))
-        if crawler.get("State") != "READY" or not last or started == run.get("previous_start"):
-            return None
-        run["started"] = started
-        if last.get("ErrorMessage"):
-            run["error"] = last["ErrorMessage"]
-        status = last.get("Status")
-        return status if status and is_end_state(NodeType.CRAWLER, status) else None
+        return crawl_end_state(self._crawler(), run)
 
     def wait_minutes(self, run: dict[str, Any]) -> int:
         """Crawls have no timeout in Glue."""
         return MAX_CRAWL_MINUTES
 
-    def ended_trigger(self, run: dict[str, Any], attempts: int) -> GlueCrawlEndedTrigger:
+    def ended_trigger(
+        self, run: dict[str, Any], attempts: int, succeeded_xcoms: dict[str, Any] | None = None
+    ) -> GlueCrawlEndedTrigger:
         """Wait in the triggerer until the crawler is READY."""
-        return GlueCrawlEndedTrigger(crawler_name=self.glue_name, **self.trigger_kwargs(run, attempts))
+        return GlueCrawlEndedTrigger(crawler_name=self.glue_name, **self.trigger_kwargs(run, attempts, succeeded_xcoms))
 
     def stop(self, run: dict[str, Any]) -> None:
         """StopCrawler, if the crawl running is the one of ``run`` (a crawler that is not is left as it is)."""

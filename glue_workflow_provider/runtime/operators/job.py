@@ -210,10 +210,13 @@ class GlueWorkflowJobOperator(WakesOnStateChanges, GlueNodeOperator[GlueWorkflow
         """The run's timeout plus a grace period."""
         return int(run.get("timeout") or DEFAULT_JOB_TIMEOUT_MINUTES) + GRACE_MINUTES
 
-    def ended_trigger(self, run: dict[str, Any], attempts: int) -> GlueJobRunEndedTrigger:
+    def ended_trigger(
+        self, run: dict[str, Any], attempts: int, succeeded_xcoms: dict[str, Any] | None = None
+    ) -> GlueJobRunEndedTrigger:
         """Wait in the triggerer until the run is in any end state."""
         logs = self._logs.positions() if self.stream_logs and self._logs is not None and not self._logs.stopped else None
-        return GlueJobRunEndedTrigger(job_name=self.glue_name, logs=logs, **self.trigger_kwargs(run, attempts))
+        kwargs = self.trigger_kwargs(run, attempts, succeeded_xcoms)
+        return GlueJobRunEndedTrigger(job_name=self.glue_name, logs=logs, **kwargs)
 
     def stop(self, run: dict[str, Any]) -> None:
         """BatchStopJobRun for this run (a run that already ended is left as it is)."""

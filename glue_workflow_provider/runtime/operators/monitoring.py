@@ -78,7 +78,8 @@ class NodeMonitoring:
         ti = context["ti"]
         try:
             ti.xcom_push(key=NOTE_KEY, value=node_note(state, run.get("error"), self.console_link(run)))
-            seen = pulled(ti, ti.task_id, SEEN_KEY)
+            seen = getattr(self, "seen", None)  # known to the process that started the run; read back otherwise
+            seen = pulled(ti, ti.task_id, SEEN_KEY) if seen is None else seen
             self.glue_run = {"glue_state": state, "error": run.get("error"), **self.run_details(run),
                              "run_properties": masked(seen if isinstance(seen, dict) else None)}
             self.overwrite_rtif_after_execution = True

@@ -23,6 +23,7 @@ from glue_workflow_provider.model.states import NodeType
 from glue_workflow_provider.runtime import run_record as records
 from glue_workflow_provider.runtime.node_record.record import STARTED_BY_KEY
 from glue_workflow_provider.runtime.node_state import WorkflowRuntime
+from glue_workflow_provider.runtime.operators.end_in_trigger import run_of_an_end_event
 from glue_workflow_provider.runtime.operators.finish import pruned_on_final_failure
 from glue_workflow_provider.runtime.operators.monitoring import NodeMonitoring, ended_is_final
 from glue_workflow_provider.runtime.operators.start import reattach_or_submit, start_plan
@@ -88,6 +89,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         self.active_run: dict[str, Any] | None = None  # the run being waited for (on_kill stops it)
         self.killed = False  # on_kill stopped the run: this try records nothing more
         self.record_store: Any = None  # where this task's run record is kept (runtime/run_record.py)
+        self.seen: dict[str, str] | None = None  # the run properties this try's run sees, once known
 
     # -- what each kind of node does ---------------------------------------------------------------------
 
@@ -112,8 +114,9 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         """How long the run may take before waiting for it is pointless (bounds the wait)."""
 
     @abstractmethod
-    def ended_trigger(self, run: dict[str, Any], attempts: int) -> BaseTrigger:
-        """The deferrable trigger that waits for the run to end."""
+    def ended_trigger(self, run: dict[str, Any], attempts: int, succeeded_xcoms: dict[str, Any] | None) -> BaseTrigger:
+        """The deferrable trigger that waits for the run to end (and, given ``succeeded_xcoms``, ends the task
+        itself when the run SUCCEEDED: end_in_trigger.py)."""
 
     @abstractmethod
     def stop(self, run: dict[str, Any]) -> None:
@@ -128,11 +131,14 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
     def describe(self, run: dict[str, Any]) -> str:
         """A short description of the run for messages (its id, Glue's error message)."""
 
-    def trigger_kwargs(self, run: dict[str, Any], attempts: int) -> dict[str, Any]:
-        """What every waiting trigger takes: the run, the polling, and this task's AWS connection."""
+    def trigger_kwargs(
+        self, run: dict[str, Any], attempts: int, succeeded_xcoms: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """What every waiting trigger takes: the run, the polling, this task's AWS connection, and what a
+        SUCCEEDED end records when the trigger may end the task."""
         return {"run": run, "waiter_delay": self.poll_interval, "waiter_max_attempts": attempts,
                 "aws_conn_id": self.aws_conn_id, "region_name": self.region_name, "verify": self.verify,
-                "botocore_config": self.botocore_config}
+                "botocore_config": self.botocore_config, "succeeded_xcoms": succeeded_xcoms}
 
     def result(self, run: dict[str, Any]) -> Any:
         """The task's return value when the node SUCCEEDED."""
@@ -153,6 +159,8 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None, run: dict[str, Any] | None = None) -> Any:
         """Resume after the trigger: read the exact end state and finish (or wait again, within a limit)."""
+        if (ended := run_of_an_end_event(context, event)) is not None:
+            event, run = None, ended
         if resumed_by_a_retry(context, run or (event or {}).get("run")):
             return self.execute(context)
         # The process that deferred pushed the links' XComs (Airflow pushes each at a task process's end, reading

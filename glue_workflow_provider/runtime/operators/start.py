@@ -50,6 +50,7 @@ def reattach_or_submit(node: GlueNodeOperator[Any], context: Any, start: StartPl
         if saved.run is None:
             records.save_record(store, replace(saved, run=earlier))
         context["ti"].xcom_push(key=SEEN_KEY, value=saved.seen)
+        node.seen = saved.seen
         node.reattached(context, earlier)
         return earlier
     if earlier is not None:
@@ -64,7 +65,7 @@ def reattach_or_submit(node: GlueNodeOperator[Any], context: Any, start: StartPl
 
 def _seen_properties(node: GlueNodeOperator[Any], context: Any) -> dict[str, str]:
     """What this node sees: defaults, start values, and the puts of the tasks that already ended."""
-    seen = node.properties(context, exclude=node.task_id)
+    seen = node.seen = node.properties(context, exclude=node.task_id)
     context["ti"].xcom_push(key=SEEN_KEY, value=seen)
     node.log.info("Run properties seen by Glue %s '%s': %s", node.kind, node.glue_name, seen)
     return seen

@@ -33,9 +33,11 @@ class WakesOnStateChanges:
         self.state_change_queue_url = state_change_queue_url
         self.state_change_poll_interval = state_change_poll_interval
 
-    def trigger_kwargs(self, run: dict[str, Any], attempts: int) -> dict[str, Any]:
+    def trigger_kwargs(
+        self, run: dict[str, Any], attempts: int, succeeded_xcoms: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         """The node's trigger arguments, plus ``state_changes`` when a queue is configured."""
-        kwargs: dict[str, Any] = super().trigger_kwargs(run, attempts)  # type: ignore[misc]
+        kwargs: dict[str, Any] = super().trigger_kwargs(run, attempts, succeeded_xcoms)  # type: ignore[misc]
         if self.state_change_queue_url:
             kwargs["state_changes"] = StateChangeSettings(
                 queue_url=self.state_change_queue_url, poll_interval=self.state_change_poll_interval

@@ -19,6 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from glue_workflow_provider.runtime.exceptions import GlueNodeWaitError
+from glue_workflow_provider.runtime.operators.end_in_trigger import succeeded_xcoms
 from glue_workflow_provider.runtime.operators.finish import finish
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ def wait(node: GlueNodeOperator[Any], context: Any, run: dict[str, Any]) -> Any:
     attempts = max(1, math.ceil(node.wait_minutes(run) * 60 / node.poll_interval))
     if node.deferrable:
         run[DEFERRED_BY] = context["ti"].try_number
-        node.defer(trigger=node.ended_trigger(run, attempts), method_name="execute_complete")
+        trigger = node.ended_trigger(run, attempts, succeeded_xcoms(node, run))
+        node.defer(trigger=trigger, method_name="execute_complete")
     for _ in range(attempts):
         time.sleep(node.poll_interval)
         state = node.end_state(run)

@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable
-from datetime import datetime
 from typing import Any
 
 from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
 from airflow.triggers.base import TriggerEvent
 from asgiref.sync import sync_to_async
 
+from glue_workflow_provider.model.states import SUCCEEDED
 from glue_workflow_provider.runtime.hooks import (
     GlueWorkflowCrawlerHook,
     GlueWorkflowJobHook,
 )
 from glue_workflow_provider.runtime.job_logs import AsyncJobLogStream, streamed_while_waiting
 from glue_workflow_provider.runtime.state_changes import Key, crawler_key, job_key
+from glue_workflow_provider.runtime.triggers.crawls import crawl_end_state, crawl_is_ours
 from glue_workflow_provider.runtime.triggers.state_change_wait import StateChangeSettings, checks_on_state_changes
+from glue_workflow_provider.runtime.triggers.task_end import ended_here, succeeded_field
 from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_ended
 
 
@@ -44,10 +46,13 @@ class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
       amazon provider has no default).
     - ``on_kill()``: the user stopped the deferred task (mark failed / success, clear): stop its Glue run.
       Airflow 3.3's triggerer calls it; older ones never do (docs/airflow-versions.md).
+    - ``succeeded()``: with ``succeeded_xcoms``, a run that ended SUCCEEDED ends its task here (task_end.py).
     """
 
     aws_hook_class: type[Any]
     state_changes: StateChangeSettings | None
+    #: What the task records when its run SUCCEEDED, if the trigger may end it then (runtime/triggers/task_end.py).
+    succeeded_xcoms: dict[str, Any] | None = None
 
     def hook(self) -> Any:
         """The Glue hook of this trigger's connection (one per trigger: it keeps the connection it read)."""
@@ -60,7 +65,7 @@ class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
         await asyncio.sleep(self.waiter_delay)
         await _to_the_end(sync_to_async(lambda: self.hook().conn_config)())
         async for event in _cancellable_here(self.waiting(self.checks())):
-            yield _says_what_happened(event, self.status_message)
+            yield await ended_here(self, _says_what_happened(event, self.status_message))
 
     def checks(self) -> AsyncIterator[TriggerEvent]:
         """The waiter's checks: every ``waiter_delay`` (waiter_checks.py), or, with a state-change queue, on
@@ -80,6 +85,10 @@ class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
 
     async def stop(self, client: Any) -> None:
         """Ask Glue to stop the run."""
+        raise NotImplementedError
+
+    async def succeeded(self, client: Any) -> bool:
+        """Whether the run ended SUCCEEDED (asked once the wait says it ended)."""
         raise NotImplementedError
 
     async def on_kill(self) -> None:
@@ -157,12 +166,13 @@ class GlueJobRunEndedTrigger(_GlueRunEndedTrigger):
         aws_conn_id: str | None = "aws_default",
         logs: dict[str, str | None] | None = None,
         state_changes: StateChangeSettings | None = None,
+        succeeded_xcoms: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         run_id = run["run_id"]
         super().__init__(
             serialized_fields={"job_name": job_name, "run": run, **({"logs": logs} if logs else {}),
-                               **_state_change_fields(state_changes)},
+                               **_state_change_fields(state_changes), **succeeded_field(succeeded_xcoms)},
             waiter_name="job_run_ended",
             waiter_args={"JobName": job_name, "RunId": run_id},
             failure_message=f"Glue job {job_name} run {run_id} did not end in time",
@@ -176,7 +186,7 @@ class GlueJobRunEndedTrigger(_GlueRunEndedTrigger):
             **kwargs,
         )
         self.job_name, self.run_id, self.logs = job_name, run_id, dict(logs or {})
-        self.state_changes = state_changes
+        self.state_changes, self.succeeded_xcoms = state_changes, succeeded_xcoms
 
     @property
     def state_change_key(self) -> Key:
@@ -196,6 +206,11 @@ class GlueJobRunEndedTrigger(_GlueRunEndedTrigger):
         so it runs in a thread, as the provider's own ``get_async_conn`` does."""
         logs_hook = await sync_to_async(lambda: self.hook().logs_hook)()
         return await logs_hook.get_async_conn()
+
+    async def succeeded(self, client: Any) -> bool:
+        """GetJobRun: the run's JobRunState is SUCCEEDED."""
+        reply = await client.get_job_run(JobName=self.job_name, RunId=self.run_id, PredecessorsIncluded=False)
+        return bool(reply["JobRun"]["JobRunState"] == SUCCEEDED)
 
     async def stop(self, client: Any) -> None:
         """BatchStopJobRun."""
@@ -219,10 +234,12 @@ class GlueCrawlEndedTrigger(_GlueRunEndedTrigger):
         waiter_max_attempts: int,
         aws_conn_id: str | None = "aws_default",
         state_changes: StateChangeSettings | None = None,
+        succeeded_xcoms: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(
-            serialized_fields={"crawler_name": crawler_name, "run": run, **_state_change_fields(state_changes)},
+            serialized_fields={"crawler_name": crawler_name, "run": run, **_state_change_fields(state_changes),
+                               **succeeded_field(succeeded_xcoms)},
             waiter_name="crawl_ended",
             waiter_args={"Name": crawler_name},
             failure_message=f"Glue crawler {crawler_name} did not finish in time",
@@ -236,12 +253,17 @@ class GlueCrawlEndedTrigger(_GlueRunEndedTrigger):
             **kwargs,
         )
         self.crawler_name, self.crawl = crawler_name, run
-        self.state_changes = state_changes
+        self.state_changes, self.succeeded_xcoms = state_changes, succeeded_xcoms
 
     @property
     def state_change_key(self) -> Key:
         """This crawler's events (they name no crawl)."""
         return crawler_key(self.crawler_name)
+
+    async def succeeded(self, client: Any) -> bool:
+        """GetCrawler: the crawler is READY after a crawl newer than the one before ours, which SUCCEEDED."""
+        crawler = (await client.get_crawler(Name=self.crawler_name))["Crawler"]
+        return crawl_end_state(crawler, dict(self.crawl)) == SUCCEEDED
 
     async def stop(self, client: Any) -> None:
         """StopCrawler, if the crawl running is still the one this task started (a new try may own it now)."""
@@ -259,21 +281,3 @@ class GlueCrawlEndedTrigger(_GlueRunEndedTrigger):
 def _state_change_fields(settings: StateChangeSettings | None) -> dict[str, Any]:
     """The serialised ``state_changes`` (absent without a queue, so those triggers serialise as before)."""
     return {"state_changes": settings} if settings else {}
-
-
-def crawl_is_ours(crawler: dict[str, Any], run: dict[str, Any]) -> bool:
-    """Whether the crawler is running the crawl of ``run``: crawling, with the crawl before ours still its last.
-
-    ``LastCrawl`` is the last crawl that ended (its Status is SUCCEEDED, CANCELLED or FAILED), so while ours
-    runs it still is the one recorded before we started; a crawl started since ours ended would follow a newer
-    one. StopCrawler names no crawl, so it is only called when this holds.
-    """
-    last = iso_time((crawler.get("LastCrawl") or {}).get("StartTime"))
-    return crawler.get("State") == "RUNNING" and last == run.get("previous_start")
-
-
-def iso_time(value: object) -> str | None:
-    """A crawl's start time as text (boto3 gives datetimes), so it can be kept in JSON and compared."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return str(value) if value else None

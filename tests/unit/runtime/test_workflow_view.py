@@ -6,6 +6,7 @@ them (the system test, tests/system/test_ui.py, reads them from a running Airflo
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -16,7 +17,8 @@ import pytest
 from glue_workflow_provider.api import check_paths
 from glue_workflow_provider.compile.plan import DagPlan
 from glue_workflow_provider.model.states import NO_GLUE_STATE
-from glue_workflow_provider.runtime.node_record.rest import decoded, records_of
+from glue_workflow_provider.runtime.node_record.record import decoded
+from glue_workflow_provider.runtime.node_record.rest import records_of
 from glue_workflow_provider.runtime.workflow_view.airflow_rest import own_api_url
 from glue_workflow_provider.runtime.workflow_view.layout import BOX_H, layout
 from glue_workflow_provider.runtime.workflow_view.page import Links, index_page, workflow_page
@@ -192,5 +194,6 @@ def test_plans_are_found_on_the_node_tasks_of_a_dag_file(plan: DagPlan) -> None:
 
 def test_xcom_values_and_own_url() -> None:
     assert decoded('{"a": "b"}') == {"a": "b"} and decoded("TIMEOUT") == "TIMEOUT" and decoded('"X"') == "X"
+    assert decoded(json.dumps(json.dumps({"a": "b"}))) == {"a": "b"}, "a trigger's record, encoded once more"
     assert own_api_url({"server": ("127.0.0.1", 8080)}, "") == "http://127.0.0.1:8080"
     assert own_api_url({"server": ("::1", 9000)}, "/airflow") == "http://[::1]:9000/airflow"
