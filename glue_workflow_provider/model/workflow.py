@@ -64,6 +64,8 @@ class TaskDefaults(GlueShape):
     email_on_retry: StrictBool | None = None
 
 
+#: ``Airflow.poll_interval``'s default.
+DEFAULT_POLL_SECONDS = 6
 #: ``Airflow.state_change_poll_interval``'s default: seconds between two checks of a run when no event comes.
 STATE_CHANGE_POLL_SECONDS = 60
 
@@ -82,7 +84,9 @@ class AirflowSettings(GlueShape):
     tags: tuple[StrictStr, ...] = ()
     owner: StrictStr | None = None
     deferrable: StrictBool = True
-    poll_interval: Annotated[StrictInt, Field(ge=1, le=3600)] = 10
+    #: Seconds between two checks of a running Glue run: the amazon provider's ``job_poll_interval`` (6 s), so a
+    #: run's end is seen as soon as its sync GlueJobOperator would see it (docs/performance.md#run-time).
+    poll_interval: Annotated[StrictInt, Field(ge=1, le=3600)] = DEFAULT_POLL_SECONDS
     #: Copy each job run's CloudWatch log lines into its task's log while the task waits (jobs only).
     stream_logs: StrictBool = False
     default_args: TaskDefaults = TaskDefaults()

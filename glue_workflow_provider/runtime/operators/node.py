@@ -20,6 +20,7 @@ from airflow.triggers.base import BaseTrigger
 
 from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.model.states import NodeType
+from glue_workflow_provider.model.workflow import DEFAULT_POLL_SECONDS
 from glue_workflow_provider.runtime import run_record as records
 from glue_workflow_provider.runtime.node_record.record import STARTED_BY_KEY
 from glue_workflow_provider.runtime.node_state import WorkflowRuntime
@@ -70,7 +71,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         starts: Sequence[StartPlan] = (),
         runtime: WorkflowRuntime | None = None,
         deferrable: bool = True,
-        poll_interval: int = 10,
+        poll_interval: int = DEFAULT_POLL_SECONDS,
         run_properties_uri: str | None = None,
         glue_run: dict[str, Any] | None = None,
         **kwargs: Any,
