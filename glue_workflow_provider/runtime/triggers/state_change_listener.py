@@ -13,7 +13,11 @@ What happens to a message (events are parsed by runtime/state_changes.py):
 - anything else (a crawl's "Started", a job's RUNNING, a message that is no Glue event) is deleted, as is
   an end event older than ``MAX_AGE_SECONDS``: every waiter has checked Glue since (the queue is ours alone).
 
-The reader runs only while someone waits. A queue that cannot be read marks the listener ``failing``:
+The reader runs only while someone waits, and ends after the long poll it is in when the last waiter leaves,
+never in the middle of one: SQS does not see a long poll cancelled by its client, hands it the next message
+anyway and hides that message for ``VISIBILITY_SECONDS`` (the next node of a chain, waiting a second later,
+saw its run's end 30 s late). What that last poll brings is remembered for a waiter that comes meanwhile.
+A queue that cannot be read marks the listener ``failing``:
 waiters then check every poll interval, as without a queue, until a read succeeds again.
 """
 
@@ -85,9 +89,7 @@ class StateChangeListener:
                 waiters.remove(woken)
             if not waiters:
                 self._waiters.pop(key, None)
-            if not self._waiters and self._reader is not None:
-                self._reader.cancel()
-                self._reader = None
+            # the reader, if nobody waits any more, stops after its current long poll (see the module docstring)
 
     def _claim(self, key: Key) -> bool:
         """Take the unclaimed end event of ``key``, if one is remembered (and delete its message)."""
