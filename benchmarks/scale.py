@@ -12,7 +12,7 @@ triggerer and API server, and the local Glue endpoint, everything on loopback. O
 
 - *ours*: ``--count`` definitions of ``--nodes`` nodes from ``workload.definition`` (the parse benchmark's
   chain with AND and ANY joins and a crawler last), compiled by the loader with its defaults (deferrable,
-  ``poll_interval`` 10 s). Every name gets a per-workflow prefix (``o0003-job-00``): the endpoint steers and
+  ``poll_interval`` 6 s). Every name gets a per-workflow prefix (``o0003-job-00``): the endpoint steers and
   counts by job name, and moto lets a job run once at a time. Start triggers are made ON_DEMAND, so
   unpausing a DAG never starts a scheduled run beside the triggered one.
 - *amazon*: the same DAGs hand-written with the amazon provider's ``GlueJobOperator`` at its defaults (sync,

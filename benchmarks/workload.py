@@ -197,7 +197,7 @@ def handwritten_source(index: int, nodes: int) -> str:
         '    "retry_delay": timedelta(seconds=15),',
         f'    "workflow_name": {name!r},',
         '    "deferrable": True,',
-        '    "poll_interval": 10,',
+        '    "poll_interval": 6,',
         '    "aws_conn_id": "aws_default",',
         '    "region_name": None,',
         "}",
@@ -263,7 +263,7 @@ def dagfactory_document(index: int, nodes: int) -> dict[str, Any]:
         "retry_delay": {"__type__": "datetime.timedelta", "seconds": 15},
         "workflow_name": name,
         "deferrable": True,
-        "poll_interval": 10,
+        "poll_interval": 6,
         "aws_conn_id": "aws_default",
         "region_name": None,
     }
