@@ -106,7 +106,7 @@ class NodeRecord:
     def of(cls, task_id: str, state: Any, operator: Any, values: Mapping[str, Any], *, start: Any = None,
            end: Any = None) -> NodeRecord:
         """The record of a task from its XCom ``values`` by key, keeping only what its current try recorded."""
-        current = {key: decoded(value) for key, value in values.items() if is_current(key, state, operator)}
+        current = {key: value for key, value in values.items() if is_current(key, state, operator)}
         return cls(
             task_id=task_id,
             airflow_state=airflow_state(state),
@@ -127,8 +127,9 @@ class NodeRecord:
 def decoded(value: Any) -> Any:
     """An XCom value as it was recorded. The REST API returns what the database holds, which may still be JSON
     text; and what a trigger recorded when it ended its task (runtime/triggers/task_end.py) is JSON-encoded once
-    more than a task's own push (Airflow stores it through the ORM's serializer and then its JSON column), in
-    every reader. So a mapping, a list or a quoted string in JSON text is decoded, at most twice; other text,
+    more than a task's own push (Airflow stores it through the ORM's serializer and then its JSON column). Each
+    reader's adapter (execution API, ORM, REST) decodes what it reads, once, with this. So a mapping, a list
+    or a quoted string in JSON text is decoded, at most twice; other text,
     such as a Glue state or a run id, is the value itself (none of this record's values starts with a quote)."""
     for _ in range(2):
         if not (isinstance(value, str) and value.lstrip()[:1] in ("{", "[", '"')):
