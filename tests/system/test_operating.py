@@ -165,7 +165,7 @@ def test_a_worker_killed_between_start_job_run_and_the_record_reattaches(stack: 
         stack.eventually("the orphaned run to stop", lambda: run_state(stack.runs_of("cr-job")[0]) == "STOPPED")
         assert stack.calls("StartJobRun", "cr-job") == 1, "the listener found the run by its --GLUE_AIRFLOW_TASK argument"
         return
-    assert run["state"] == "success"
+    assert run["state"] == "success", stack.task_logs("op-crash", run_id, "cr-job")
     assert stack.calls("StartJobRun", "cr-job") == 1, "the retry found the run by its --GLUE_AIRFLOW_TASK argument"
     assert stack.ti("op-crash", run_id, "cr-job")["try_number"] == 2
 

@@ -28,7 +28,8 @@ from glue_workflow_provider.runtime.hooks import (
 )
 from glue_workflow_provider.runtime.job_logs import AsyncJobLogStream, streamed_while_waiting
 from glue_workflow_provider.runtime.state_changes import Key, crawler_key, job_key
-from glue_workflow_provider.runtime.triggers.crawls import crawl_end_state, crawl_is_ours
+from glue_workflow_provider.runtime.triggers.crawl_stop import NO_RETRIES, stop_our_crawl
+from glue_workflow_provider.runtime.triggers.crawls import crawl_end_state
 from glue_workflow_provider.runtime.triggers.state_change_wait import StateChangeSettings, checks_on_state_changes
 from glue_workflow_provider.runtime.triggers.task_end import ended_here, succeeded_field
 from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_ended
@@ -54,12 +55,19 @@ class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
     #: What the task records when its run SUCCEEDED, if the trigger may end it then (runtime/triggers/task_end.py).
     succeeded_xcoms: dict[str, Any] | None = None
 
+    #: botocore settings of the client that stops the run, over the connection's (crawlers: crawl_stop.py).
+    stop_config: dict[str, Any] = {}
+
     def hook(self) -> Any:
         """The Glue hook of this trigger's connection (one per trigger: it keeps the connection it read)."""
         if getattr(self, "_hook", None) is None:
-            self._hook = self.aws_hook_class(aws_conn_id=self.aws_conn_id, region_name=self.region_name,
-                                             verify=self.verify, config=self.botocore_config)
+            self._hook = self._new_hook(self.botocore_config)
         return self._hook
+
+    def _new_hook(self, config: dict[str, Any] | None) -> Any:
+        """A hook of ``aws_hook_class`` on the serialised connection, with botocore settings ``config``."""
+        return self.aws_hook_class(aws_conn_id=self.aws_conn_id, region_name=self.region_name,
+                                   verify=self.verify, config=config)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
         await asyncio.sleep(self.waiter_delay)
@@ -93,8 +101,9 @@ class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
 
     async def on_kill(self) -> None:
         """The user stopped the deferred task (mark failed / success, clear): stop its Glue run."""
+        hook = self._new_hook({**(self.botocore_config or {}), **self.stop_config}) if self.stop_config else self.hook()
         try:
-            async with await self.hook().get_async_conn() as client:
+            async with await hook.get_async_conn() as client:
                 await self.stop(client)
         except Exception:
             self.log.exception("Could not stop the Glue run; it may still be running (a new try stops it)")
@@ -224,6 +233,7 @@ class GlueCrawlEndedTrigger(_GlueRunEndedTrigger):
     """Wait until crawler ``crawler_name`` is READY again (its crawl has ended)."""
 
     aws_hook_class = GlueWorkflowCrawlerHook
+    stop_config = NO_RETRIES
 
     def __init__(
         self,
@@ -266,16 +276,8 @@ class GlueCrawlEndedTrigger(_GlueRunEndedTrigger):
         return crawl_end_state(crawler, dict(self.crawl)) == SUCCEEDED
 
     async def stop(self, client: Any) -> None:
-        """StopCrawler, if the crawl running is still the one this task started (a new try may own it now)."""
-        crawler = (await client.get_crawler(Name=self.crawler_name))["Crawler"]
-        if not crawl_is_ours(crawler, self.crawl):
-            self.log.info("Glue crawler %s is not running the crawl of this try; left as it is", self.crawler_name)
-            return
-        self.log.info("Stopping Glue crawler %s (the task was stopped in Airflow)", self.crawler_name)
-        try:
-            await client.stop_crawler(Name=self.crawler_name)
-        except client.exceptions.CrawlerNotRunningException:
-            self.log.info("Glue crawler %s was not running any more", self.crawler_name)
+        """StopCrawler, while the crawl running is still the one this task started (a new try may own it now)."""
+        await stop_our_crawl(client, self.crawler_name, dict(self.crawl), self.log)
 
 
 def _state_change_fields(settings: StateChangeSettings | None) -> dict[str, Any]:
