@@ -64,6 +64,12 @@ NODE_ENDED_BASE: type[BaseException] = SystemExit if AIRFLOW_V_3_3_PLUS else Air
 #: run record there, and the retry starts a new Glue run instead of reattaching to the one the kill stopped.
 CLEARED_RUNNING_KEEPS_LINEAGE = not AIRFLOW_V_3_1_PLUS
 
+#: 3.1's and 3.2's ``dag.test`` write a dag_id's DAG to the database the first time only, so a later test of
+#: that dag_id with other tasks meets the old serialized DAG (3.1's execution API then fails the new tasks with
+#: ``TaskNotFound``): the local runner writes its home's DAGs before each run there
+#: (airflow_internals.write_bundle_dags). 3.0 reads no serialized DAG there; 3.3 writes the bundle each call.
+DAG_TEST_WRITES_ONCE = AIRFLOW_V_3_1_PLUS and not AIRFLOW_V_3_3_PLUS
+
 
 def unsupported_reason() -> str | None:
     """Why the installed Airflow cannot run the provider, or None when it can (newer lines are allowed)."""

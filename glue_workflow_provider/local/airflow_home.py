@@ -39,6 +39,8 @@ def airflow_environment(home: Path, *, log_level: str = "WARNING") -> dict[str, 
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__API__EXPOSE_CONFIG": "False",
         "AIRFLOW__CORE__ALLOWED_DESERIALIZATION_CLASSES_REGEXP": r"(airflow|glue_workflow_provider)\..*",
+        # A definition changed between two local runs is written at once (runtime/airflow_internals.write_bundle_dags).
+        "AIRFLOW__CORE__MIN_SERIALIZED_DAG_UPDATE_INTERVAL": "0",
     }
 
 

@@ -181,6 +181,7 @@ class LocalRunner:
         self.endpoint.steer(definition, outcomes, puts)
         dated = {"logical_date": logical_date} if logical_date is not None else {}
         with contextlib.redirect_stdout(sys.stderr):
+            _write_dags_if_dag_test_does_not()
             return dag.test(run_conf=dict(conf or {}), **dated)
 
     def report(self, plan: DagPlan, definition: Definition, dag_run: Any, conf: Mapping[str, str]) -> RunReport:
@@ -204,6 +205,17 @@ class LocalRunner:
         with metadata_session() as session:
             recorded = records(session, dag_run.dag_id, dag_run.run_id, REPORT_KEYS)
         return endpoint_report(self.endpoint, plan, definition, str(dag_run.state), recorded, conf)
+
+
+def _write_dags_if_dag_test_does_not() -> None:
+    """On Airflows whose ``dag.test`` writes a DAG once only, write the home's DAGs first (a definition run
+    before under the same name may have had other nodes)."""
+    from glue_workflow_provider.version_compat import DAG_TEST_WRITES_ONCE
+
+    if DAG_TEST_WRITES_ONCE:
+        from glue_workflow_provider.runtime.airflow_internals import write_bundle_dags
+
+        write_bundle_dags()
 
 
 def _with_poll_interval(plan: DagPlan, seconds: int) -> DagPlan:

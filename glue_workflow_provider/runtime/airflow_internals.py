@@ -16,6 +16,7 @@ instead of failing somewhere in a running DAG.
 | the triggerer's "user-action" cancel message | ``on_kill`` of a deferred task's trigger |
 | ORM ``TaskInstance.note``, ``DagRun.note`` | Glue states as notes, in the scheduler (no execution-API call sets one) |
 | ``TaskSuccessEvent(xcoms=...)``; the listeners of ``on_task_instance_success`` | ending a task in its trigger |
+| ``DagBundlesManager``, ``BundleDagBag``, ``sync_bag_to_db`` | the local runner's DAGs written before each run (3.1, 3.2) |
 """
 
 from __future__ import annotations
@@ -95,3 +96,32 @@ def note_models() -> tuple[Any, Any]:
     from airflow.models.taskinstance import TaskInstance
 
     return TaskInstance, DagRun
+
+
+def write_bundle_dags() -> None:
+    """Write the DAGs of every configured bundle to the database, as 3.3's ``dag.test`` does on each call.
+
+    3.1's and 3.2's ``dag.test`` write a dag_id's DAG the first time it is tested only; a later test of that
+    dag_id with other tasks then runs against the old serialized DAG, and 3.1's execution API refuses to start
+    the new tasks (``TaskNotFound``; version_compat.DAG_TEST_WRITES_ONCE). A DAG written less than
+    ``[core] min_serialized_dag_update_interval`` ago is not written again: local homes set it to 0
+    (local/airflow_home.py).
+    """
+    from airflow.dag_processing.bundles.manager import DagBundlesManager
+    from airflow.utils.session import create_session
+
+    from glue_workflow_provider.version_compat import AIRFLOW_V_3_2_PLUS
+
+    if AIRFLOW_V_3_2_PLUS:
+        from airflow.dag_processing.dagbag import BundleDagBag, sync_bag_to_db
+    else:
+        from airflow.models.dagbag import BundleDagBag, sync_bag_to_db  # type: ignore[no-redef]
+
+    manager = DagBundlesManager()  # type: ignore[no-untyped-call]
+    with create_session() as session:
+        manager.sync_bundles_to_db(session=session)
+    for bundle in manager.get_all_dag_bundles():
+        if not bundle.is_initialized:
+            bundle.initialize()
+        bag = BundleDagBag(dag_folder=bundle.path, bundle_path=bundle.path)
+        sync_bag_to_db(bag, bundle.name, bundle.version)

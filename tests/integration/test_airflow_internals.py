@@ -12,6 +12,7 @@ from glue_workflow_provider.version_compat import (
     AIRFLOW_V_3_2_PLUS,
     AIRFLOW_V_3_3_PLUS,
     CLEARED_RUNNING_KEEPS_LINEAGE,
+    DAG_TEST_WRITES_ONCE,
 )
 
 pytestmark = pytest.mark.airflow
@@ -113,3 +114,16 @@ def test_notes_are_written_through_the_orm_note_proxies() -> None:
     from airflow.sdk.execution_time import comms
 
     assert not any("note" in name.lower() for name in vars(comms) if name[0].isupper())
+
+
+def test_dag_test_writes_a_dag_once_on_3_1_and_3_2_only() -> None:
+    """3.1's and 3.2's ``dag.test`` write a DAG only when its dag_id has no version yet; 3.3's write its bundle
+    on every call (the local runner writes it itself where they do not: airflow_internals.write_bundle_dags)."""
+    from airflow.sdk import DAG
+
+    source = inspect.getsource(DAG.test)
+    if AIRFLOW_V_3_1_PLUS:
+        assert ("if not version:" in source) is DAG_TEST_WRITES_ONCE
+        assert "sync_bag_to_db" in source
+    else:
+        assert not DAG_TEST_WRITES_ONCE
