@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from glue_workflow_provider.compile.plan import StartPlan
 from glue_workflow_provider.runtime import run_record as records
+from glue_workflow_provider.runtime.check_phase import stamped
 from glue_workflow_provider.runtime.node_record.record import SEEN_KEY
 from glue_workflow_provider.runtime.operators.retire import retire
 from glue_workflow_provider.runtime.run_record import Lineage, RunRecord
@@ -58,7 +59,7 @@ def reattach_or_submit(node: GlueNodeOperator[Any], context: Any, start: StartPl
     seen = _seen_properties(node, context)
     record = RunRecord(lineage.number, lineage.token, node.prepare(), seen)
     records.save_record(store, record)
-    run = node.submit(context, start, seen, record)
+    run = stamped(node.submit(context, start, seen, record))
     records.save_record(store, replace(record, run=run))
     return run
 

@@ -22,6 +22,7 @@ from airflow.triggers.base import TriggerEvent
 from asgiref.sync import sync_to_async
 
 from glue_workflow_provider.model.states import SUCCEEDED
+from glue_workflow_provider.runtime.check_phase import first_check_delay
 from glue_workflow_provider.runtime.hooks import (
     GlueWorkflowCrawlerHook,
     GlueWorkflowJobHook,
@@ -38,9 +39,10 @@ from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_end
 class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
     """The one base of the waiting triggers: what they share, with an explicit ``run()``.
 
-    - ``run()``: the first check comes after one ``waiter_delay``, not at once. The operator checks the run
-      before it defers, so an immediate check only repeats that one; and a trigger that fires within seconds
-      of the deferral can lose to an Airflow 3.3 scheduler race that fails the resumed task
+    - ``run()``: the first check comes on the grid of the run's start, at least half a ``waiter_delay`` after
+      the trigger starts (runtime/check_phase.py), not at once. The operator checks the run before it
+      defers, so an immediate check only repeats that one; and a trigger that fires within seconds of the
+      deferral can lose to an Airflow 3.3 scheduler race that fails the resumed task
       (apache/airflow#71580, #72716). Then the checks (``checks()``), with whatever runs beside them
       (``waiting()``), each step cancellable with its message, each event saying what happened.
     - ``hook()``: the subclass's ``aws_hook_class`` on the serialised connection (the oldest supported
@@ -70,7 +72,7 @@ class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
                                    verify=self.verify, config=config)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
-        await asyncio.sleep(self.waiter_delay)
+        await asyncio.sleep(first_check_delay(self.return_value, self.waiter_delay))
         await _to_the_end(sync_to_async(lambda: self.hook().conn_config)())
         async for event in _cancellable_here(self.waiting(self.checks())):
             yield await ended_here(self, _says_what_happened(event, self.status_message))

@@ -6,8 +6,8 @@ end event of that run arrives (one GetJobRun or GetCrawler, through the same wai
 otherwise only every ``poll_interval`` of the queue settings: the fallback for an event that never comes
 (Glue's delivery is best effort; a rule can be missing). The state is always Glue's answer, never the event's.
 
-The first check still comes no earlier than one ``waiter_delay`` after deferring, as without a queue
-(glue_run.py, ``_GlueRunEndedTrigger.run``): a trigger that fires within seconds of the deferral can lose
+The first check still comes on the grid of the run's start, at least half a ``waiter_delay`` after the trigger
+starts, as without a queue (runtime/check_phase.py): a trigger that fires within seconds of the deferral can lose
 to an Airflow 3.3 scheduler race.
 """
 
