@@ -162,6 +162,10 @@ class RunPropertiesChannel:
             return {}
         return check_properties(json.loads(body or b"{}"), f"{location}{OUT_OBJECT}")
 
+    def warm(self) -> None:
+        """Build the S3 client now (a trigger does it while its run goes on)."""
+        self._client()
+
     def _key(self, location: str, name: str) -> str:
         return location[len(f"s3://{self.bucket}/"):] + name
 

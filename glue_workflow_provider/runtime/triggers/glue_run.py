@@ -32,7 +32,7 @@ from glue_workflow_provider.runtime.state_changes import Key, crawler_key, job_k
 from glue_workflow_provider.runtime.triggers.crawl_stop import NO_RETRIES, stop_our_crawl
 from glue_workflow_provider.runtime.triggers.crawls import crawl_end_state
 from glue_workflow_provider.runtime.triggers.state_change_wait import StateChangeSettings, checks_on_state_changes
-from glue_workflow_provider.runtime.triggers.task_end import ended_here, succeeded_field
+from glue_workflow_provider.runtime.triggers.task_end import ended_here, succeeded_field, warm_put_channel
 from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_ended
 
 
@@ -72,7 +72,9 @@ class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
                                    verify=self.verify, config=config)
 
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        warming = asyncio.ensure_future(warm_put_channel(self))
         await asyncio.sleep(first_check_delay(self.return_value, self.waiter_delay))
+        await _to_the_end(warming)
         await _to_the_end(sync_to_async(lambda: self.hook().conn_config)())
         async for event in _cancellable_here(self.waiting(self.checks())):
             yield await ended_here(self, _says_what_happened(event, self.status_message))

@@ -27,6 +27,7 @@ from glue_workflow_provider.runtime.triggers.waiter_checks import (
     check_once,
     ended_event,
     error_event,
+    glue_client,
 )
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ async def checks_on_state_changes(
     loop = asyncio.get_running_loop()
     deadline = loop.time() + trigger.waiter_delay * trigger.attempts
     hook = trigger.hook()
-    async with await hook.get_async_conn() as client, listener.watching(key) as woken:  # type: ignore[no-untyped-call]
+    async with glue_client(trigger) as client, listener.watching(key) as woken:
         waiter = hook.get_waiter(trigger.waiter_name, deferrable=True, client=client,
                                  config_overrides=trigger.waiter_config_overrides)
         told = False

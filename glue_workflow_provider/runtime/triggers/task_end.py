@@ -20,6 +20,7 @@ from asgiref.sync import sync_to_async
 
 from glue_workflow_provider.runtime.node_record.record import PUT_KEY
 from glue_workflow_provider.runtime.run_properties import RunPropertiesChannel, put_value
+from glue_workflow_provider.runtime.triggers.waiter_checks import OPEN_CLIENT
 
 if TYPE_CHECKING:
     from glue_workflow_provider.runtime.triggers.glue_run import _GlueRunEndedTrigger
@@ -39,8 +40,7 @@ async def ended_here(trigger: _GlueRunEndedTrigger, event: TriggerEvent) -> Trig
     if not trigger.succeeded_xcoms or payload.get("status") != "ended":
         return event
     try:
-        async with await trigger.hook().get_async_conn() as client:
-            succeeded = await trigger.succeeded(client)
+        succeeded = await _succeeded(trigger)
     except Exception:
         trigger.log.exception("Could not read the run's end state; the task resumes on a worker to read it")
         return event
@@ -59,12 +59,48 @@ async def ended_here(trigger: _GlueRunEndedTrigger, event: TriggerEvent) -> Trig
     return TaskSuccessEvent(xcoms=xcoms)
 
 
-async def _put(trigger: _GlueRunEndedTrigger) -> dict[str, Any] | None:
-    """What a job with a run-properties location put, as XCom ``run_properties_put`` (None: nothing)."""
-    location = (trigger.return_value or {}).get("properties") if isinstance(trigger.return_value, dict) else None
+async def _succeeded(trigger: _GlueRunEndedTrigger) -> bool:
+    """The trigger's ``succeeded`` asked on the wait's open client (waiter_checks.glue_client), else a new one."""
+    client = getattr(trigger, OPEN_CLIENT, None)
+    if client is not None:
+        return await trigger.succeeded(client)
+    async with await trigger.hook().get_async_conn() as client:
+        return await trigger.succeeded(client)
+
+
+def _location(trigger: _GlueRunEndedTrigger) -> str | None:
+    """The job's run-properties location, when it has one and the task may end here."""
+    run = trigger.return_value if isinstance(trigger.return_value, dict) else {}
+    return run.get("properties") if trigger.succeeded_xcoms else None
+
+
+def put_channel(trigger: _GlueRunEndedTrigger) -> RunPropertiesChannel | None:
+    """The channel ``_put`` reads, made once per trigger; ``warm_put_channel`` builds its S3 client early."""
+    location = _location(trigger)
     if not location:
         return None
-    channel = RunPropertiesChannel(location, aws_conn_id=trigger.aws_conn_id, region_name=trigger.region_name,
-                                   verify=trigger.verify, config=trigger.botocore_config)
+    if getattr(trigger, "_put_channel", None) is None:
+        trigger._put_channel = RunPropertiesChannel(  # type: ignore[attr-defined]
+            location, aws_conn_id=trigger.aws_conn_id, region_name=trigger.region_name,
+            verify=trigger.verify, config=trigger.botocore_config)
+    return trigger._put_channel  # type: ignore[attr-defined, no-any-return]
+
+
+async def warm_put_channel(trigger: _GlueRunEndedTrigger) -> None:
+    """Build the channel's S3 client while the run goes on (a fifth of a second), not after it ended; a
+    failure here is left to ``_put``, which meets it again and resumes the task on a worker."""
+    channel = put_channel(trigger)
+    if channel is not None:
+        try:
+            await sync_to_async(channel.warm)()
+        except Exception:
+            trigger.log.debug("Could not build the run-properties client yet", exc_info=True)
+
+
+async def _put(trigger: _GlueRunEndedTrigger) -> dict[str, Any] | None:
+    """What a job with a run-properties location put, as XCom ``run_properties_put`` (None: nothing)."""
+    location, channel = _location(trigger), put_channel(trigger)
+    if not location or channel is None:
+        return None
     values = await sync_to_async(channel.collect)(location)
     return put_value(values) if values else None
