@@ -13,7 +13,7 @@ Two parts, each against the local Glue endpoint, which counts every request it a
 
 1. A real Airflow (scheduler, DAG processor, triggerer, API server, LocalExecutor; ``local/demo.py``) runs a
    4-job chain three times: compiled by the loader (our GlueWorkflowJobOperator with its defaults:
-   deferrable, ``poll_interval`` 6 s, first check one interval after deferring), then as hand-written
+   deferrable, ``poll_interval`` 6 s, checks on the grid of the run's start), then as hand-written
    DAGs with the amazon provider's GlueJobOperator with its defaults (sync, ``job_poll_interval`` 6 s) and
    with ``deferrable=True`` (``waiter_delay`` 60 s). Each job run stays RUNNING ``--running-seconds``.
    The loader's chain runs twice: polling, and woken by Glue's state-change events
