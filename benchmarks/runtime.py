@@ -5,6 +5,7 @@ Usage (from the repository root)::
     .venv/bin/python benchmarks/runtime.py            # about 15 minutes
     .venv/bin/python benchmarks/runtime.py --quick    # skips the amazon deferrable run and N=16
     .venv/bin/python benchmarks/runtime.py --part scheduler --dags rt-chain,rt-chain-events   # one part
+    .venv/bin/python benchmarks/runtime.py --part execution-api --sizes 4,8,16,32   # dag.test counts only
     .venv/bin/python benchmarks/runtime.py --part scheduler --dags amazon_glue_sync,rt-chain --rounds 4
         # the two sides interleaved (amazon, ours, amazon, ours ...): hand-off and gap p50 and p95 over all runs
 
@@ -296,17 +297,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=("execution-api", "scheduler"),
                         help="only one part (execution-api: dag.test counts; scheduler: the real scheduler)")
     parser.add_argument("--dags", default="", help=f"with the scheduler part, only these (comma-separated: {ALL_DAGS})")
-    parser.add_argument("--sizes", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--sizes", default="", help="execution-API part: chain lengths (default 4,8,16; --quick 4,8)")
+    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=1,
                         help="runs of each DAG, interleaved in the order of --dags (e.g. amazon, ours, amazon, ours)")
     args = parser.parse_args(argv)
+    if args.in_process:  # the execution-API part's own process (_execution_part)
+        print("RESULT " + json.dumps(execution_api(tuple(int(s) for s in args.sizes.split(",")))), flush=True)
+        return 0
+    execution = {} if args.part == "scheduler" else _execution_part(args.sizes or ("4,8" if args.quick else "4,8,16"))
     if args.part == "execution-api":
-        sizes = tuple(int(s) for s in args.sizes.split(","))
-        print("RESULT " + json.dumps(execution_api(sizes)), flush=True)
+        _table(execution, {})
+        if args.json:
+            args.json.write_text(json.dumps({"execution_api": execution}, indent=2, default=str))
         return 0
     root = (args.workdir or Path(tempfile.mkdtemp(prefix="glue-airflow-runtime-"))).resolve()
     root.mkdir(parents=True, exist_ok=True)
-    execution = {} if args.part == "scheduler" else _execution_part("4,8" if args.quick else "4,8,16")
     dag_ids = tuple(args.dags.split(",")) if args.dags else ALL_DAGS[:3] if args.quick else ALL_DAGS
     print(f"\n== a real scheduler, 4-job chain, each run {args.running_seconds:g} s ==", flush=True)
     scheduler = real_scheduler(root, args.running_seconds, dag_ids, args.rounds)
@@ -318,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _execution_part(sizes: str) -> dict[str, Any]:
     print("== execution-API calls per task (dag.test) ==", flush=True)
-    done = subprocess.run([sys.executable, __file__, "--part", "execution-api", "--sizes", sizes],
+    done = subprocess.run([sys.executable, __file__, "--in-process", "--sizes", sizes],
                           capture_output=True, text=True, timeout=3600)
     line = next((out for out in done.stdout.splitlines() if out.startswith("RESULT ")), None)
     if line is None:
