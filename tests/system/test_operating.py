@@ -167,7 +167,11 @@ def test_a_worker_killed_between_start_job_run_and_the_record_reattaches(stack: 
         return
     assert run["state"] == "success", stack.task_logs("op-crash", run_id, "cr-job")
     assert stack.calls("StartJobRun", "cr-job") == 1, "the retry found the run by its --GLUE_AIRFLOW_TASK argument"
-    assert stack.ti("op-crash", run_id, "cr-job")["try_number"] == 2
+    # Try 2 reattaches to the run (found by its argument) and defers; its trigger finds the run ended 2 s later
+    # (poll_interval 2, no start time for a found run). On a loaded machine Airflow's scheduler can then fail
+    # that try on the deferring worker's late exit event (apache/airflow#71580, #72716; CI 2026-12-07): try 3
+    # reattaches to the same run again. Either way one Glue run, and the DAG run succeeds.
+    assert stack.ti("op-crash", run_id, "cr-job")["try_number"] in (2, 3)
 
 
 def test_clearing_one_task_leaves_anothers_retry_attached_to_its_run(stack: Stack) -> None:

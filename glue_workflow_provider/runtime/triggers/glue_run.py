@@ -39,8 +39,8 @@ from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_end
 class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
     """The one base of the waiting triggers: what they share, with an explicit ``run()``.
 
-    - ``run()``: the first check comes on the grid of the run's start, at least half a ``waiter_delay`` after
-      the trigger starts (runtime/check_phase.py), not at once. The operator checks the run before it
+    - ``run()``: the first check comes on the grid of the run's start, at least 5 s (or a ``waiter_delay``)
+      after the trigger starts (runtime/check_phase.py), not at once. The operator checks the run before it
       defers, so an immediate check only repeats that one; and a trigger that fires within seconds of the
       deferral can lose to an Airflow 3.3 scheduler race that fails the resumed task
       (apache/airflow#71580, #72716). Then the checks (``checks()``), with whatever runs beside them

@@ -6,9 +6,9 @@ end event of that run arrives (one GetJobRun or GetCrawler, through the same wai
 otherwise only every ``poll_interval`` of the queue settings: the fallback for an event that never comes
 (Glue's delivery is best effort; a rule can be missing). The state is always Glue's answer, never the event's.
 
-The first check still comes on the grid of the run's start, at least half a ``waiter_delay`` after the trigger
-starts, as without a queue (runtime/check_phase.py): a trigger that fires within seconds of the deferral can lose
-to an Airflow 3.3 scheduler race.
+The first check still comes on the grid of the run's start, at least 5 s (or one ``waiter_delay``) after the
+trigger starts, as without a queue (runtime/check_phase.py): a trigger that fires within seconds of the
+deferral can lose to an Airflow scheduler race.
 """
 
 from __future__ import annotations
