@@ -2,8 +2,12 @@
 
 Glue writes a job run's logs to the groups ``/aws-glue/jobs/output`` and ``/aws-glue/jobs/error`` (and, with
 continuous logging, ``/aws-glue/jobs/logs-v2``), each in a stream named after the job run id; a crawler logs
-to ``/aws-glue/crawlers`` in a stream named after the crawler. The job links read what the amazon provider's
-``GlueJobRunDetailsLink`` already keeps in XCom (region, domain, job, run id), so they cost no extra write.
+to ``/aws-glue/crawlers`` in a stream named after the crawler.
+
+Airflow shows a task's links from the XComs ``_link_<class>`` that the task process pushes as it ends (or
+defers), calling each link's ``get_link`` there. The amazon provider's links read their fields from another
+XCom at that moment (one read per link, after one write); ours take them from the operator, which knows its
+run in that process (``link_fields``), so a node's links cost one XCom write each and nothing more.
 """
 
 from __future__ import annotations
@@ -45,10 +49,26 @@ def crawler_url(aws_domain: str, region: str, crawler_name: str) -> str:
     return f"{console}/glue/home?region={region}#/v2/data-catalog/crawlers/view/{name}"
 
 
-class _JobLogLink(BaseAwsLink):
-    """One CloudWatch log stream of the job run (from the job run details XCom)."""
+class _FromTheOperator(BaseAwsLink):
+    """A link built from the fields its operator holds in this process (``link_fields``, set when the node knows
+    its run): "" when it holds none (a process that ended before knowing its run), never an XCom read."""
 
-    key = GlueJobRunDetailsLink.key
+    def get_link(self, operator: Any, *, ti_key: Any) -> str:
+        fields = getattr(operator, "link_fields", None)
+        return self.format_link(**fields) if fields else ""
+
+
+class GlueRunDetailsLink(_FromTheOperator, GlueJobRunDetailsLink):
+    """The Glue console page of the job run (the amazon provider's link, under its XCom key)."""
+
+    @property
+    def xcom_key(self) -> str:
+        return f"_link_{GlueJobRunDetailsLink.__name__}"  # the key the amazon operator's link has always used
+
+
+class _JobLogLink(_FromTheOperator):
+    """One CloudWatch log stream of the job run."""
+
     group: ClassVar[str]
 
     def format_link(self, **kwargs: Any) -> str:
@@ -78,11 +98,10 @@ class GlueJobContinuousLogsLink(_JobLogLink):
     group = JOB_LOG_GROUPS["continuous"]
 
 
-class GlueCrawlerDetailsLink(BaseAwsLink):
+class GlueCrawlerDetailsLink(_FromTheOperator):
     """The crawler's Glue console page."""
 
     name = "AWS Glue Crawler"
-    key = "glue_crawler_details"
 
     def format_link(self, **kwargs: Any) -> str:
         if not kwargs.get("aws_domain"):
@@ -90,11 +109,10 @@ class GlueCrawlerDetailsLink(BaseAwsLink):
         return crawler_url(kwargs["aws_domain"], kwargs["region_name"], kwargs["crawler_name"])
 
 
-class GlueCrawlerLogsLink(BaseAwsLink):
+class GlueCrawlerLogsLink(_FromTheOperator):
     """The crawler's CloudWatch log stream (``/aws-glue/crawlers``, stream = the crawler's name)."""
 
     name = "CloudWatch crawler logs"
-    key = GlueCrawlerDetailsLink.key
 
     def format_link(self, **kwargs: Any) -> str:
         if not kwargs.get("aws_domain"):
@@ -102,5 +120,15 @@ class GlueCrawlerLogsLink(BaseAwsLink):
         return cloudwatch_url(kwargs["aws_domain"], kwargs["region_name"], CRAWLER_LOG_GROUP, kwargs["crawler_name"])
 
 
-JOB_LINKS = (GlueJobRunDetailsLink(), GlueJobOutputLogsLink(), GlueJobErrorLogsLink(), GlueJobContinuousLogsLink())
+JOB_LINKS = (GlueRunDetailsLink(), GlueJobOutputLogsLink(), GlueJobErrorLogsLink(), GlueJobContinuousLogsLink())
 CRAWLER_LINKS = (GlueCrawlerDetailsLink(), GlueCrawlerLogsLink())
+
+
+def aws_domain(operator: Any) -> str | None:
+    """The console domain of the operator's partition (aws.amazon.com, amazonaws.cn, ...)."""
+    return BaseAwsLink.get_aws_domain(operator.hook.conn_partition)
+
+
+def link_fields(operator: Any, **fields: str) -> dict[str, Any]:
+    """The fields a node's links are built from: its connection's region and console domain, and ``fields``."""
+    return {"region_name": operator.hook.conn_region_name, "aws_domain": aws_domain(operator), **fields}

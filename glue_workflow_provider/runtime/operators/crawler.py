@@ -13,9 +13,8 @@ from glue_workflow_provider.runtime.exceptions import (
     GlueNodeWaitError,
 )
 from glue_workflow_provider.runtime.hooks import GlueWorkflowCrawlerHook
-from glue_workflow_provider.runtime.links import CRAWLER_LINKS, GlueCrawlerDetailsLink, crawler_url
+from glue_workflow_provider.runtime.links import CRAWLER_LINKS, aws_domain, crawler_url, link_fields
 from glue_workflow_provider.runtime.node_record.record import GLUE_RUN_KEY
-from glue_workflow_provider.runtime.operators.monitoring import aws_domain
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.operators.state_change_option import WakesOnStateChanges
 from glue_workflow_provider.runtime.run_record import RunRecord
@@ -96,18 +95,12 @@ class GlueWorkflowCrawlerOperator(WakesOnStateChanges, GlueNodeOperator[GlueWork
         return None
 
     def reattached(self, context: Any, run: dict[str, Any]) -> None:
-        """Which crawl this node waits for, and the crawler's links, in XCom (Airflow clears XCom between tries).
+        """Which crawl this node waits for in XCom (cleared by Airflow between tries), and the links' fields.
 
         The links name the crawler, not the crawl (Glue's crawls have no id; the log stream is the crawler's).
         """
         context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run.get("previous_start") or FIRST_CRAWL)
-        GlueCrawlerDetailsLink.persist(
-            context=context,
-            operator=self,
-            region_name=self.hook.conn_region_name,
-            aws_partition=self.hook.conn_partition,
-            crawler_name=self.glue_name,
-        )
+        self.link_fields = link_fields(self, crawler_name=self.glue_name)
 
     def run_from_glue_run_id(self, value: str | None) -> dict[str, Any] | None:
         """``{"previous_start": ...}``: the start of the crawl before ours (FIRST_CRAWL: there was none)."""

@@ -6,7 +6,6 @@ import urllib.parse
 from functools import cached_property
 from typing import Any
 
-from airflow.providers.amazon.aws.links.glue import GlueJobRunDetailsLink
 from botocore.exceptions import ClientError
 
 from glue_workflow_provider.compile.plan import StartPlan
@@ -14,9 +13,9 @@ from glue_workflow_provider.model.states import NodeType, is_end_state
 from glue_workflow_provider.runtime.exceptions import GlueNodeNotFoundError
 from glue_workflow_provider.runtime.hooks import GlueWorkflowJobHook
 from glue_workflow_provider.runtime.job_logs import JobLogStream, log_groups
-from glue_workflow_provider.runtime.links import JOB_LINKS, job_run_url
+from glue_workflow_provider.runtime.links import JOB_LINKS, aws_domain, job_run_url, link_fields
 from glue_workflow_provider.runtime.node_record.record import GLUE_RUN_KEY
-from glue_workflow_provider.runtime.operators.monitoring import aws_domain, masked
+from glue_workflow_provider.runtime.operators.monitoring import masked
 from glue_workflow_provider.runtime.operators.node import GlueNodeOperator
 from glue_workflow_provider.runtime.operators.state_change_option import WakesOnStateChanges
 from glue_workflow_provider.runtime.run_properties import (
@@ -123,16 +122,9 @@ class GlueWorkflowJobOperator(WakesOnStateChanges, GlueNodeOperator[GlueWorkflow
         return {"run_id": value} if value else None
 
     def reattached(self, context: Any, run: dict[str, Any]) -> None:
-        """The run id in XCom and the console link (both cleared by Airflow between tries)."""
+        """The run id in XCom (cleared by Airflow between tries), and what the console links are built from."""
         context["ti"].xcom_push(key=GLUE_RUN_KEY, value=run["run_id"])
-        GlueJobRunDetailsLink.persist(
-            context=context,
-            operator=self,
-            region_name=self.hook.conn_region_name,
-            aws_partition=self.hook.conn_partition,
-            job_name=urllib.parse.quote(self.glue_name, safe=""),
-            job_run_id=run["run_id"],
-        )
+        self.link_fields = link_fields(self, job_name=urllib.parse.quote(self.glue_name, safe=""), job_run_id=run["run_id"])
 
     @cached_property
     def _channel(self) -> RunPropertiesChannel | None:

@@ -15,8 +15,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from airflow.providers.amazon.aws.links.base_aws import BaseAwsLink
-
 from glue_workflow_provider.model.states import SUCCEEDED
 from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.node_record.execution_api import pulled
@@ -51,11 +49,6 @@ def masked(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if values is None:
         return None
     return {key: MASK if looks_secret(key) else value for key, value in values.items()}
-
-
-def aws_domain(operator: Any) -> str | None:
-    """The console domain of the operator's partition (aws.amazon.com, amazonaws.cn, ...)."""
-    return BaseAwsLink.get_aws_domain(operator.hook.conn_partition)
 
 
 class NodeMonitoring:

@@ -37,6 +37,7 @@ from glue_workflow_provider.runtime.run_properties import (
     visible,
 )
 from glue_workflow_provider.runtime.run_record import RunRecord
+from glue_workflow_provider.runtime.task_states import one_read
 
 HookT = TypeVar("HookT", bound=AwsGenericHook[Any])
 
@@ -91,6 +92,7 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
         self.killed = False  # on_kill stopped the run: this try records nothing more
         self.record_store: Any = None  # where this task's run record is kept (runtime/run_record.py)
         self.seen: dict[str, str] | None = None  # the run properties this try's run sees, once known
+        self.link_fields: dict[str, Any] | None = None  # what the console links are built from, once the run is known
 
     # -- what each kind of node does ---------------------------------------------------------------------
 
@@ -153,9 +155,10 @@ class GlueNodeOperator(NodeMonitoring, AwsBaseOperator[HookT], Generic[HookT]):
     def execute(self, context: Any) -> Any:
         """Start (or reattach to) the Glue run, then wait for it, deferring by default."""
         with pruned_on_final_failure(self, context):
-            start = start_plan(self, context)
-            context["ti"].xcom_push(key=STARTED_BY_KEY, value=start.trigger)
-            run = reattach_or_submit(self, context, start)
+            with one_read():  # what starts the node and what it sees, from one read of the run's task states
+                start = start_plan(self, context)
+                context["ti"].xcom_push(key=STARTED_BY_KEY, value=start.trigger)
+                run = reattach_or_submit(self, context, start)
             return wait(self, context, run)
 
     def execute_complete(self, context: Any, event: dict[str, Any] | None = None, run: dict[str, Any] | None = None) -> Any:

@@ -26,7 +26,21 @@ def test_each_job_link_points_at_the_runs_stream_in_its_group() -> None:
     assert urls["CloudWatch output logs"].endswith("$252Faws-glue$252Fjobs$252Foutput/log-events/jr_9")
     assert urls["CloudWatch error logs"].endswith("$252Faws-glue$252Fjobs$252Ferror/log-events/jr_9")
     assert urls["CloudWatch continuous logs"].endswith("$252Faws-glue$252Fjobs$252Flogs-v2/log-events/jr_9")
-    assert all(link.key == "glue_job_run_details" for link in JOB_LINKS)  # one XCom for all four
+    assert [link.xcom_key for link in JOB_LINKS] == [  # the run details link keeps the amazon operator's key
+        "_link_GlueJobRunDetailsLink", "_link_GlueJobOutputLogsLink", "_link_GlueJobErrorLogsLink",
+        "_link_GlueJobContinuousLogsLink",
+    ]
+
+
+def test_links_are_built_from_what_the_operator_holds_and_empty_before_it_knows_its_run() -> None:
+    from types import SimpleNamespace
+
+    from glue_workflow_provider.runtime.links import JOB_LINKS
+
+    operator = SimpleNamespace(link_fields=None)
+    assert [link.get_link(operator, ti_key=None) for link in JOB_LINKS] == ["", "", "", ""]  # and no XCom read
+    operator.link_fields = {"region_name": "eu-west-1", "aws_domain": "aws.amazon.com", "job_name": "j", "job_run_id": "jr_1"}
+    assert JOB_LINKS[0].get_link(operator, ti_key=None).endswith("region=eu-west-1#/job/j/run/jr_1")
 
 
 def test_crawler_links_name_the_crawler() -> None:
