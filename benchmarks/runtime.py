@@ -20,8 +20,10 @@ Two parts, each against the local Glue endpoint, which counts every request it a
    The loader's chain runs twice: polling, and woken by Glue's state-change events
    (``Airflow.state_change_queue_url``, fallback checks every 60 s; the endpoint sends the events).
    Reported: Glue API calls per job run, the Airflow hand-off (a task's end to its successor's start), the
-   Glue-to-Glue gap (a run's end to its successor's run start), and how late each task saw its run end.
-2. ``dag.test()`` (Airflow's own scheduling logic, in one process) counts the Task-SDK messages each task
+   Glue-to-Glue gap (a run's end to its successor's run start), how late each task saw its run end, and the
+   execution-API calls per node task from the API server's access log (benchmarks/access_log.py): the real
+   calls of a running Airflow, where a node whose success hands on ends in the triggerer.
+2. ``dag.test()`` (benchmarks/rt_execution.py; Airflow's own scheduling logic, in one process) counts the Task-SDK messages each task
    sends, i.e. the execution-API calls a worker makes, for workflows of 4, 8 and 16 nodes, and for the
    amazon operator (job runs last 2 s, checks every 1 s, so every task defers and resumes once).
 
@@ -33,12 +35,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from collections import Counter
 from datetime import datetime, timedelta
@@ -51,46 +52,9 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import workload  # noqa: E402
-
-CHAIN = ("rt-a", "rt-b", "rt-c", "rt-d")
-OUR_DAG = "rt-chain"
-#: The same chain, its waits woken by Glue's state-change events (``Airflow.state_change_queue_url``; the
-#: demo creates the queue and the EventBridge rule that sends the endpoint's events there).
-EVENTS_DAG = "rt-chain-events"
-STATE_CHANGE_QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/rt-state-changes"
-ALL_DAGS = (OUR_DAG, EVENTS_DAG, "amazon_glue_sync", "amazon_glue_deferrable")
-
-
-def events_definition() -> dict[str, Any]:
-    return {**chain_definition(), "Workflow": {"Name": EVENTS_DAG},
-            "Airflow": {"state_change_queue_url": STATE_CHANGE_QUEUE}}
-
-
-def chain_definition() -> dict[str, Any]:
-    triggers: list[dict[str, Any]] = [{"Name": "start", "Type": "ON_DEMAND", "Actions": [{"JobName": CHAIN[0]}]}]
-    for before, after in pairwise(CHAIN):
-        triggers.append({"Name": f"after-{before}", "Type": "CONDITIONAL", "StartOnCreation": True,
-                         "Predicate": {"Conditions": [{"LogicalOperator": "EQUALS", "JobName": before, "State": "SUCCEEDED"}]},
-                         "Actions": [{"JobName": after}]})
-    return {"Workflow": {"Name": OUR_DAG}, "Triggers": triggers}
-
-
-AMAZON_DAGS = '''"""The same 4-job chain with the amazon provider's GlueJobOperator, at its defaults (airflow DAG)."""
-
-from itertools import pairwise
-
-import pendulum
-from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
-from airflow.sdk import DAG
-
-for dag_id, deferrable in (("amazon_glue_sync", False), ("amazon_glue_deferrable", True)):
-    with DAG(dag_id=dag_id, schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), catchup=False) as dag:
-        tasks = [GlueJobOperator(task_id=name, job_name=name, deferrable=deferrable) for name in JOBS]
-        for upstream, downstream in pairwise(tasks):
-            upstream >> downstream
-    globals()[dag_id] = dag
-'''
+import access_log  # noqa: E402
+from rt_chain import ALL_DAGS, AMAZON_DAGS, CHAIN, chain_definition, events_definition  # noqa: E402
+from rt_execution import execution_part  # noqa: E402
 
 
 def _free_port() -> int:
@@ -152,7 +116,23 @@ def _over_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "handoff_s_median": statistics.median(handoffs), "handoff_s_p95": _percentile(handoffs, 0.95),
         "glue_gap_s_median": statistics.median(gaps), "glue_gap_s_p95": _percentile(gaps, 0.95),
         "seen_late_s_median": statistics.median(late),
+        "execution_api_calls_per_node_task": _mean(runs, "execution_api_calls_per_node_task"),
+        "execution_api_calls_per_node_task_without_heartbeats": _mean(
+            runs, "execution_api_calls_per_node_task_without_heartbeats"),
+        "execution_api_calls_by_kind_per_node_task": _per_node_kinds(runs),
     }
+
+
+def _mean(runs: list[dict[str, Any]], key: str) -> float:
+    return statistics.mean(run["summary"][key] for run in runs)
+
+
+def _per_node_kinds(runs: list[dict[str, Any]]) -> dict[str, float]:
+    """Execution-API calls per node task by kind (``PATCH task-instances/{id}/run`` ...), over all runs."""
+    total: Counter[str] = Counter()
+    for run in runs:
+        total.update(run["execution_api_calls"])
+    return {k: round(v / (len(runs) * len(CHAIN)), 2) for k, v in total.most_common()}
 
 
 def _counts(demo: Any, method: str = "GET") -> dict[str, Any]:
@@ -163,11 +143,15 @@ def _counts(demo: Any, method: str = "GET") -> dict[str, Any]:
 
 def _one_run(demo: Any, dag_id: str, running_seconds: float) -> dict[str, Any]:
     _counts(demo, "DELETE")
+    api_log = demo.home / "logs" / "api-server.log"
+    api_offset = access_log.size(api_log)
     run_id = demo.trigger(dag_id)
     path = f"/api/v2/dags/{dag_id}/dagRuns/{urllib.request.quote(run_id, safe='')}"
     run = demo.wait_for(f"run of {dag_id}", lambda: (r := demo.request("GET", path))["state"] in ("success", "failed") and r,
                         timeout=1200)
     counts = _counts(demo)
+    time.sleep(2)  # the access log is written after the response: let the last task's lines land
+    execution = access_log.by_kind(access_log.execution_calls(access_log.read_from(api_log, api_offset)))
     instances = {ti["task_id"]: ti for ti in demo.request("GET", f"{path}/taskInstances")["task_instances"]}
     glue = demo.endpoint.client()
     started = {name: max(r["StartedOn"] for r in glue.get_job_runs(JobName=name)["JobRuns"]) for name in CHAIN}
@@ -194,95 +178,10 @@ def _one_run(demo: Any, dag_id: str, running_seconds: float) -> dict[str, Any]:
         "handoff_s_median": statistics.median(handoffs),
         "glue_gap_s_median": statistics.median(gaps),
         "seen_late_s_median": statistics.median(n["seen_late_s"] for n in nodes.values()),
+        "execution_api_calls_per_node_task": sum(execution.values()) / len(CHAIN),
+        "execution_api_calls_per_node_task_without_heartbeats": access_log.without_heartbeats(execution) / len(CHAIN),
     }
-    return {"summary": summary, "nodes": nodes, "handoffs_s": handoffs, "glue_gaps_s": gaps}
-
-
-# -- part 2: execution-API calls per task (dag.test, one process) -------------------------------------------
-
-
-def execution_api(sizes: tuple[int, ...]) -> dict[str, Any]:
-    """Runs in its own interpreter: LocalRunner must configure Airflow before it is imported."""
-    from glue_workflow_provider.local.runner import LocalRunner
-
-    results: dict[str, Any] = {}
-    with LocalRunner(running_seconds=2.0, poll_interval=1) as runner:  # runs outlast the first check: tasks defer
-        messages = _count_messages()
-        folder = Path(tempfile.mkdtemp(prefix="glue-airflow-rt-"))
-        from glue_workflow_provider.runtime.run_properties import URI_ENV  # imports Airflow: after the runner
-
-        channel = os.environ.get(URI_ENV)
-        for nodes in sizes:
-            path = folder / f"wf_{nodes}.yaml"
-            path.write_text(yaml.safe_dump(workload.definition(2 * nodes + 1, nodes), sort_keys=False))
-            for with_channel in (False, True):  # without a run-properties channel (the default), and with one
-                if with_channel and channel:
-                    os.environ[URI_ENV] = channel
-                else:
-                    os.environ.pop(URI_ENV, None)
-                messages.clear()
-                report = runner.run(path)
-                name = f"ours, {nodes} nodes" + (", run-properties channel" if with_channel else "")
-                results[name] = _per_task(messages, report.state)
-        results["amazon GlueJobOperator (sync)"] = _amazon_test_run(runner, messages)
-    return results
-
-
-def _count_messages() -> dict[str, Counter[str]]:
-    """Count the messages each task sends its supervisor (each is one execution-API call in a real worker)."""
-    from airflow.sdk.execution_time.supervisor import InProcessTestSupervisor
-
-    messages: dict[str, Counter[str]] = {}
-    original = InProcessTestSupervisor._handle_request
-
-    def counting(self: Any, msg: Any, log: Any, req_id: int) -> Any:
-        task_id = getattr(self.ti, "task_id", "?")
-        messages.setdefault(task_id, Counter())[type(msg).__name__] += 1
-        return original(self, msg, log, req_id)
-
-    InProcessTestSupervisor._handle_request = counting  # benchmark instrumentation of Airflow, not of our code
-    return messages
-
-
-def _per_task(messages: dict[str, Counter[str]], state: str) -> dict[str, Any]:
-    """Per node task: messages by type, execution-API calls (every message but MaskSecret, which the
-    supervisor handles itself) and XCom reads. '?' (the inline trigger) and the outcome task are left out."""
-    node_tasks = {t: c for t, c in messages.items() if t not in ("workflow_outcome", "?")}
-    reads = [sum(v for k, v in c.items() if k.startswith("GetXCom")) for c in node_tasks.values()]
-    calls = [sum(v for k, v in c.items() if k != "MaskSecret") for c in node_tasks.values()]
-    total: Counter[str] = Counter()
-    for counter in node_tasks.values():
-        total.update(counter)
-    return {
-        "state": state,
-        "node_tasks": len(node_tasks),
-        "api_calls_per_node": statistics.mean(calls) if calls else 0,
-        "xcom_reads_per_node": statistics.mean(reads) if reads else 0,
-        "messages_per_node": {k: round(v / max(1, len(node_tasks)), 2) for k, v in sorted(total.items())},
-    }
-
-
-def _amazon_test_run(runner: Any, messages: dict[str, Counter[str]]) -> dict[str, Any]:
-    from airflow.dag_processing.dagbag import DagBag
-
-    assert runner.home is not None and runner.endpoint is not None
-    runner.endpoint.deploy(_chain_model())
-    runner.endpoint.steer(_chain_model())
-    file = runner.home / "dags" / "amazon_glue.py"
-    file.write_text(AMAZON_DAGS.replace("in JOBS]", f"in {list(CHAIN)!r}]"))
-    try:
-        dag = DagBag(str(file)).dags["amazon_glue_sync"]
-        messages.clear()
-        run = dag.test()
-        return _per_task(messages, str(run.state))
-    finally:
-        file.unlink()
-
-
-def _chain_model() -> Any:
-    from glue_workflow_provider.sources.definition_file import load_data
-
-    return load_data(chain_definition()).require()
+    return {"execution_api_calls": dict(execution), "summary": summary, "nodes": nodes, "handoffs_s": handoffs, "glue_gaps_s": gaps}
 
 
 # -- driver -------------------------------------------------------------------------------------------------
@@ -298,14 +197,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="only one part (execution-api: dag.test counts; scheduler: the real scheduler)")
     parser.add_argument("--dags", default="", help=f"with the scheduler part, only these (comma-separated: {ALL_DAGS})")
     parser.add_argument("--sizes", default="", help="execution-API part: chain lengths (default 4,8,16; --quick 4,8)")
-    parser.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=1,
                         help="runs of each DAG, interleaved in the order of --dags (e.g. amazon, ours, amazon, ours)")
     args = parser.parse_args(argv)
-    if args.in_process:  # the execution-API part's own process (_execution_part)
-        print("RESULT " + json.dumps(execution_api(tuple(int(s) for s in args.sizes.split(",")))), flush=True)
-        return 0
-    execution = {} if args.part == "scheduler" else _execution_part(args.sizes or ("4,8" if args.quick else "4,8,16"))
+    execution = {} if args.part == "scheduler" else execution_part(args.sizes or ("4,8" if args.quick else "4,8,16"))
     if args.part == "execution-api":
         _table(execution, {})
         if args.json:
@@ -322,19 +217,6 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _execution_part(sizes: str) -> dict[str, Any]:
-    print("== execution-API calls per task (dag.test) ==", flush=True)
-    done = subprocess.run([sys.executable, __file__, "--in-process", "--sizes", sizes],
-                          capture_output=True, text=True, timeout=3600)
-    line = next((out for out in done.stdout.splitlines() if out.startswith("RESULT ")), None)
-    if line is None:
-        raise SystemExit(f"execution-API part failed:\n{done.stderr[-3000:]}")
-    execution: dict[str, Any] = json.loads(line[7:])
-    for name, result in execution.items():
-        print(f"  {name}: {json.dumps(result)}", flush=True)
-    return execution
-
-
 def _table(execution: dict[str, Any], scheduler: dict[str, Any]) -> None:
     print("\n| Measurement | ours (loader) | ours, state-change events | amazon GlueJobOperator sync "
           "| amazon deferrable |\n| --- | --- | --- | --- | --- |")
@@ -346,7 +228,9 @@ def _table(execution: dict[str, Any], scheduler: dict[str, Any]) -> None:
         value = scheduler[dag_id]["summary"][key]
         if isinstance(value, list):
             return ", ".join(value)
-        return ", ".join(f"{k} {v:g}" for k, v in value.items()) if isinstance(value, dict) else f"{value:.1f} s"
+        if isinstance(value, dict):
+            return ", ".join(f"{k} {v:g}" for k, v in value.items())
+        return f"{value:.1f}" if key.startswith("execution") else f"{value:.1f} s"
 
     for label, key in (("Glue API calls per job run", "glue_calls_per_job_run"),
                        ("other requests per job run (S3: run-properties channel)", "other_requests_per_job_run"),
@@ -354,7 +238,10 @@ def _table(execution: dict[str, Any], scheduler: dict[str, Any]) -> None:
                        ("Airflow hand-off, p95", "handoff_s_p95"),
                        ("Glue gap (run end -> next run start), median", "glue_gap_s_median"),
                        ("Glue gap, p95", "glue_gap_s_p95"),
-                       ("task end after its Glue run ended, median", "seen_late_s_median")):
+                       ("task end after its Glue run ended, median", "seen_late_s_median"),
+                       ("execution-API calls per node task (API server access log)", "execution_api_calls_per_node_task"),
+                       ("the same without heartbeats", "execution_api_calls_per_node_task_without_heartbeats"),
+                       ("by kind, per node task", "execution_api_calls_by_kind_per_node_task")):
         print(f"| {label} | " + " | ".join(cell(c, key) for c in columns) + " |")
     for name, result in execution.items():
         print(f"| execution-API calls per node task, {name} | {result['api_calls_per_node']:.1f} "
