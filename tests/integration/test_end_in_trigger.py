@@ -6,6 +6,7 @@ payload), the node finishes from its run record, with the same records as before
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,33 @@ def test_a_job_trigger_ends_its_task_when_the_run_succeeded(runner) -> None:
     event = _first_event(GlueJobRunEndedTrigger(job_name="ends-here", run=run, waiter_delay=1, waiter_max_attempts=30,
                                                 succeeded_xcoms=XCOMS))
     assert isinstance(event, TaskSuccessEvent) and event.xcoms == XCOMS
+
+
+def test_the_trigger_decides_from_the_waiters_reply_without_asking_glue_again(runner) -> None:
+    """The waiter's reply that says the run ended holds its end state: one GetJobRun (GetCrawler) per check,
+    none more to end the task (the trigger asked once more before)."""
+    from airflow.triggers.base import TaskSuccessEvent
+
+    from glue_workflow_provider.runtime.triggers.glue_run import GlueCrawlEndedTrigger, GlueJobRunEndedTrigger
+
+    run = _job_run(runner, "read-once", "SUCCEEDED")
+    glue = runner.endpoint.client()
+    glue.create_crawler(Name="read-once-crawler", Role=ROLE, DatabaseName="db",
+                        Targets={"S3Targets": [{"Path": "s3://b/p"}]})
+    glue.tag_resource(ResourceArn="arn:aws:glue:us-east-1:123456789012:crawler/read-once-crawler",
+                      TagsToAdd={"glue-airflow:running-seconds": "1"})
+    glue.start_crawler(Name="read-once-crawler")
+    time.sleep(2.5)  # both have ended: the first check of each says so
+    runner.endpoint.request_counts(reset=True)
+    job_event = _first_event(GlueJobRunEndedTrigger(job_name="read-once", run=run, waiter_delay=1,
+                                                    waiter_max_attempts=30, succeeded_xcoms=XCOMS))
+    crawl_event = _first_event(GlueCrawlEndedTrigger(crawler_name="read-once-crawler", run={"previous_start": None},
+                                                     waiter_delay=1, waiter_max_attempts=30,
+                                                     succeeded_xcoms={"glue_state": "SUCCEEDED"}))
+    assert isinstance(job_event, TaskSuccessEvent) and isinstance(crawl_event, TaskSuccessEvent)
+    calls = runner.endpoint.request_counts()["by_name"]
+    assert calls.get("GetJobRun read-once") == 1, calls
+    assert calls.get("GetCrawler read-once-crawler") == 1, calls
 
 
 @pytest.mark.parametrize("outcome", ["FAILED", "TIMEOUT"])

@@ -33,7 +33,7 @@ from glue_workflow_provider.runtime.triggers.crawl_stop import NO_RETRIES, stop_
 from glue_workflow_provider.runtime.triggers.crawls import crawl_end_state
 from glue_workflow_provider.runtime.triggers.state_change_wait import StateChangeSettings, checks_on_state_changes
 from glue_workflow_provider.runtime.triggers.task_end import ended_here, succeeded_field, warm_put_channel
-from glue_workflow_provider.runtime.triggers.waiter_checks import poll_until_ended
+from glue_workflow_provider.runtime.triggers.waiter_checks import last_reply, poll_until_ended
 
 
 class _GlueRunEndedTrigger(AwsBaseWaiterTrigger):
@@ -221,8 +221,9 @@ class GlueJobRunEndedTrigger(_GlueRunEndedTrigger):
         return await logs_hook.get_async_conn()
 
     async def succeeded(self, client: Any) -> bool:
-        """GetJobRun: the run's JobRunState is SUCCEEDED."""
-        reply = await client.get_job_run(JobName=self.job_name, RunId=self.run_id, PredecessorsIncluded=False)
+        """The run's JobRunState is SUCCEEDED (in the waiter's last GetJobRun reply, else asked again)."""
+        reply = last_reply(client, "get_job_run") or await client.get_job_run(
+            JobName=self.job_name, RunId=self.run_id, PredecessorsIncluded=False)
         return bool(reply["JobRun"]["JobRunState"] == SUCCEEDED)
 
     async def stop(self, client: Any) -> None:
@@ -275,8 +276,9 @@ class GlueCrawlEndedTrigger(_GlueRunEndedTrigger):
         return crawler_key(self.crawler_name)
 
     async def succeeded(self, client: Any) -> bool:
-        """GetCrawler: the crawler is READY after a crawl newer than the one before ours, which SUCCEEDED."""
-        crawler = (await client.get_crawler(Name=self.crawler_name))["Crawler"]
+        """The crawler is READY after a crawl newer than the one before ours, which SUCCEEDED (in the waiter's
+        last GetCrawler reply, else asked again)."""
+        crawler = (last_reply(client, "get_crawler") or await client.get_crawler(Name=self.crawler_name))["Crawler"]
         return crawl_end_state(crawler, dict(self.crawl)) == SUCCEEDED
 
     async def stop(self, client: Any) -> None:

@@ -79,14 +79,49 @@ async def check_once(trigger: AwsBaseWaiterTrigger, waiter: Any) -> Check | Trig
     return Check.ENDED
 
 
+class RememberingClient:
+    """The wait's Glue client, remembering the reply of the last read the waiter made (``last_reply``).
+
+    The waiter's reply that says the run ended already holds its exact end state; the trigger that ends its task
+    (task_end.py) decides from it instead of asking Glue again (one call and a round trip less per run)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.last_reply: dict[str, Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        found = getattr(self._client, name)
+        if not name.startswith("get_"):
+            return found
+
+        async def remembered(*args: Any, **kwargs: Any) -> Any:
+            self.last_reply = None
+            reply = await found(*args, **kwargs)
+            self.last_reply = {name: reply}
+            return reply
+
+        return remembered
+
+
+def last_reply(client: Any, operation: str) -> dict[str, Any] | None:
+    """The reply of the wait's last read when it was ``operation`` (taken once), else None."""
+    remembered = getattr(client, "last_reply", None)
+    if not isinstance(client, RememberingClient) or not remembered or operation not in remembered:
+        return None
+    client.last_reply = None
+    return remembered[operation]  # type: ignore[no-any-return]
+
+
 @asynccontextmanager
 async def glue_client(trigger: AwsBaseWaiterTrigger) -> AsyncIterator[Any]:
     """The wait's Glue client, kept on the trigger (``OPEN_CLIENT``) while it is open: the trigger's last read
-    of the end state (task_end.py) asks it too, instead of building another client (a fifth of a second)."""
+    of the end state (task_end.py) uses its last reply, or asks it, instead of building another client (a
+    fifth of a second)."""
     async with await trigger.hook().get_async_conn() as client:  # type: ignore[no-untyped-call]
-        setattr(trigger, OPEN_CLIENT, client)
+        remembering = RememberingClient(client)
+        setattr(trigger, OPEN_CLIENT, remembering)
         try:
-            yield client
+            yield remembering
         finally:
             setattr(trigger, OPEN_CLIENT, None)
 
