@@ -20,6 +20,8 @@ import jmespath  # type: ignore[import-untyped]  # botocore's own dependency
 from airflow.triggers.base import TriggerEvent
 from botocore.exceptions import NoCredentialsError, WaiterError
 
+from glue_workflow_provider.runtime.check_phase import next_check_delay
+
 if TYPE_CHECKING:
     from airflow.providers.amazon.aws.triggers.base import AwsBaseWaiterTrigger
 
@@ -133,8 +135,8 @@ async def poll_until_ended(trigger: AwsBaseWaiterTrigger) -> AsyncIterator[Trigg
         waiter = hook.get_waiter(trigger.waiter_name, deferrable=True, client=client,
                                  config_overrides=trigger.waiter_config_overrides)
         for attempt in range(trigger.attempts):
-            if attempt:
-                await asyncio.sleep(trigger.waiter_delay)
+            if attempt:  # on the grid of the run's start when the run reference has it (check_phase.py)
+                await asyncio.sleep(next_check_delay(trigger.return_value, trigger.waiter_delay))
             found = await check_once(trigger, waiter)
             if found is not Check.GOING:
                 yield ended_event(trigger) if found is Check.ENDED else found
