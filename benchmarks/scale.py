@@ -2,9 +2,13 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/scale.py                          # 200 definitions x 20 nodes (issue 12)
-    .venv/bin/python benchmarks/scale.py --runs 4 --running-seconds 10   # 200 x 20 deployed, 4 runs per side
-    nice .venv/bin/python benchmarks/scale.py --count 10 --nodes 5 --running-seconds 10 --json /tmp/scale.json
+    .venv/bin/python benchmarks/scale.py --quick     # 10 x 5, 2 rounds of 5 runs per side: about 6 min on 2 cores
+    .venv/bin/python benchmarks/scale.py --runs 4 --running-seconds 10   # 200 x 20 deployed, 2 rounds of 4 runs per side
+    .venv/bin/python benchmarks/scale.py                          # 200 definitions x 20 nodes, every DAG (issue 12)
+    nice .venv/bin/python benchmarks/scale.py --quick --rounds 3 --first ours --json /tmp/scale.json
+    .venv/bin/python benchmarks/scale.py --report /tmp/scale.json     # the table of a saved run again
+
+``--quick`` is a preset (the values in ``QUICK``); an option given beside it wins over the preset's value.
 
 The deployment is the project's own (``local/demo.py`` with ``executor="celery"``, ``local/distributed.py``):
 PostgreSQL, Redis, CeleryExecutor, two Celery workers with homes of their own, the scheduler, DAG processor,
@@ -19,9 +23,13 @@ triggerer and API server, and the local Glue endpoint, everything on loopback. O
   ``job_poll_interval`` 6 s, holding a worker slot for the whole run), one file per DAG, the same edges and
   trigger rules (``one_success`` for ANY). The crawler node is a job there (GlueJobOperator runs jobs only).
 
-The two sides run one after the other in the same deployment (ours first): every count below is then read
-from one side's window alone (the endpoint's counters are reset, the logs read from the phase's offset).
-Each side's DAGs are all triggered at once through the REST API, and the benchmark waits for every run.
+The two sides run interleaved in the same deployment, ``--rounds`` rounds of one window per side
+(``--first`` starts each round, amazon by default: amazon, ours, amazon, ours ...), so neither side alone
+meets cold workers; each window triggers ``--runs`` DAGs of its side at once through the REST API and waits
+for every run (the next ones each round, from the first again when the side has no more: a DAG is then
+re-triggered after its previous run ended). Every count is read from one window alone (the endpoint's
+counters reset, the logs read from the window's offsets, job runs started before it left out) and each
+side's figures are pooled over its rounds (``scale_report.pool``): lists joined, counts summed.
 
 How each figure is measured:
 
@@ -30,7 +38,7 @@ How each figure is measured:
 - *scheduler loop*: Airflow 3.3 times every loop (``scheduler.scheduler_loop_duration``), but only statsd
   or OpenTelemetry receive it, and neither ``statsd`` nor a collector is installed here. The same timer is
   logged at DEBUG ("Ran scheduling loop in X ms"), so the scheduler alone runs with DEBUG logging and its
-  log is read. Also reported: task instances started per second over the window.
+  log is read. Also reported: task instances started per second over the side's windows.
 - *Glue hand-off*: a job run's end to the successor's job run start (``StartedOn``). The endpoint's
   ``CompletedOn`` is moto's creation time, not the end; a steered run stops reporting RUNNING exactly
   ``--running-seconds`` after ``StartedOn``, so that is its end. AND joins wait for the later end, ANY for the
@@ -55,126 +63,33 @@ import time
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import workload  # noqa: E402
 from runtime import _iso  # noqa: E402
+from scale_deploy import AMAZON, OURS, Side, amazon_definition, sides, write_bundle  # noqa: E402
+from scale_report import pool, table  # noqa: E402
 
 from glue_workflow_provider.local.demo import Demo, running  # noqa: E402
 from glue_workflow_provider.local.distributed import WorkerSpec  # noqa: E402
 from glue_workflow_provider.local.ports import free_port  # noqa: E402
 from glue_workflow_provider.local.processes import Component  # noqa: E402
 
-OURS, AMAZON = "ours", "amazon"
-#: What the runtime benchmark measured on a 4-job chain with LocalExecutor (docs/benchmark-log.md#run-time-overhead-2026-11-21,
-#: and docs/performance.md#execution-api-calls-per-node).
-ANCHORS = {
-    "handoff": "4-job chain, LocalExecutor: 5.7 s ours / 5.1 s amazon sync (median)",
-    "glue": "runtime.py: ours StartJobRun 1 + GetJobRun 4; amazon GetJob 1 + StartJobRun 1 + GetJobRun 5 (20 s runs)",
-    "execution": "dag.test: ours 31.8-35.0 (no channel) / 40.2-53.5 (channel), amazon 9; target: flat in M",
-}
 #: A worker that never parsed the folder reads every definition's dag_id; on a crowded machine that can pass
 #: Airflow's 30 s import timeout (as in tests/system/test_distributed.py).
 SLOW_MACHINE = {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "300", "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "300"}
 LOOP_LINE = re.compile(r"Ran scheduling loop in ([\d.]+) ms")
 EXECUTION_LINE = re.compile(r"method=(\w+) path=(/execution/\S*).*?status_code=(\d+)")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
-AMAZON_DAG = '''"""Workflow {index} hand-written with the amazon provider's GlueJobOperator at its defaults (airflow DAG)."""
-
-import pendulum
-from airflow.providers.amazon.aws.operators.glue import GlueJobOperator
-from airflow.sdk import DAG
-
-with DAG(dag_id={dag_id!r}, schedule=None, start_date=pendulum.datetime(2024, 1, 1, tz="UTC"), catchup=False,
-         max_active_runs=1, tags=["benchmark"]) as dag:
-    tasks = {{name: GlueJobOperator(task_id=name, job_name=name, trigger_rule=rule) for name, rule in {nodes!r}}}
-    for upstream, downstream in {edges!r}:
-        tasks[upstream] >> tasks[downstream]
-'''
-
-
-@dataclass(frozen=True)
-class Side:
-    """One side of the comparison: its dag_ids and, in the same order, the prefix of each DAG's node names."""
-
-    name: str
-    dag_ids: tuple[str, ...]
-    prefixes: tuple[str, ...]
-
-
-def prefix(side: str, index: int) -> str:
-    """The prefix of workflow ``index``'s job names on ``side``: names are unique across the deployment, so the
-    endpoint's counts and job runs say which DAG and side made them."""
-    return f"{'o' if side == OURS else 'a'}{index:04d}-"
-
-
-def renamed(document: Any, pre: str, *, jobs_only: bool) -> Any:
-    """``document`` with every job and crawler name prefixed (crawlers made jobs when ``jobs_only``), and
-    scheduled start triggers made ON_DEMAND."""
-    if isinstance(document, list):
-        return [renamed(item, pre, jobs_only=jobs_only) for item in document]
-    if not isinstance(document, dict):
-        return document
-    made: dict[str, Any] = {}
-    for key, value in document.items():
-        if key in ("JobName", "CrawlerName"):
-            made["JobName" if jobs_only else key] = pre + value
-        elif key == "CrawlState" and jobs_only:
-            made["State"] = value
-        else:
-            made[key] = renamed(value, pre, jobs_only=jobs_only)
-    if made.get("Type") == "SCHEDULED":
-        made["Type"] = "ON_DEMAND"
-        made.pop("Schedule", None)
-        made.pop("StartOnCreation", None)
-    return made
-
-
-def ours_definition(index: int, nodes: int) -> dict[str, Any]:
-    """Workflow ``index`` as the loader reads it (the workload's definition, renamed, on demand)."""
-    return renamed(workload.definition(index, nodes), prefix(OURS, index), jobs_only=False)
-
-
-def amazon_definition(index: int, nodes: int) -> dict[str, Any]:
-    """The amazon DAG's jobs as a definition: only to create and steer them on the endpoint."""
-    document = renamed(workload.definition(index, nodes), prefix(AMAZON, index), jobs_only=True)
-    document["Workflow"]["Name"] = amazon_dag_id(index)
-    return document
-
-
-def amazon_dag_id(index: int) -> str:
-    """The hand-written DAG's id (the loader's DAGs are ``bench-wf-NNNN``)."""
-    return f"amazon-wf-{index:04d}"
-
-
-def amazon_source(index: int, nodes: int) -> str:
-    """The hand-written DAG file of workflow ``index``: the workload's edges and trigger rules, and
-    ``max_active_runs=1`` as the definition's ``MaxConcurrentRuns`` gives ours."""
-    pre = prefix(AMAZON, index)
-    made = workload.nodes_of(nodes)
-    pairs = [(pre + n.name, n.trigger_rule) for n in made]
-    edges = [(pre + w, pre + n.name) for n in made for w in n.watched]
-    return AMAZON_DAG.format(index=index, dag_id=amazon_dag_id(index), nodes=pairs, edges=edges)
-
-
-def write_bundle(dags: Path, count: int, nodes: int) -> None:
-    """The one DAG bundle both sides are served from: the shipped loader file, the definitions, the amazon files."""
-    from glue_workflow_provider.loader_file import LOADER_FILE_SOURCE
-
-    (dags / "workflows").mkdir(parents=True, exist_ok=True)
-    (dags / "glue_workflows.py").write_text(LOADER_FILE_SOURCE)
-    for index in range(count):
-        text = yaml.safe_dump(ours_definition(index, nodes), sort_keys=False, width=120)
-        (dags / "workflows" / f"wf_{index:04d}.yaml").write_text(text)
-        (dags / f"amazon_wf_{index:04d}.py").write_text(amazon_source(index, nodes))
+#: The options' defaults, and ``--quick``'s preset: 6 min 2 s with start-up and shut-down on this 2-core machine
+#: on 2026-12-07, while another engineer's pytest ran (load average 2.8 before, 4.7 after).
+DEFAULTS: dict[str, Any] = {"count": 200, "nodes": 20, "runs": None, "running_seconds": 20.0, "rounds": 2, "timeout": 3600.0}
+QUICK: dict[str, Any] = {"count": 10, "nodes": 5, "runs": 5, "running_seconds": 10.0, "rounds": 2, "timeout": 600.0}
 
 
 @dataclass
@@ -197,34 +112,21 @@ def _read_from(path: Path, offset: int) -> str:
         return handle.read().decode(errors="replace")
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    """The ``q`` quantile (nearest rank), None without values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
-
-
-def run_side(
-    demo: Demo, side: Side, nodes: int, running_seconds: float, timeout: float, runs: int | None = None
-) -> dict[str, Any]:
-    """Trigger the first ``runs`` DAGs of ``side`` (all by default) at once, wait for every run, and measure the
-    window. Every DAG of the side is parsed first, so the scheduler and DAG processor carry them all."""
+def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout: float) -> dict[str, Any]:
+    """One window: trigger every DAG of ``side`` at once, wait for every run, and count what the window did
+    (raw counts; ``scale_report.pool`` makes the per-node figures over a side's rounds)."""
     assert demo.endpoint is not None
-    for dag_id in side.dag_ids:
-        demo.wait_parsed(dag_id, timeout=timeout)
-    side = replace(side, dag_ids=side.dag_ids[:runs], prefixes=side.prefixes[:runs])
     for dag_id in side.dag_ids:
         demo.request("PATCH", f"/api/v2/dags/{urllib.parse.quote(dag_id, safe='')}", {"is_paused": False})
     logs = demo.home / "logs"
     api_offset, loop_offset = _size(logs / "api-server.log"), _size(logs / "scheduler.log")
     demo.endpoint.request_counts(reset=True)
-    began = time.monotonic()
+    began, since = time.monotonic(), datetime.now(UTC)
     run_ids = {}
     for dag_id in side.dag_ids:
         reply = demo.request("POST", f"/api/v2/dags/{urllib.parse.quote(dag_id, safe='')}/dagRuns", {"logical_date": None})
         run_ids[dag_id] = str(reply["dag_run_id"])
-    print(f"  {side.name}: triggered {len(run_ids)} DAG runs; waiting ...", flush=True)
+    print(f"  {side.name}: triggered {len(run_ids)} DAG runs ({', '.join(side.dag_ids)}); waiting ...", flush=True)
     runs = {dag_id: demo.wait_for_run(dag_id, run_id, timeout=timeout) for dag_id, run_id in run_ids.items()}
     window = time.monotonic() - began
     counts = demo.endpoint.request_counts()
@@ -232,49 +134,44 @@ def run_side(
     loop_log = _read_from(logs / "scheduler.log", loop_offset)
 
     made = workload.nodes_of(nodes)
-    first_task, handoffs, node_tasks, started = [], [], 0, 0
+    first_task: list[float] = []
+    handoffs: list[float] = []
+    node_tasks = started = 0
     timelines: dict[str, list[dict[str, Any]]] = {}
     for (dag_id, run), pre in zip(runs.items(), side.prefixes, strict=True):
         instances = demo.task_instances(dag_id, run_ids[dag_id])
         timelines[dag_id] = [{k: ti.get(k) for k in ("task_id", "state", "try_number", "scheduled_when",
                                                       "queued_when", "start_date", "end_date")} for ti in instances]
-        starts = [_iso(ti["start_date"]) for ti in instances if ti["start_date"]]
+        starts = [start for ti in instances if (start := _iso(ti["start_date"])) is not None]
         node_ids = {pre + n.name for n in made}
         node_tasks += sum(1 for ti in instances if ti["task_id"] in node_ids and ti["start_date"])
         started += len(starts)
         queued = _iso(run.get("queued_at"))
         if starts and queued:
             first_task.append((min(starts) - queued).total_seconds())
-        handoffs += _glue_handoffs(demo, made, pre, running_seconds)
-    ours_names = tuple(side.prefixes)
+        handoffs += _glue_handoffs(demo, made, pre, running_seconds, since)
     by_action: Counter[str] = Counter()
     for key, value in counts.get("airflow_by_name", {}).items():
         action, _, name = key.partition(" ")
-        if name.startswith(ours_names):
+        if name.startswith(side.prefixes):
             by_action[action] += value
-    s3 = sum(v for k, v in counts.get("airflow", {}).items() if k.startswith("s3:"))
     requests = EXECUTION_LINE.findall(api_log)
-    execution = Counter(f"{method} {_execution_kind(path)}" for method, path, _ in requests)
-    refused = Counter(f"{method} {_execution_kind(path)} {status}" for method, path, status in requests
-                      if not status.startswith("2"))
-    loops = [float(ms) for ms in LOOP_LINE.findall(loop_log)]
-    total_nodes = len(side.dag_ids) * nodes
     return {
+        "dag_ids": list(side.dag_ids),
         "runs": dict(Counter(str(run["state"]) for run in runs.values())),
         "triggered": len(side.dag_ids),
+        "nodes": len(side.dag_ids) * nodes,
         "window_s": window,
         "first_task_s": first_task,
         "handoffs_s": handoffs,
-        "scheduler_loops_ms": loops,
+        "scheduler_loops_ms": [float(ms) for ms in LOOP_LINE.findall(loop_log)],
         "task_instances_started": started,
         "node_tasks_run": node_tasks,
         "glue_calls": dict(by_action),
-        "glue_calls_per_node": sum(by_action.values()) / total_nodes,
-        "glue_calls_per_node_by_action": {k: v / total_nodes for k, v in sorted(by_action.items())},
-        "s3_requests_per_node": s3 / total_nodes,
-        "execution_api_calls": dict(execution),
-        "execution_api_not_2xx": dict(refused),
-        "execution_api_calls_per_node_task": sum(execution.values()) / max(1, node_tasks),
+        "s3_requests": sum(v for k, v in counts.get("airflow", {}).items() if k.startswith("s3:")),
+        "execution_api_calls": dict(Counter(f"{method} {_execution_kind(path)}" for method, path, _ in requests)),
+        "execution_api_not_2xx": dict(Counter(f"{method} {_execution_kind(path)} {status}"
+                                              for method, path, status in requests if not status.startswith("2"))),
         "task_instances": timelines,
     }
 
@@ -290,15 +187,16 @@ def _execution_kind(path: str) -> str:
     return parts[0]
 
 
-def _glue_handoffs(demo: Demo, made: list[workload.Node], pre: str, running_seconds: float) -> list[float]:
-    """Per successor job (all but the last node): its run's start minus the end of what it waited for."""
+def _glue_handoffs(demo: Demo, made: list[workload.Node], pre: str, running_seconds: float, since: datetime) -> list[float]:
+    """Per successor job (all but the last node): its run's start minus the end of what it waited for. Only
+    job runs started at or after ``since`` count (a DAG triggered in an earlier round has older ones)."""
     assert demo.endpoint is not None
     glue = demo.endpoint.client()
     starts: dict[str, datetime] = {}
     for node in made[:-1]:
-        runs = glue.get_job_runs(JobName=pre + node.name).get("JobRuns", [])
-        if runs:
-            starts[node.name] = min(run["StartedOn"] for run in runs)
+        runs = [_aware(run["StartedOn"]) for run in glue.get_job_runs(JobName=pre + node.name).get("JobRuns", [])]
+        if fresh := [start for start in runs if start >= since]:
+            starts[node.name] = min(fresh)
     gaps = []
     for node in made[2:-1]:
         ends = [starts[w] + timedelta(seconds=running_seconds) for w in node.watched if w in starts]
@@ -309,88 +207,49 @@ def _glue_handoffs(demo: Demo, made: list[workload.Node], pre: str, running_seco
     return gaps
 
 
-def _quantiles(values: list[float], unit: str = "s") -> str:
-    if not values:
-        return "(none)"
-    p50, p95 = percentile(values, 0.5), percentile(values, 0.95)
-    return f"{p50:.1f} / {p95:.1f} {unit} (n={len(values)})"
+def _aware(value: datetime) -> datetime:
+    """botocore's timestamps carry a zone; a naive one is UTC (as moto keeps its times)."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _without_heartbeats(side: dict[str, Any]) -> str:
-    """Heartbeats depend on how long a task holds its worker (a slow machine sends more), not on the DAG."""
-    calls = sum(v for k, v in side["execution_api_calls"].items() if "heartbeat" not in k)
-    return f"{calls / max(1, side['node_tasks_run']):.1f}"
-
-
-def table(results: dict[str, dict[str, Any]], count: int, nodes: int, runs: int | None = None) -> None:
-    ours, amazon = results.get(OURS, {}), results.get(AMAZON, {})
-
-    def both(render: Any) -> str:
-        return " | ".join(render(side) if side else "(not run)" for side in (ours, amazon))
-
-    rows = [
-        ("DAG runs (state)", lambda s: ", ".join(f"{k} {v}" for k, v in s["runs"].items()), ""),
-        ("window: first trigger to last run's end", lambda s: f"{s['window_s']:.0f} s", ""),
-        ("trigger to first task start, p50 / p95", lambda s: _quantiles(s["first_task_s"]), ""),
-        ("scheduler loop (DEBUG log), p50 / p95", lambda s: _quantiles(s["scheduler_loops_ms"], "ms"), ""),
-        ("scheduler loop, max", lambda s: f"{max(s['scheduler_loops_ms'], default=0):.0f} ms", ""),
-        ("task instances started per second",
-         lambda s: f"{s['task_instances_started'] / s['window_s']:.2f} ({s['task_instances_started']} in all)", ""),
-        ("Glue hand-off (run end -> successor run start), p50 / p95", lambda s: _quantiles(s["handoffs_s"]),
-         ANCHORS["handoff"]),
-        ("Glue API calls per node", lambda s: f"{s['glue_calls_per_node']:.2f} ("
-         + ", ".join(f"{k} {v:.2f}" for k, v in s["glue_calls_per_node_by_action"].items()) + ")", ANCHORS["glue"]),
-        ("S3 requests per node (run-properties channel)", lambda s: f"{s['s3_requests_per_node']:.2f}", ""),
-        ("execution-API calls per node task (API server access log)",
-         lambda s: f"{s['execution_api_calls_per_node_task']:.1f} ({s['node_tasks_run']} node tasks)",
-         ANCHORS["execution"]),
-        ("the same without heartbeats (dag.test sends none)", _without_heartbeats, ""),
-    ]
-    triggered = f", {runs} of them triggered per side" if runs is not None and runs < count else ""
-    print(f"\n{count} definitions x {nodes} nodes{triggered}, Celery (2 workers), PostgreSQL, Redis\n")
-    print("| Measurement | ours (loader) | amazon GlueJobOperator (sync, defaults) | anchor |\n| --- | --- | --- | --- |")
-    for label, render, anchor in rows:
-        print(f"| {label} | {both(render)} | {anchor} |")
-    for name, side in results.items():
-        calls = sorted(side["execution_api_calls"].items(), key=lambda kv: -kv[1])
-        per = ", ".join(f"{k} {v / max(1, side['node_tasks_run']):.1f}" for k, v in calls)
-        print(f"\nexecution-API calls per node task, {name}: {per}")
-        if side.get("execution_api_not_2xx"):
-            print(f"  of which not 2xx (in all): {json.dumps(side['execution_api_not_2xx'])}")
-
-
-def main(argv: list[str] | None = None) -> int:
+def options(argv: list[str] | None) -> argparse.Namespace:
+    """The command line: ``--quick`` fills in the preset's values for the options not given."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=200, help="definitions (and as many amazon DAGs)")
-    parser.add_argument("--nodes", type=int, default=20, help="nodes per definition")
-    parser.add_argument("--running-seconds", type=float, default=20.0, help="how long each job run stays RUNNING")
-    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds to wait for each side's runs")
-    parser.add_argument("--runs", type=int, help="trigger only this many DAGs per side (all are deployed and parsed)")
-    parser.add_argument("--first", choices=(OURS, AMAZON), default=OURS,
-                        help="which side runs first (the other then finds warm workers)")
+    parser.add_argument("--quick", action="store_true", help=f"a preset that ends in under 10 minutes on 2 cores: {QUICK}")
+    parser.add_argument("--count", type=int, help=f"definitions (and as many amazon DAGs; default {DEFAULTS['count']})")
+    parser.add_argument("--nodes", type=int, help=f"nodes per definition (default {DEFAULTS['nodes']})")
+    parser.add_argument("--running-seconds", type=float, help="how long each job run stays RUNNING (default 20)")
+    parser.add_argument("--timeout", type=float, help="seconds to wait for one window's runs (default 3600)")
+    parser.add_argument("--runs", type=int, help="DAGs each side triggers per round (default all; all are deployed and parsed)")
+    parser.add_argument("--rounds", type=int, help="rounds, each one window per side (default 2)")
+    parser.add_argument("--first", choices=(OURS, AMAZON), default=AMAZON, help="which side starts each round")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--report", type=Path, help="only print the table of a --json file written before")
     args = parser.parse_args(argv)
+    for key, value in (QUICK if args.quick else DEFAULTS).items():
+        if getattr(args, key) is None:
+            setattr(args, key, value)
+    if args.runs is None or args.runs > args.count:
+        args.runs = args.count
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = options(argv)
     if args.report:
         saved = json.loads(args.report.read_text())
-        table(saved["results"], saved["count"], saved["nodes"], saved.get("runs"))
+        table(saved["results"], saved["count"], saved["nodes"], saved.get("runs"), saved.get("order"))
         return 0
+    started = time.monotonic()
     root = (args.workdir or Path(tempfile.mkdtemp(prefix="glue-airflow-scale-"))).resolve()
-    dags = root / "dags"
-    write_bundle(dags, args.count, args.nodes)
-    demo = ScaleDemo(dags, root / "home", port=free_port(), running_seconds=args.running_seconds,
+    write_bundle(root / "dags", args.count, args.nodes)
+    demo = ScaleDemo(root / "dags", root / "home", port=free_port(), running_seconds=args.running_seconds,
                      executor="celery", workers=(WorkerSpec("worker-1"), WorkerSpec("worker-2")),
                      extra_env=SLOW_MACHINE)
-    sides = (
-        Side(OURS, tuple(workload.workflow_name(i) for i in range(args.count)),
-             tuple(prefix(OURS, i) for i in range(args.count))),
-        Side(AMAZON, tuple(amazon_dag_id(i) for i in range(args.count)),
-             tuple(prefix(AMAZON, i) for i in range(args.count))),
-    )
-    if args.first == AMAZON:
-        sides = sides[::-1]
-    results: dict[str, dict[str, Any]] = {}
+    both = sides(args.count)
+    order = [args.first, OURS if args.first == AMAZON else AMAZON] * args.rounds
+    rounds: dict[str, list[dict[str, Any]]] = {OURS: [], AMAZON: []}
     print(f"starting the Celery deployment in {root} ...", flush=True)
     with running(demo):
         assert demo.endpoint is not None
@@ -401,14 +260,25 @@ def main(argv: list[str] | None = None) -> int:
             demo.endpoint.deploy(definition)
             demo.endpoint.steer(definition)
         demo.login()
-        for side in sides:
-            results[side.name] = run_side(demo, side, args.nodes, args.running_seconds, args.timeout, args.runs)
-            brief = {k: v for k, v in results[side.name].items() if not k.endswith(("_s", "_ms", "instances"))}
-            print(f"  {side.name}: {json.dumps(brief)}", flush=True)
-    table(results, args.count, args.nodes, args.runs)
+        for side in both.values():  # every DAG parsed first: the scheduler and DAG processor carry them all
+            for dag_id in side.dag_ids:
+                demo.wait_parsed(dag_id, timeout=args.timeout)
+        print(f"deployment up and every DAG parsed after {time.monotonic() - started:.0f} s; "
+              f"round order: {', '.join(order)}", flush=True)
+        for step, name in enumerate(order):
+            number = step // 2
+            print(f"round {number + 1} of {args.rounds}, {name}:", flush=True)
+            measured = run_side(demo, both[name].pick(number, args.runs), args.nodes, args.running_seconds, args.timeout)
+            rounds[name].append({"round": number + 1, **measured})
+            brief = {k: v for k, v in measured.items() if not k.endswith(("_s", "_ms", "instances", "dag_ids"))}
+            print(f"  {name}: {json.dumps(brief)}", flush=True)
+    results = {name: pool(measured) for name, measured in rounds.items()}
+    table(results, args.count, args.nodes, args.runs, order)
+    print(f"\nwall-clock: {time.monotonic() - started:.0f} s, stack start-up and shut-down included", flush=True)
     if args.json:
-        args.json.write_text(json.dumps({"count": args.count, "nodes": args.nodes, "runs": args.runs,
-                                         "running_seconds": args.running_seconds, "results": results}, indent=2))
+        args.json.write_text(json.dumps({"count": args.count, "nodes": args.nodes, "runs": args.runs, "rounds": args.rounds,
+                                         "order": order, "running_seconds": args.running_seconds, "results": results},
+                                        indent=2))
     return 0
 
 
