@@ -70,6 +70,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import access_log  # noqa: E402
 import workload  # noqa: E402
 from runtime import _iso  # noqa: E402
 from scale_deploy import AMAZON, OURS, Side, amazon_definition, sides, write_bundle  # noqa: E402
@@ -84,8 +85,6 @@ from glue_workflow_provider.local.processes import Component  # noqa: E402
 #: Airflow's 30 s import timeout (as in tests/system/test_distributed.py).
 SLOW_MACHINE = {"AIRFLOW__CORE__DAGBAG_IMPORT_TIMEOUT": "300", "AIRFLOW__DAG_PROCESSOR__DAG_FILE_PROCESSOR_TIMEOUT": "300"}
 LOOP_LINE = re.compile(r"Ran scheduling loop in ([\d.]+) ms")
-EXECUTION_LINE = re.compile(r"method=(\w+) path=(/execution/\S*).*?status_code=(\d+)")
-UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 #: The options' defaults, and ``--quick``'s preset: 6 min 2 s with start-up and shut-down on this 2-core machine
 #: on 2026-12-07, while another engineer's pytest ran (load average 2.8 before, 4.7 after).
 DEFAULTS: dict[str, Any] = {"count": 200, "nodes": 20, "runs": None, "running_seconds": 20.0, "rounds": 2, "timeout": 3600.0}
@@ -102,16 +101,6 @@ class ScaleDemo(Demo):
         return [replace(c, extra=debug) if c.name == "scheduler" else c for c in made]
 
 
-def _size(path: Path) -> int:
-    return path.stat().st_size if path.exists() else 0
-
-
-def _read_from(path: Path, offset: int) -> str:
-    with open(path, "rb") as handle:
-        handle.seek(offset)
-        return handle.read().decode(errors="replace")
-
-
 def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout: float) -> dict[str, Any]:
     """One window: trigger every DAG of ``side`` at once, wait for every run, and count what the window did
     (raw counts; ``scale_report.pool`` makes the per-node figures over a side's rounds)."""
@@ -119,7 +108,7 @@ def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout
     for dag_id in side.dag_ids:
         demo.request("PATCH", f"/api/v2/dags/{urllib.parse.quote(dag_id, safe='')}", {"is_paused": False})
     logs = demo.home / "logs"
-    api_offset, loop_offset = _size(logs / "api-server.log"), _size(logs / "scheduler.log")
+    api_offset, loop_offset = access_log.size(logs / "api-server.log"), access_log.size(logs / "scheduler.log")
     demo.endpoint.request_counts(reset=True)
     began, since = time.monotonic(), datetime.now(UTC)
     run_ids = {}
@@ -130,8 +119,8 @@ def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout
     runs = {dag_id: demo.wait_for_run(dag_id, run_id, timeout=timeout) for dag_id, run_id in run_ids.items()}
     window = time.monotonic() - began
     counts = demo.endpoint.request_counts()
-    api_log = _read_from(logs / "api-server.log", api_offset)
-    loop_log = _read_from(logs / "scheduler.log", loop_offset)
+    api_log = access_log.read_from(logs / "api-server.log", api_offset)
+    loop_log = access_log.read_from(logs / "scheduler.log", loop_offset)
 
     made = workload.nodes_of(nodes)
     first_task: list[float] = []
@@ -155,7 +144,7 @@ def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout
         action, _, name = key.partition(" ")
         if name.startswith(side.prefixes):
             by_action[action] += value
-    requests = EXECUTION_LINE.findall(api_log)
+    requests = access_log.execution_calls(api_log)
     return {
         "dag_ids": list(side.dag_ids),
         "runs": dict(Counter(str(run["state"]) for run in runs.values())),
@@ -169,22 +158,11 @@ def run_side(demo: Demo, side: Side, nodes: int, running_seconds: float, timeout
         "node_tasks_run": node_tasks,
         "glue_calls": dict(by_action),
         "s3_requests": sum(v for k, v in counts.get("airflow", {}).items() if k.startswith("s3:")),
-        "execution_api_calls": dict(Counter(f"{method} {_execution_kind(path)}" for method, path, _ in requests)),
-        "execution_api_not_2xx": dict(Counter(f"{method} {_execution_kind(path)} {status}"
+        "execution_api_calls": dict(access_log.by_kind(requests)),
+        "execution_api_not_2xx": dict(Counter(f"{method} {access_log.execution_kind(path)} {status}"
                                               for method, path, status in requests if not status.startswith("2"))),
         "task_instances": timelines,
     }
-
-
-def _execution_kind(path: str) -> str:
-    """``/execution/task-instances/<uuid>/run`` -> ``task-instances/{id}/run`` (the task state store's
-    ``store/ti/{id}/<key>`` likewise); XCom and other paths keep their first segment (their ids vary)."""
-    parts = UUID.sub("{id}", path[len("/execution/"):]).split("?")[0].strip("/").split("/")
-    if parts[0] == "task-instances":
-        return "/".join(parts[:3])
-    if parts[0] == "store":  # the task state store: store/ti/{id}/<key>
-        return "/".join(parts[:4])
-    return parts[0]
 
 
 def _glue_handoffs(demo: Demo, made: list[workload.Node], pre: str, running_seconds: float, since: datetime) -> list[float]:

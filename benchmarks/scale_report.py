@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import access_log
 from scale_deploy import AMAZON, OURS
 
 #: What the runtime benchmark measured on a 4-job chain with LocalExecutor (docs/benchmark-log.md#run-time-overhead-2026-11-21,
@@ -65,8 +66,8 @@ def quantiles(values: list[float], unit: str = "s") -> str:
 
 
 def without_heartbeats(side: dict[str, Any]) -> str:
-    """Heartbeats depend on how long a task holds its worker (a slow machine sends more), not on the DAG."""
-    calls = sum(v for k, v in side["execution_api_calls"].items() if "heartbeat" not in k)
+    """Per node task, heartbeats left out (access_log.without_heartbeats says why)."""
+    calls = access_log.without_heartbeats(Counter(side["execution_api_calls"]))
     return f"{calls / max(1, side['node_tasks_run']):.1f}"
 
 
