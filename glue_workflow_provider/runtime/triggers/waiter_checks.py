@@ -81,6 +81,10 @@ async def check_once(trigger: AwsBaseWaiterTrigger, waiter: Any) -> Check | Trig
     return Check.ENDED
 
 
+#: The reads the waiters of waiters/glue_workflow.json make (the only calls whose replies are remembered).
+WAITER_READS = frozenset({"get_job_run", "get_crawler"})
+
+
 class RememberingClient:
     """The wait's Glue client, remembering the reply of the last read the waiter made (``last_reply``).
 
@@ -93,7 +97,7 @@ class RememberingClient:
 
     def __getattr__(self, name: str) -> Any:
         found = getattr(self._client, name)
-        if not name.startswith("get_"):
+        if name not in WAITER_READS:
             return found
 
         async def remembered(*args: Any, **kwargs: Any) -> Any:
