@@ -3,7 +3,7 @@
 Usage (from the repository root)::
 
     .venv/bin/python benchmarks/runtime.py            # about 15 minutes
-    .venv/bin/python benchmarks/runtime.py --quick    # skips the amazon deferrable run and N=16
+    .venv/bin/python benchmarks/runtime.py --quick    # skips the amazon deferrable run and N=16: under 8 minutes
     .venv/bin/python benchmarks/runtime.py --part scheduler --dags rt-chain,rt-chain-events   # one part
     .venv/bin/python benchmarks/runtime.py --part execution-api --sizes 4,8,16,32   # dag.test counts only
     .venv/bin/python benchmarks/runtime.py --part scheduler --dags amazon_glue_sync,rt-chain --rounds 4
