@@ -60,7 +60,8 @@ async def ended_here(trigger: _GlueRunEndedTrigger, event: TriggerEvent) -> Trig
 
 
 async def _succeeded(trigger: _GlueRunEndedTrigger) -> bool:
-    """The trigger's ``succeeded`` asked on the wait's open client (waiter_checks.glue_client), else a new one."""
+    """The trigger's ``succeeded`` on the wait's open client (waiter_checks.glue_client: the waiter's last reply,
+    or one more read), else on a new one."""
     client = getattr(trigger, OPEN_CLIENT, None)
     if client is not None:
         return await trigger.succeeded(client)

@@ -111,10 +111,9 @@ class RememberingClient:
 
 def last_reply(client: Any, operation: str) -> dict[str, Any] | None:
     """The reply of the wait's last read when it was ``operation`` (taken once), else None."""
-    remembered = getattr(client, "last_reply", None)
-    if not isinstance(client, RememberingClient) or not remembered or operation not in remembered:
+    if not isinstance(client, RememberingClient) or operation not in (client.last_reply or {}):
         return None
-    client.last_reply = None
+    remembered, client.last_reply = client.last_reply or {}, None
     return remembered[operation]  # type: ignore[no-any-return]
 
 
