@@ -19,8 +19,10 @@ VAULT_DAG, STOP_DAG, WAKE_DAG = "mon-vault", "mon-stop", "mon-wake"
 WAKE_QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/mon-state-changes"
 #: Longer than any mon-wake run, far longer than its poll interval: a wait that ends sooner was woken.
 WAKE_FALLBACK, WAKE_RUN_SECONDS = 300, 8
-#: mon-wake's jobs, started together (one triggerer waits on them at once), then one after all three.
+#: mon-wake's jobs, started together (one triggerer waits on them at once), then one after all three, which
+#: hands on to a last one alone (so it ends in the triggerer).
 WAKE_JOBS, WAKE_AFTER, WAKE_CRAWLER = ("mw-a", "mw-b", "mw-c"), "mw-d", "mw-crawler"
+WAKE_LAST = "mw-e"
 #: data_vault_load as shipped (renamed): load-hubs ends TIMEOUT, which its trigger hubs-failed handles.
 VAULT_OUTCOMES = {"load-hubs": "TIMEOUT"}
 #: Both nodes fail and nothing handles it: the run fails.
@@ -51,6 +53,12 @@ Triggers:
       Logical: AND
       Conditions: [{", ".join(f"{{LogicalOperator: EQUALS, JobName: {job}, State: SUCCEEDED}}" for job in WAKE_JOBS)}]
     Actions: [{{JobName: {WAKE_AFTER}}}]
+  - Name: after-d
+    Type: CONDITIONAL
+    StartOnCreation: true
+    Predicate:
+      Conditions: [{{LogicalOperator: EQUALS, JobName: {WAKE_AFTER}, State: SUCCEEDED}}]
+    Actions: [{{JobName: {WAKE_LAST}}}]
 Airflow: {{poll_interval: 2, state_change_queue_url: {WAKE_QUEUE}, state_change_poll_interval: {WAKE_FALLBACK}}}
 """
 

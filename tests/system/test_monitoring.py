@@ -21,6 +21,7 @@ from tests.system.monitoring_stack import (
     WAKE_CRAWLER,
     WAKE_DAG,
     WAKE_JOBS,
+    WAKE_LAST,
     cli,
     cli_json,
     definitions,
@@ -189,14 +190,22 @@ def test_check_exits_1_exactly_when_the_run_failed(stack: Stack, runs: dict[str,
 
 
 def test_waits_wake_on_glues_state_change_events_in_a_running_triggerer(stack: Stack, runs: dict[str, str]) -> None:
-    """mon-wake: three jobs and a crawler wait together in one triggerer on one queue, then a fourth job;
-    each run lasts 8 s, checks come every 2 s without a queue and every 300 s with it (the fallback)."""
+    """mon-wake: three jobs and a crawler wait together in one triggerer on one queue, then a fourth job, then a
+    fifth; each run lasts 8 s, checks come every 2 s without a queue and every 300 s with it (the fallback)."""
     run = stack.api("GET", _path(WAKE_DAG, runs[WAKE_DAG]))
     assert run["state"] == "success"
-    states = {node: stack.api("GET", f"{_path(WAKE_DAG, runs[WAKE_DAG])}/taskInstances/{_task(WAKE_DAG, node)}"
-                                     "/xcomEntries/glue_state")["value"] for node in (*WAKE_JOBS, WAKE_AFTER, WAKE_CRAWLER)}
+    from glue_workflow_provider.runtime.node_record.record import decoded  # a trigger's XCom is encoded once more
+
+    states = {node: decoded(stack.api("GET", f"{_path(WAKE_DAG, runs[WAKE_DAG])}/taskInstances/"
+                                             f"{_task(WAKE_DAG, node)}/xcomEntries/glue_state")["value"])
+              for node in (*WAKE_JOBS, WAKE_AFTER, WAKE_LAST, WAKE_CRAWLER)}
     assert set(states.values()) == {"SUCCEEDED"}, states
-    for job in (*WAKE_JOBS, WAKE_AFTER):
+    # WAKE_AFTER hands on to WAKE_LAST alone: its trigger ends the task in the triggerer, deciding from the
+    # waiter's reply to the end event (after StartJobRun; the trigger's one check; no third read)
+    assert stack.calls("GetJobRun", WAKE_AFTER) == 2, stack.demo.endpoint.request_counts()["airflow_by_name"]
+    log = _task_log(stack, WAKE_DAG, runs[WAKE_DAG], _task(WAKE_DAG, WAKE_AFTER))
+    assert "the task ends here, without resuming on a worker" in log and "no state-change event" not in log
+    for job in (*WAKE_JOBS, WAKE_LAST):
         # after StartJobRun; the trigger's one check, on the run's end event; the resumed task's
         assert stack.calls("GetJobRun", job) == 3, (job, stack.demo.endpoint.request_counts()["airflow_by_name"])
         log = _task_log(stack, WAKE_DAG, runs[WAKE_DAG], _task(WAKE_DAG, job))
