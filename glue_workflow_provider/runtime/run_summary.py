@@ -8,7 +8,7 @@ reason. Pure functions: the operators compute them, a listener writes them as Ai
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from glue_workflow_provider.model.states import NO_GLUE_STATE, STATISTICS, SUCCEEDED
 from glue_workflow_provider.semantics.progress import listened_states, run_outcome, unhandled_failures
@@ -49,6 +49,17 @@ def statistics(table: TriggerTable, ended: Mapping[str, str]) -> dict[str, int]:
         counts[label] = sum(1 for node in table.nodes if ended.get(node) in states)
     counts["never ran"] = sum(1 for node in table.nodes if node not in ended)
     return counts
+
+
+def failure_errors(ended: Mapping[str, str], note_of: Callable[[str], object]) -> dict[str, str]:
+    """Glue's error message of each node that ended other than SUCCEEDED, read from its note (``note_of(node)``):
+    what ``run_summary`` lists, for its reader (the node that sees the run complete, or the notes listener)."""
+    errors = {}
+    for node, state in ended.items():
+        error = note_error(note_of(node)) if state != SUCCEEDED else None
+        if error:
+            errors[node] = error
+    return errors
 
 
 def run_summary(table: TriggerTable, ended: Mapping[str, str], errors: Mapping[str, str] | None = None) -> str:

@@ -92,18 +92,28 @@ class TriggerTable:
         """Whether ``node`` ending SUCCEEDED decides nothing but what it starts.
 
         Every condition on ``node`` asks for SUCCEEDED, so its success makes no trigger dead (nothing to skip);
-        and an active trigger watching ``node`` alone starts a node that no other trigger starts, so the run
-        certainly goes on after it (its end never completes the run, so there is no summary to write). Such a
-        node's task may end in the triggerer (runtime/operators/end_in_trigger.py).
+        and either the run certainly goes on after it (an active trigger watching it alone starts a node no
+        other trigger starts), or the workflow handles no failure, so the run's end never has to skip the outcome
+        task (docs/semantics.md#unhandled-failures). Whether it starts a successor is the scheduler's to decide
+        (the gates); the run's summary is written when the DAG run ends (runtime/notes.py). Such a node's task
+        may end in the triggerer (runtime/operators/end_in_trigger.py).
         """
         watching = [row for row in self.triggers if any(c.node == node for c in row.conditions)]
         if any(c.state != SUCCEEDED for row in watching for c in row.conditions if c.node == node):
             return False
-        return any(
+        goes_on = any(
             not row.deactivated
             and row.watched == ((node, SUCCEEDED),)
             and any(self.starters(started) == (row,) for started in row.starts)
             for row in watching
+        )
+        return goes_on or not self.handles_failures
+
+    @property
+    def handles_failures(self) -> bool:
+        """Whether some active trigger listens for an end state other than SUCCEEDED (rule 6's handled failure)."""
+        return any(
+            c.state != SUCCEEDED for row in self.triggers if not row.is_start and not row.deactivated for c in row.conditions
         )
 
     @property

@@ -101,7 +101,8 @@ def test_a_crawler_trigger_ends_its_task_when_its_own_crawl_succeeded(runner) ->
 
 def test_the_trigger_records_what_the_job_put(runner) -> None:
     """A job given a run-properties location: its ``out.json`` is read by the trigger and recorded as the worker
-    records it (XCom ``run_properties_put``); a job that put nothing records no put."""
+    records it (XCom ``run_properties_put``, and applied to ``run_properties_after``); a job that put nothing
+    records no put."""
     import json
 
     from airflow.triggers.base import TaskSuccessEvent
@@ -115,13 +116,15 @@ def test_the_trigger_records_what_the_job_put(runner) -> None:
             bucket, key = location[len("s3://"):].split("/", 1)
             runner.endpoint.client("s3").put_object(Bucket=bucket, Key=f"{key}out.json", Body=json.dumps(put).encode())
         run = {**_job_run(runner, job, "SUCCEEDED"), "properties": location}
+        seen = {"region": "eu", "loaded": "no"}
         event = _first_event(GlueJobRunEndedTrigger(job_name=job, run=run, waiter_delay=1, waiter_max_attempts=30,
-                                                    succeeded_xcoms=XCOMS))
+                                                    succeeded_xcoms={**XCOMS, "run_properties_after": seen}))
         assert isinstance(event, TaskSuccessEvent)
         if put is None:
-            assert event.xcoms == XCOMS
+            assert event.xcoms == {**XCOMS, "run_properties_after": seen}
         else:
             assert event.xcoms["run_properties_put"]["values"] == put and event.xcoms["run_properties_put"]["ended_at"]
+            assert event.xcoms["run_properties_after"] == {"region": "eu", "loaded": "yes"}, "its own put applied"
 
 
 def test_without_the_xcoms_the_trigger_only_says_the_run_ended(runner) -> None:
@@ -174,8 +177,9 @@ def _latest_run(dag_id: str) -> str:
 
 
 def test_only_a_node_that_hands_on_gives_its_trigger_the_xcoms(runner, tmp_path: Path) -> None:
-    """``first`` hands on to ``second``; ``second`` ends the run (its end may complete it: a worker writes the
-    summary). A foreign listener of task successes keeps every node on a worker."""
+    """``first`` hands on to ``second``, the last node, which hands on too in a workflow that handles no failure
+    (the notes listener writes the summary) but not in one that does (its end may complete a run with a handled
+    failure, and then skips the outcome task). A foreign listener of task successes keeps every node on a worker."""
     from airflow.listeners import hookimpl
     from airflow.listeners.listener import get_listener_manager
 
@@ -192,7 +196,15 @@ def test_only_a_node_that_hands_on_gives_its_trigger_the_xcoms(runner, tmp_path:
     assert xcoms is not None and xcoms["glue_state"] == "SUCCEEDED" and xcoms["return_value"] == "jr_1"
     assert xcoms["glue_note"].startswith("SUCCEEDED\n\n") and xcoms["glue_note"].endswith("/job/first/run/jr_1")
     assert first.overwrite_rtif_after_execution and first.glue_run["run_properties"] == {"day": "today"}
-    assert succeeded_xcoms(second, {"run_id": "jr_2"}) is None
+    assert xcoms["run_properties_after"] == {"day": "today"}, "what it saw: the trigger applies its put"
+    assert succeeded_xcoms(second, {"run_id": "jr_2"}) is not None
+    handled = {**CHAIN, "Triggers": [*CHAIN["Triggers"], {
+        "Name": "on-fail", "Type": "CONDITIONAL", "Predicate": {"Conditions": [{"JobName": "first", "State": "FAILED"}]},
+        "Actions": [{"JobName": "cleanup"}]}]}
+    result = load_data(handled, "hand-on.yaml")
+    watched = build_dag(plan_workflow(result.require(), result.source).plan)
+    assert succeeded_xcoms(watched.get_task("second"), {"run_id": "jr_2"}) is None
+    assert succeeded_xcoms(watched.get_task("first"), {"run_id": "jr_1"}) is None, "watched for FAILED too"
 
     class Lineage:
         @hookimpl

@@ -19,8 +19,8 @@ VAULT_DAG, STOP_DAG, WAKE_DAG = "mon-vault", "mon-stop", "mon-wake"
 WAKE_QUEUE = "https://sqs.us-east-1.amazonaws.com/123456789012/mon-state-changes"
 #: Longer than any mon-wake run, far longer than its poll interval: a wait that ends sooner was woken.
 WAKE_FALLBACK, WAKE_RUN_SECONDS = 300, 8
-#: mon-wake's jobs, started together (one triggerer waits on them at once), then one after all three, which
-#: hands on to a last one alone (so it ends in the triggerer).
+#: mon-wake's jobs, started together (one triggerer waits on them at once), then one after all three, then a last
+#: one; the workflow handles no failure, so every node ends in the triggerer (and the listener writes the summary).
 WAKE_JOBS, WAKE_AFTER, WAKE_CRAWLER = ("mw-a", "mw-b", "mw-c"), "mw-d", "mw-crawler"
 WAKE_LAST = "mw-e"
 #: data_vault_load as shipped (renamed): load-hubs ends TIMEOUT, which its trigger hubs-failed handles.

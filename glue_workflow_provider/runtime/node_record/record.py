@@ -3,8 +3,9 @@
 A node task (job or crawler) records, per try: at its start, before it may defer, the trigger that started it
 (``glue_started_by``), the run properties it saw (``run_properties``) and its Glue run's id (``glue_run_id``); when
 its Glue run ends, the run properties it put (``run_properties_put``), the run's properties right after it
-(``run_properties_after``), its exact Glue end state (``glue_state``) and its note (``glue_note``); the node task
-that sees the workflow run complete also leaves the run's summary (``glue_run_summary``). Gates record nothing.
+(``run_properties_after``), its exact Glue end state (``glue_state``) and its note (``glue_note``); a node task
+that finishes on a worker and sees the workflow run complete also leaves the run's summary (``glue_run_summary``;
+otherwise the notes listener writes it, runtime/notes.py). Gates record nothing.
 
 Airflow clears a task's XCom when its next try *starts*, not when it is cleared: a task cleared and then skipped
 (or not run yet) still holds what an earlier try recorded. Its Airflow state says whether its current try can
@@ -30,7 +31,7 @@ STARTED_BY_KEY = "glue_started_by"
 SEEN_KEY, PUT_KEY, AFTER_KEY = "run_properties", "run_properties_put", "run_properties_after"
 #: XCom key of a node task's note text (its Glue end state and error message).
 NOTE_KEY = "glue_note"
-#: XCom key of the run summary, left by the node task that saw the run complete.
+#: XCom key of the run summary, left by a node task that finished on a worker and saw the run complete.
 SUMMARY_KEY = "glue_run_summary"
 #: The keys a run's report reads (``status``, the demo's report, the local runner).
 REPORT_KEYS = (GLUE_STATE_KEY, GLUE_RUN_KEY, STARTED_BY_KEY, SEEN_KEY, AFTER_KEY, PUT_KEY)

@@ -1,7 +1,8 @@
 """What a node task leaves for the Airflow UI when its Glue run ends: note, run summary, rendered details.
 
 - XCom ``glue_note``: the exact end state and Glue's error message (copied into the task instance note).
-- XCom ``glue_run_summary``: the run's statistics and outcome, from the node task that sees the run complete.
+- XCom ``glue_run_summary``: the run's statistics and outcome, from a node task that finishes here and sees the
+  run complete (when none does, the notes listener writes the summary: runtime/notes.py).
 - Template field ``glue_run`` (Rendered Templates): what the run ran with (arguments, secret-looking values
   masked; Timeout; worker settings Glue reports) and the run properties it saw. The field is sent again after
   the task ran (``overwrite_rtif_after_execution``), when these are known: only by the process that saw the
@@ -15,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from glue_workflow_provider.model.states import SUCCEEDED
 from glue_workflow_provider.runtime.airflow_internals import looks_secret
 from glue_workflow_provider.runtime.node_record.execution_api import pulled
 from glue_workflow_provider.runtime.node_record.record import NOTE_KEY, SEEN_KEY, SUMMARY_KEY
-from glue_workflow_provider.runtime.run_summary import node_note, note_error, run_summary
+from glue_workflow_provider.runtime.run_summary import failure_errors, node_note, run_summary
 from glue_workflow_provider.semantics.progress import Settled
 from glue_workflow_provider.version_compat import AIRFLOW_V_3_3_PLUS
 
@@ -91,10 +91,6 @@ class NodeMonitoring:
             glue_name: str = getattr(self, "glue_name")  # noqa: B009 - set by the node operator
             settled = runtime.settle(ti, also={glue_name: state})
         if settled.is_complete(runtime.plan.triggers):
-            errors = {}
-            for name, task_id in runtime.plan.node_task_ids().items():
-                if settled.ended.get(name, SUCCEEDED) != SUCCEEDED:
-                    error = note_error(pulled(ti, task_id, NOTE_KEY))
-                    if error:
-                        errors[name] = error
+            task_ids = runtime.plan.node_task_ids()
+            errors = failure_errors(settled.ended, lambda node: pulled(ti, task_ids[node], NOTE_KEY))
             ti.xcom_push(key=SUMMARY_KEY, value=run_summary(runtime.plan.triggers, settled.ended, errors))

@@ -8,7 +8,8 @@ hand-off. When the operator knew at deferral that a SUCCEEDED end leaves a worke
 SUCCEEDED, ends the task with Airflow's ``TaskSuccessEvent``: Airflow records those XComs and marks the task
 successful, with no worker. Any other end state, or a read that fails, resumes the task on a worker as before,
 where it is finished exactly. A job given a run-properties location (``run["properties"]``) has what it put
-read here too (``out.json``), and recorded as the worker would (XCom ``run_properties_put``).
+read here too (``out.json``), and recorded as the worker would (XCom ``run_properties_put``, and applied to the
+``run_properties_after`` the operator handed over: the properties it saw, as far as a trigger can read).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.triggers.base import TaskSuccessEvent, TriggerEvent
 from asgiref.sync import sync_to_async
 
-from glue_workflow_provider.runtime.node_record.record import PUT_KEY
+from glue_workflow_provider.runtime.node_record.record import AFTER_KEY, PUT_KEY
 from glue_workflow_provider.runtime.run_properties import RunPropertiesChannel, put_value
 from glue_workflow_provider.runtime.triggers.waiter_checks import OPEN_CLIENT
 
@@ -54,6 +55,8 @@ async def ended_here(trigger: _GlueRunEndedTrigger, event: TriggerEvent) -> Trig
         return event
     if put is not None:
         xcoms[PUT_KEY] = put
+        if isinstance(xcoms.get(AFTER_KEY), dict):
+            xcoms[AFTER_KEY] = {**xcoms[AFTER_KEY], **put["values"]}
         trigger.log.info("The job put run properties %s", sorted(put["values"]))
     trigger.log.info("%s SUCCEEDED: the task ends here, without resuming on a worker", trigger.status_message)
     return TaskSuccessEvent(xcoms=xcoms)

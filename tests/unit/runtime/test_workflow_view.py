@@ -189,7 +189,7 @@ def test_plans_are_found_on_the_node_tasks_of_a_dag_file(plan: DagPlan) -> None:
     from glue_workflow_provider.compile.dag_builder import build_dag
 
     dag = build_dag(plan)
-    assert plans_in({"glue_workflow__x": dag, "other": object()}) == {plan.dag_id: plan}
+    assert plans_in({"glue_workflow__x": dag, "other": object()}) == {plan.dag_id: [plan]}
 
 
 def test_xcom_values_and_own_url() -> None:
