@@ -201,9 +201,9 @@ def install() -> None:
         job = self.glue_backend.get_job(self._get_param("JobName"))
         _CURRENT.job, _CURRENT.request = job, {key: self._get_param(key) for key in ("Arguments", *RUN_SETTINGS)}
         result = original_start_job_run(self)
-        puts = job.backend.get_tags(job.arn).get(PUTS_TAG)
-        if puts:
-            _emulate_puts(json.loads(puts), job.job_runs[-1].arguments or {}, f"http://{self.headers['Host']}")
+        puts = json.loads(job.backend.get_tags(job.arn).get(PUTS_TAG) or "{}")
+        if puts:  # a job that puts nothing writes no out.json (the tag "{}" clears an earlier run's puts)
+            _emulate_puts(puts, job.job_runs[-1].arguments or {}, f"http://{self.headers['Host']}")
         return result
 
     responses.GlueResponse.start_job_run = start_job_run_response

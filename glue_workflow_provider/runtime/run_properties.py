@@ -22,6 +22,7 @@ Glue jobs read and write through an S3 prefix per job run (``{uri}/{dag_id}/{run
 from __future__ import annotations
 
 import json
+import logging
 import os
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -41,6 +42,8 @@ from glue_workflow_provider.runtime.node_record.record import PUT_KEY
 from glue_workflow_provider.runtime.node_state import group_of, runtime_of
 from glue_workflow_provider.runtime.task_states import may_have_recorded
 from glue_workflow_provider.semantics.run_properties import Put, apply_puts, recorded_put
+
+log = logging.getLogger(__name__)
 
 #: Fallback for a definition without ``Airflow.run_properties_uri`` (set it on the workers).
 URI_ENV = "GLUE_AIRFLOW_RUN_PROPERTIES_URI"
@@ -162,6 +165,18 @@ class RunPropertiesChannel:
             return {}
         return check_properties(json.loads(body or b"{}"), f"{location}{OUT_OBJECT}")
 
+    def putters(self, dag_id: str, run_id: str) -> set[str]:
+        """The task ids of the DAG run whose job wrote ``out.json`` under this channel: one listing of the run's
+        prefix (a page per 1,000 objects)."""
+        run_prefix = self._key(self.location(dag_id, run_id, ""), "")
+        found: set[str] = set()
+        for page in self._client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=run_prefix):
+            for item in page.get("Contents", ()):
+                task_id, _, name = str(item["Key"])[len(run_prefix):].rpartition("/")
+                if name == OUT_OBJECT and task_id:
+                    found.add(task_id)
+        return found
+
     def warm(self) -> None:
         """Build the S3 client now (a trigger does it while its run goes on)."""
         self._client()
@@ -205,7 +220,8 @@ def putting_tasks(ti: Any, exclude: str | None = None) -> list[str]:
     """The tasks of this DAG run that may have recorded a put: not the gates or the outcome task, only those
     of this task's workflow (its GlueWorkflowTaskGroup, or the tasks outside every group), not the node
     tasks that cannot put (crawlers; jobs without a run-properties channel), and only those whose Airflow
-    state says they ran in their current try (one call for all, then a read of each). Without a channel a
+    state says they ran in their current try (one call for all), and of the jobs only those whose run wrote
+    ``out.json`` (one listing: ``with_out_json``); then a read of each. Without a channel a
     workflow's node tasks read no put at all, whatever the workflow's size."""
     from airflow.providers.standard.operators.empty import EmptyOperator
 
@@ -216,7 +232,31 @@ def putting_tasks(ti: Any, exclude: str | None = None) -> list[str]:
         if not isinstance(t, EmptyOperator) and t.task_id != exclude and group_of(t) == scope
         and getattr(t, "can_put_run_properties", True)
     ]
-    return may_have_recorded(ti, candidates, PUT_KEY) if candidates else []
+    return with_out_json(ti, may_have_recorded(ti, candidates, PUT_KEY)) if candidates else []
+
+
+def with_out_json(ti: Any, task_ids: list[str]) -> list[str]:
+    """``task_ids`` without the jobs whose run wrote no ``out.json``. A job's put is recorded only from that object
+    (and it is never removed), so one listing of the run's prefix replaces an XCom read per job that put nothing:
+    without it a node of a 20-job chain read 19 records, most of its execution-API calls. Other tasks (Python
+    tasks using ``put_run_properties``) are kept; if the listing fails, every task is kept and read as before."""
+    channels = {t: getattr(ti.task.dag.task_dict.get(t), "run_properties_channel", None) for t in task_ids}
+    jobs = {t: c for t, c in channels.items() if isinstance(c, RunPropertiesChannel)}
+    if not jobs:
+        return task_ids
+    own = getattr(ti.task, "run_properties_channel", None)
+    own = own if isinstance(own, RunPropertiesChannel) else None
+    listed: dict[tuple[str, str], set[str]] = {}
+    try:
+        for channel in jobs.values():
+            where = (channel.bucket, channel.prefix)
+            if where not in listed:  # the task's own channel when it is the same: its S3 client is built once
+                lister = own if own is not None and (own.bucket, own.prefix) == where else channel
+                listed[where] = lister.putters(ti.dag_id, ti.run_id)
+    except Exception:
+        log.warning("Could not list the run's run-properties objects; reading every job's record", exc_info=True)
+        return task_ids
+    return [t for t in task_ids if t not in jobs or t in listed[(jobs[t].bucket, jobs[t].prefix)]]
 
 
 def _current_context() -> Mapping[str, Any]:

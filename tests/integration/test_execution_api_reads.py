@@ -65,14 +65,15 @@ def test_node_tasks_read_only_what_can_have_been_recorded(runner, tmp_path: Path
     assert report.state == "success"
     assert [report.nodes[name].glue_state for name in CHAIN] == ["SUCCEEDED"] * len(CHAIN)
     assert report.nodes[CHAIN[-1]].run_properties == {"stage": "one"}
-    for position, name in enumerate(CHAIN, start=1):
+    for name in CHAIN:
         counter = reads[airflow_id(name)]
         # Every other node has either succeeded (its Airflow state says SUCCEEDED) or not run: only the
         # node's own state, written just before it prunes, is read. It used to read all 8.
         assert counter["glue_state"] <= 1, (name, counter)
-        # Puts: the tasks that ran before it when it starts, then those and itself when it ends, then its
-        # own earlier put. It used to read every task's, twice (16 reads).
-        assert counter["run_properties_put"] <= 2 * position, (name, counter)
+        # Puts: only of the jobs whose run wrote out.json (one listing of the run's S3 prefix tells which:
+        # here the first job alone), as it starts and as it ends, then its own earlier put if it put. It used
+        # to read every earlier task's, twice (2 x position reads), and before that every task's.
+        assert counter["run_properties_put"] <= 2, (name, counter)
         assert 1 <= counter["GetTaskStates"] <= 4, (name, counter)
         assert counter["glue_job_run_details"] == 0, (name, counter)  # links come from the operator, not XCom
 
@@ -100,3 +101,31 @@ def test_without_a_run_properties_channel_no_node_task_reads_a_put(
         assert counter["glue_state"] <= 1, (name, counter)
         assert 1 <= counter["GetTaskStates"] <= 2, (name, counter)  # one as it starts (tasks_states.one_read), one at its end
         assert counter["glue_job_run_details"] == 0, (name, counter)
+
+
+def test_the_listing_keeps_what_it_cannot_rule_out(runner) -> None:
+    """``with_out_json`` against the endpoint's S3: a job whose prefix holds ``out.json`` is kept, one without is
+    dropped, a task with no channel (a Python task putting through XCom) is kept; a listing that fails (no such
+    bucket) keeps every task, to be read as before."""
+    from types import SimpleNamespace
+
+    from glue_workflow_provider.runtime.run_properties import RunPropertiesChannel, with_out_json
+
+    uri = runner.endpoint.ensure_run_properties_bucket()
+    channel = RunPropertiesChannel(uri, aws_conn_id="aws_default")
+    bucket, key = channel.location("d", "manual__2026-12-07T10:00:00+00:00", "grp.put-job")[len("s3://"):].split("/", 1)
+    s3 = runner.endpoint.client("s3")
+    s3.put_object(Bucket=bucket, Key=f"{key}out.json", Body=b'{"k": "v"}')
+    s3.put_object(Bucket=bucket, Key=f"{key.replace('grp.put-job', 'quiet-job')}in.json", Body=b"{}")
+    missing = RunPropertiesChannel("s3://no-such-bucket-here/x", aws_conn_id="aws_default")
+
+    def ti(job_channel: RunPropertiesChannel) -> Any:
+        tasks = {"grp.put-job": job_channel, "quiet-job": job_channel, "python-task": None}
+        dag = SimpleNamespace(task_dict={t: SimpleNamespace(run_properties_channel=c) for t, c in tasks.items()})
+        return SimpleNamespace(dag_id="d", run_id="manual__2026-12-07T10:00:00+00:00",
+                               task=SimpleNamespace(dag=dag, run_properties_channel=job_channel))
+
+    every = ["grp.put-job", "quiet-job", "python-task"]
+    assert channel.putters("d", "manual__2026-12-07T10:00:00+00:00") == {"grp.put-job"}
+    assert with_out_json(ti(channel), every) == ["grp.put-job", "python-task"]
+    assert with_out_json(ti(missing), every) == every

@@ -137,6 +137,12 @@ class GlueWorkflowJobOperator(WakesOnStateChanges, GlueNodeOperator[GlueWorkflow
         )
 
     @property
+    def run_properties_channel(self) -> RunPropertiesChannel | None:
+        """The S3 channel the job reads and puts run properties through (None without one): other tasks list it
+        to learn which jobs put (run_properties.with_out_json)."""
+        return self._channel
+
+    @property
     def can_put_run_properties(self) -> bool:
         """Only with a run-properties channel (``Airflow.run_properties_uri``, or the variable on the workers)."""
         return self._channel is not None
